@@ -1,0 +1,25 @@
+import { IsInt, IsIn, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+/** The gateway's configuration, read from the environment once at start (see README). */
+export class GatewayConfig {
+  @IsString() KAFKA_BROKERS!: string;
+  /** Prefix for topic and consumer-group names, to share one cluster between environments. */
+  @IsString() @Matches(/^[a-z0-9._-]*$/) KAFKA_TOPIC_PREFIX: string = '';
+  @IsString() DATABASE_URL!: string;
+  @IsString() @Matches(/^[a-z_][a-z0-9_]*$/) DATABASE_SCHEMA: string = 'vir_gateway';
+  @IsString() HOST: string = '127.0.0.1';
+  @IsInt() @Min(0) @Max(65535) PORT: number = 3001;
+  /** JSON file with the parties (tenants and direct parties); see README. */
+  @IsString() PARTIES_FILE!: string;
+  @IsString() TRUST_ROOT_FILE!: string;
+  @IsOptional() @IsString() TRUST_INTERMEDIATES_FILE?: string;
+  /** The national index's certificate: BSNs are encrypted for it, signals must be signed by it. */
+  @IsString() INDEX_CERT_FILE!: string;
+  @IsInt() @Min(1024) MAX_BODY_BYTES: number = 65_536;
+  @IsInt() @Min(10) DELIVERY_POLL_MS: number = 500;
+  @IsInt() @Min(10) DELIVERY_RETRY_BASE_MS: number = 1_000;
+  /** Retry a delivery for this long before marking it failed (Digikoppeling: 5 days). */
+  @IsInt() @Min(1) DELIVERY_GIVE_UP_MS: number = 5 * 24 * 3600 * 1000;
+  @IsInt() @Min(100) DELIVERY_TIMEOUT_MS: number = 10_000;
+  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL?: string;
+}

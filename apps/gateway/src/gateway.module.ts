@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { Clock, ClockModule } from '@vir/domain';
+import { FlowEventPublisher, HealthController, MessageBus, MessagingModule } from '@vir/messaging';
+import { PersistenceModule } from '@vir/persistence';
+import { oinOfCertificate, TrustStore } from '@vir/pki';
+import { DeliveryWorker } from './delivery/delivery.worker';
+import { OutboundController } from './delivery/outbound.controller';
+import { SignalIntake } from './delivery/signal-intake.service';
+import { WebhookClient } from './delivery/webhook.client';
+import type { GatewayConfig } from './gateway.config';
+import { GatewayErrorFilter } from './ingress/gateway-error.filter';
+import { IngressController, MAX_BODY_BYTES } from './ingress/ingress.controller';
+import { SubmitMeldingUseCase } from './ingress/submit-melding.use-case';
+import { InitialGatewaySchema1763788800000 } from './migrations/1763788800000-initial-gateway-schema';
+import { PartyRegistry } from './parties/party.registry';
+import { GATEWAY_ENTITIES } from './persistence/gateway.entities';
+
+function pemBlocks(file: string): string[] {
+  return readFileSync(file, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(DeliveryWorker) private readonly worker: DeliveryWorker) {}
+  onApplicationBootstrap(): void {
+    this.worker.start();
+  }
+  onApplicationShutdown(): Promise<void> {
+    return this.worker.stop();
+  }
+}
+
+@Module({})
+export class GatewayModule {
+  static forRoot(config: GatewayConfig, clock?: Clock): DynamicModule {
+    const indexCertificatePem = readFileSync(config.INDEX_CERT_FILE, 'utf8');
+    const indexOin = oinOfCertificate(indexCertificatePem);
+    if (!indexOin) throw new Error(`INDEX_CERT_FILE ${config.INDEX_CERT_FILE} carries no OIN`);
+    const trustStore = new TrustStore({
+      roots: pemBlocks(config.TRUST_ROOT_FILE),
+      intermediates: config.TRUST_INTERMEDIATES_FILE ? pemBlocks(config.TRUST_INTERMEDIATES_FILE) : [],
+    });
+    return {
+      module: GatewayModule,
+      imports: [
+        ClockModule.forRoot(clock),
+        MessagingModule.forRoot({ brokers: config.KAFKA_BROKERS.split(','), clientId: 'vir-gateway', component: 'gateway', createTopics: true, topicPrefix: config.KAFKA_TOPIC_PREFIX }),
+        PersistenceModule.forRoot({
+          url: config.DATABASE_URL,
+          schema: config.DATABASE_SCHEMA,
+          entities: GATEWAY_ENTITIES,
+          migrations: [InitialGatewaySchema1763788800000],
+          applicationName: 'vir-gateway',
+        }),
+      ],
+      controllers: [IngressController, OutboundController, HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: GatewayErrorFilter },
+        { provide: MAX_BODY_BYTES, useValue: config.MAX_BODY_BYTES },
+        { provide: TrustStore, useValue: trustStore },
+        { provide: PartyRegistry, useFactory: () => PartyRegistry.fromFile(config.PARTIES_FILE) },
+        { provide: WebhookClient, useFactory: () => new WebhookClient(config.DELIVERY_TIMEOUT_MS) },
+        {
+          provide: SubmitMeldingUseCase,
+          useFactory: (bus: MessageBus, flow: FlowEventPublisher, clk: Clock) => new SubmitMeldingUseCase(bus, flow, clk, trustStore, indexCertificatePem, config.MAX_BODY_BYTES),
+          inject: [MessageBus, FlowEventPublisher, Clock],
+        },
+        {
+          provide: DeliveryWorker,
+          useFactory: (ds: DataSource, parties: PartyRegistry, client: WebhookClient, flow: FlowEventPublisher, clk: Clock) =>
+            new DeliveryWorker(ds, parties, client, trustStore, flow, clk, {
+              pollMs: config.DELIVERY_POLL_MS,
+              retryBaseMs: config.DELIVERY_RETRY_BASE_MS,
+              giveUpMs: config.DELIVERY_GIVE_UP_MS,
+              leaseMs: Math.max(30_000, config.DELIVERY_TIMEOUT_MS * 3),
+            }),
+          inject: [DataSource, PartyRegistry, WebhookClient, FlowEventPublisher, Clock],
+        },
+        {
+          provide: SignalIntake,
+          useFactory: (ds: DataSource, parties: PartyRegistry, worker: DeliveryWorker, flow: FlowEventPublisher, clk: Clock) =>
+            new SignalIntake(ds, trustStore, indexOin, parties, worker, flow, clk),
+          inject: [DataSource, PartyRegistry, DeliveryWorker, FlowEventPublisher, Clock],
+        },
+        WorkerLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import type { MeldingBericht, RegionaleMeldingDto } from '@vir/contracts';
+import type { Party } from '../parties/party.registry';
+
+/** Regional JSON (v1) → national melding. The covenant area is the tenant's, not the client's say. */
+export function toMeldingBericht(dto: RegionaleMeldingDto, party: Party, now: Date): MeldingBericht {
+  return {
+    berichtId: dto.berichtId,
+    afzenderOin: party.oin,
+    verzonden: now.toISOString(),
+    convenant: party.convenant,
+    referentie: dto.referentie,
+    jeugdige: { bsn: dto.jeugdige.bsn, geboortedatum: dto.jeugdige.geboortedatum },
+    ouders: (dto.ouders ?? []).map((o) => ({ bsn: o.bsn })),
+    meldingsdatum: dto.meldingsdatum,
+    melder: {
+      id: dto.melder.id,
+      naam: dto.melder.naam,
+      ...(dto.melder.telefoon ? { telefoon: dto.melder.telefoon } : {}),
+      ...(dto.melder.email ? { email: dto.melder.email } : {}),
+    },
+    organisatie: { naam: dto.organisatie.naam, domein: dto.organisatie.domein },
+  };
+}

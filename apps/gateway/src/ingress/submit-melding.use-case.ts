@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { Contracts, RegionaleMeldingDto } from '@vir/contracts';
+import { checkMelding, checkMeldingDates, type Clock } from '@vir/domain';
+import type { FlowEventPublisher, MessageBus } from '@vir/messaging';
+import { sealMelding, verifyMelding, XmlMessageError, type XmlErrorCode } from '@vir/xml';
+import type { TrustStore } from '@vir/pki';
+import type { Party } from '../parties/party.registry';
+import { GatewayError } from './gateway.error';
+import { toMeldingBericht } from './melding-translator';
+import { parseJson } from './request-body';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface Accepted {
+  trackingId: string;
+  status: 'accepted';
+}
+
+function describe(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((e) => [
+    ...Object.values(e.constraints ?? {}).map((m) => `${prefix}${m}`),
+    ...describe(e.children ?? [], `${prefix}${e.property}.`),
+  ]);
+}
+
+const XML_CODE_MAP: Record<XmlErrorCode, GatewayError['code']> = {
+  XML_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  XML_DOCTYPE_FORBIDDEN: 'XML_INVALID',
+  XML_MALFORMED: 'XML_INVALID',
+  XML_WRONG_NAMESPACE: 'XML_INVALID',
+  XML_SCHEMA_VIOLATION: 'XML_INVALID',
+  SIGNATURE_MISSING: 'SIGNATURE_INVALID',
+  SIGNATURE_INVALID: 'SIGNATURE_INVALID',
+  SIGNATURE_WRAPPING: 'SIGNATURE_INVALID',
+  CERT_UNTRUSTED: 'CERT_UNTRUSTED',
+  OIN_MISMATCH: 'OIN_MISMATCH',
+  DECRYPTION_FAILED: 'XML_INVALID',
+};
+
+/**
+ * Ingress use cases. A melding is accepted only once it is durably on the inbound topic; every
+ * refusal is a GatewayError with a documented code, and nothing is forwarded.
+ */
+export class SubmitMeldingUseCase {
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly flow: FlowEventPublisher,
+    private readonly clock: Clock,
+    private readonly trustStore: TrustStore,
+    private readonly indexCertificatePem: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** A regional tenant's JSON melding: validate, translate, encrypt BSNs, sign, forward. */
+  async submitRegional(party: Party, rawBody: string): Promise<Accepted> {
+    let trackingId: string = randomUUID();
+    try {
+      const body = parseJson(rawBody);
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError('VALIDATION_FAILED', 'The body must be a JSON object');
+      const dto = plainToInstance(RegionaleMeldingDto, body);
+      if (typeof dto.berichtId === 'string' && UUID.test(dto.berichtId)) trackingId = dto.berichtId.toLowerCase();
+      await this.flow.emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.received', outcome: 'ok', detail: 'regional-json' });
+      const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
+      if (errors.length > 0) throw new GatewayError('VALIDATION_FAILED', 'The melding has missing or malformed fields', describe(errors));
+      if (party.kind !== 'regional' || !party.signer) throw new GatewayError('WRONG_CHANNEL', 'This party sends signed XML to /v1/berichten');
+      const now = this.clock.now();
+      const melding = toMeldingBericht(dto, party, now);
+      const violations = checkMelding(melding, this.clock.today());
+      if (violations.length > 0) {
+        throw new GatewayError(violations[0].code, violations.map((v) => v.message).join('; '), violations.map((v) => `${v.field}: ${v.code}`));
+      }
+      const xml = sealMelding(melding, { signer: party.signer, recipientCertificatePem: this.indexCertificatePem });
+      await this.forward(trackingId, party, 'regional-json', xml);
+      return { trackingId, status: 'accepted' };
+    } catch (err) {
+      throw await this.rejected(err, trackingId, party);
+    }
+  }
+
+  /** A direct party's own signed XML: verify signature, trust and sender, then forward as is. */
+  async submitDirect(party: Party, xml: string): Promise<Accepted> {
+    let trackingId: string = randomUUID();
+    try {
+      if (party.kind !== 'direct') throw new GatewayError('WRONG_CHANNEL', 'Regional tenants send JSON to /v1/meldingen');
+      let opened;
+      try {
+        opened = verifyMelding(xml, { trustStore: this.trustStore, at: this.clock.now(), maxBytes: this.maxBytes });
+      } catch (err) {
+        if (err instanceof XmlMessageError) throw new GatewayError(XML_CODE_MAP[err.code], err.message, [err.code]);
+        throw err;
+      }
+      trackingId = opened.message.berichtId;
+      await this.flow.emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.received', outcome: 'ok', detail: 'direct-xml' });
+      if (opened.signerOin !== party.oin || opened.message.afzenderOin !== party.oin) {
+        throw new GatewayError('OIN_MISMATCH', 'The message is signed or sent for another party');
+      }
+      // The BSNs are encrypted for the index (which checks them); the date rules apply here already.
+      const violations = checkMeldingDates(opened.message, this.clock.today());
+      if (violations.length > 0) throw new GatewayError(violations[0].code, violations[0].message);
+      await this.forward(trackingId, party, 'direct-xml', xml);
+      return { trackingId, status: 'accepted' };
+    } catch (err) {
+      throw await this.rejected(err, trackingId, party);
+    }
+  }
+
+  private async forward(trackingId: string, party: Party, channel: 'regional-json' | 'direct-xml', xml: string): Promise<void> {
+    try {
+      await this.bus.publish(Contracts.inbound, [
+        { key: trackingId, value: { messageId: trackingId, type: 'melding', senderOin: party.oin, channel, receivedAt: this.clock.now().toISOString(), xml } },
+      ]);
+    } catch (err) {
+      throw new GatewayError('UNAVAILABLE', 'The index cannot be reached right now; nothing was accepted', undefined, 5);
+    }
+    await this.flow.emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.forwarded', outcome: 'ok' });
+  }
+
+  private async rejected(err: unknown, trackingId: string, party: Party): Promise<GatewayError> {
+    const error = err instanceof GatewayError ? err : new GatewayError('INTERNAL_ERROR', 'Unexpected failure; nothing was forwarded');
+    await this.flow
+      .emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.validated', outcome: 'rejected', code: error.code, detail: error.message.slice(0, 500) })
+      .catch(() => undefined);
+    error.trackingId = trackingId;
+    if (!(err instanceof GatewayError)) console.error(`INTERNAL_ERROR for ${trackingId}: ${(err as Error).message}`);
+    return error;
+  }
+}

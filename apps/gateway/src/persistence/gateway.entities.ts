@@ -1,0 +1,23 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type SignalStatus = 'queued' | 'retrying' | 'delivered' | 'failed';
+
+/** A matchsignaal on its way to one party. Survives restarts; the id makes intake idempotent. */
+@Entity({ name: 'signal' })
+@Index('signal_due', ['nextAttemptAt'], { where: "status IN ('queued','retrying')" })
+export class SignalRow {
+  @PrimaryColumn('uuid') id!: string;
+  /** Order of arrival: signals to one party are delivered in this order. */
+  @Column('bigint', { generated: 'increment' }) seq!: string;
+  @Column('char', { name: 'recipient_oin', length: 20 }) recipientOin!: string;
+  @Column('uuid', { name: 'correlation_ids', array: true }) correlationIds!: string[];
+  @Column('text') xml!: string;
+  @Column('text') status!: SignalStatus;
+  @Column('int') attempts!: number;
+  @Column('timestamptz', { name: 'next_attempt_at' }) nextAttemptAt!: Date;
+  @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;
+  @Column('timestamptz', { name: 'received_at' }) receivedAt!: Date;
+  @Column('timestamptz', { name: 'delivered_at', nullable: true }) deliveredAt!: Date | null;
+}
+
+export const GATEWAY_ENTITIES = [SignalRow];

@@ -1,0 +1,242 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { DEV_INDEX, type DevParty } from '@vir/devstack';
+import { TrustStore } from '@vir/pki';
+import { postJson, regionalMelding, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
+import { openMatchsignaal, sealMelding } from '@vir/xml';
+
+// The walking skeleton end to end: real gateway HTTP API, real Kafka, real PostgreSQL, the index
+// and the monitor as real processes; webhooks stand in for the parties.
+
+let e2e: E2eStack;
+let nhn: DevParty;
+let twente: DevParty;
+let rvdk: DevParty;
+let db: Client;
+
+beforeAll(async () => {
+  e2e = await startE2eStack();
+  [nhn, twente, rvdk] = ['regio-nhn', 'regio-twente', 'rvdk'].map((n) => e2e.stack.parties.find((p) => p.name === n)!);
+  db = new Client({ connectionString: process.env.VIR_TEST_DATABASE_URL });
+  await db.connect();
+});
+
+afterAll(async () => {
+  await db?.end();
+  await e2e?.stop();
+});
+
+const gateway = (path: string) => `${e2e.stack.urls.gateway}${path}`;
+const asParty = (p: DevParty) => ({ 'x-vir-party': p.oin });
+
+async function trace(trackingId: string, untilStep: string): Promise<{ steps: { step: string; outcome: string; code?: string; messageId: string }[] }> {
+  return waitUntil(
+    async () => {
+      const res = await fetch(`${e2e.stack.urls.monitor}/v1/traces/${trackingId}`);
+      if (!res.ok) return undefined;
+      const t = (await res.json()) as { steps: { step: string; outcome: string; code?: string; messageId: string }[] };
+      return t.steps.some((s) => s.step === untilStep) ? t : undefined;
+    },
+    20_000,
+    `trace of ${trackingId} reaching ${untilStep}`,
+  );
+}
+
+function rvdkXml(melding: { berichtId: string; referentie: string; bsn: string; melderId: string; naam: string }): string {
+  const { pki } = e2e.stack;
+  return sealMelding(
+    {
+      berichtId: melding.berichtId,
+      afzenderOin: rvdk.oin,
+      verzonden: new Date().toISOString(),
+      convenant: rvdk.convenant,
+      referentie: melding.referentie,
+      jeugdige: { bsn: melding.bsn, geboortedatum: '2011-02-03' },
+      ouders: [],
+      meldingsdatum: new Date().toISOString().slice(0, 10),
+      melder: { id: melding.melderId, naam: melding.naam },
+      organisatie: { naam: 'Raad voor de Kinderbescherming', domein: 'politie-en-justitie' },
+    },
+    {
+      signer: { oin: rvdk.oin, privateKey: createPrivateKey(readFileSync(pki.key('rvdk'))), certificatePem: readFileSync(pki.cert('rvdk'), 'utf8') },
+      recipientCertificatePem: readFileSync(pki.cert(DEV_INDEX.name), 'utf8'),
+    },
+  );
+}
+
+describe('walking skeleton', () => {
+  it('matches two meldingen within one area and delivers a signal to each professional, with a full trace', async () => {
+    const bsn = testBsn(1001);
+    const a = regionalMelding({ bsn, melderId: 'nhn-a', naam: 'Anna Mentor' });
+    const b = regionalMelding({ bsn, melderId: 'nhn-b', naam: 'Bram Jeugdarts', domein: 'jeugdgezondheidszorg' });
+    for (const m of [a, b]) {
+      const res = await postJson(gateway('/v1/meldingen'), m, asParty(nhn));
+      expect(res).toEqual({ status: 202, body: { trackingId: m.berichtId, status: 'accepted' } });
+    }
+    const forRef = (ref: string) => e2e.webhooks.deliveries.filter((d) => d.body.includes(ref));
+    await e2e.webhooks.waitFor(() => forRef(a.referentie).length === 1 && forRef(b.referentie).length === 1, 30_000);
+
+    const toA = JSON.parse(forRef(a.referentie)[0].body);
+    const toB = JSON.parse(forRef(b.referentie)[0].body);
+    expect(toA).toMatchObject({
+      ontvangerOin: nhn.oin,
+      afzenderOin: DEV_INDEX.oin,
+      soort: 'kind',
+      reikwijdte: 'binnen-convenant',
+      eigenMelding: { referentie: a.referentie, berichtId: a.berichtId },
+      andereMelder: { id: 'nhn-b', naam: 'Bram Jeugdarts', convenant: nhn.convenant },
+      andereOrganisatie: { domein: 'jeugdgezondheidszorg' },
+    });
+    expect(toB).toMatchObject({ eigenMelding: { referentie: b.referentie }, andereMelder: { naam: 'Anna Mentor' }, matchId: toA.matchId });
+    for (const d of [...forRef(a.referentie), ...forRef(b.referentie)]) {
+      expect(d.party).toBe('regio-nhn');
+      expect(d.contentType).toMatch(/^application\/json/);
+      expect(d.idempotencyKey).toBe(d.signalId);
+      expect(d.body).not.toContain(bsn);
+    }
+
+    // The second melding's trace: every hop from ingress to the delivery of both signals.
+    const t = await waitUntil(
+      async () => {
+        const tt = await trace(b.berichtId, 'gateway.delivered');
+        return tt.steps.filter((s) => s.step === 'gateway.delivered').length === 2 ? tt : undefined;
+      },
+      20_000,
+      'both deliveries in the trace',
+    );
+    const steps = t.steps.map((s) => s.step);
+    expect(steps.slice(0, 3)).toEqual(['gateway.received', 'gateway.forwarded', 'index.verified']);
+    for (const step of ['index.stored', 'index.matched', 'index.signal-queued', 'gateway.signal-received', 'gateway.delivered']) {
+      expect(steps).toContain(step);
+    }
+    expect(steps.filter((s) => s === 'index.signal-queued')).toHaveLength(2);
+    expect(steps.filter((s) => s === 'gateway.signal-received')).toHaveLength(2);
+    expect(t.steps.every((s) => s.outcome === 'ok')).toBe(true);
+  });
+
+  it('matches across areas, and with the RvdK sending its own signed XML and receiving XML', async () => {
+    const bsnY = testBsn(1002);
+    const c = regionalMelding({ bsn: bsnY, melderId: 'nhn-c', naam: 'Carla Wijkteam' });
+    const d = regionalMelding({ bsn: bsnY, melderId: 'tw-d', naam: 'Dirk Leerplicht' });
+    expect((await postJson(gateway('/v1/meldingen'), c, asParty(nhn))).status).toBe(202);
+    expect((await postJson(gateway('/v1/meldingen'), d, asParty(twente))).status).toBe(202);
+
+    const bsnZ = testBsn(1003);
+    const e = regionalMelding({ bsn: bsnZ, melderId: 'tw-e', naam: 'Eva Huisarts' });
+    expect((await postJson(gateway('/v1/meldingen'), e, asParty(twente))).status).toBe(202);
+    const f = { berichtId: crypto.randomUUID(), referentie: 'RVDK-2026-0042', bsn: bsnZ, melderId: 'rvdk-f', naam: 'Frank Raadsonderzoeker' };
+    const xml = rvdkXml(f);
+    expect(xml).not.toContain(bsnZ);
+    const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body: xml });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ trackingId: f.berichtId, status: 'accepted' });
+
+    const forRef = (ref: string) => e2e.webhooks.deliveries.filter((x) => x.body.includes(ref));
+    await e2e.webhooks.waitFor(() => [c, d, e].every((m) => forRef(m.referentie).length === 1) && forRef(f.referentie).length === 1, 30_000);
+    expect(JSON.parse(forRef(c.referentie)[0].body)).toMatchObject({ ontvangerOin: nhn.oin, reikwijdte: 'convenant-overstijgend', andereMelder: { naam: 'Dirk Leerplicht', convenant: twente.convenant } });
+    expect(forRef(d.referentie)[0].party).toBe('regio-twente');
+    expect(JSON.parse(forRef(e.referentie)[0].body)).toMatchObject({ reikwijdte: 'convenant-overstijgend', andereMelder: { naam: 'Frank Raadsonderzoeker', convenant: '66' } });
+
+    const toRvdk = forRef(f.referentie)[0];
+    expect(toRvdk.party).toBe('rvdk');
+    expect(toRvdk.contentType).toMatch(/^application\/xml/);
+    const { pki } = e2e.stack;
+    const trust = new TrustStore({ roots: [readFileSync(pki.rootCert, 'utf8')], intermediates: [readFileSync(pki.intermediateCert, 'utf8')] });
+    const opened = openMatchsignaal(toRvdk.body, { trustStore: trust, at: new Date() });
+    expect(opened.signerOin).toBe(DEV_INDEX.oin);
+    expect(opened.message).toMatchObject({ ontvangerOin: rvdk.oin, eigenMelding: { referentie: f.referentie, berichtId: f.berichtId }, andereMelder: { naam: 'Eva Huisarts' } });
+  });
+});
+
+describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
+  const valid = () => regionalMelding({ bsn: testBsn(2001), melderId: 'nhn-x' });
+  const minusYears = (y: number, days = 0) => {
+    const d = new Date();
+    d.setUTCFullYear(d.getUTCFullYear() - y);
+    d.setUTCDate(d.getUTCDate() + days);
+    return d.toISOString().slice(0, 10);
+  };
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+  const cases: { name: string; send: () => Promise<Response>; status: number; code: string; trackingId?: string }[] = [];
+  const json = (body: string | object, headers: Record<string, string> = {}) => () =>
+    fetch(gateway('/v1/meldingen'), { method: 'POST', headers: { 'content-type': 'application/json', 'x-vir-party': nhn.oin, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const withId = (m: Record<string, unknown> & { berichtId: string }) => ({ m, id: m.berichtId });
+
+  const bsnBad = withId({ ...valid(), jeugdige: { bsn: '123456789', geboortedatum: '2012-01-01' } });
+  const aged = withId({ ...valid(), jeugdige: { bsn: testBsn(2002), geboortedatum: minusYears(23) } });
+  const future = withId({ ...valid(), meldingsdatum: tomorrow });
+  const missing = withId(valid());
+  delete (missing.m as Record<string, unknown>).melder;
+  const malformed = withId({ ...valid(), jeugdige: { bsn: '12345', geboortedatum: '01-01-2012' } });
+
+  cases.push(
+    { name: 'invalid JSON', send: json('{"berichtId": '), status: 400, code: 'MALFORMED_JSON' },
+    { name: 'missing field', send: json(missing.m), status: 400, code: 'VALIDATION_FAILED', trackingId: missing.id },
+    { name: 'malformed fields', send: json(malformed.m), status: 400, code: 'VALIDATION_FAILED', trackingId: malformed.id },
+    { name: 'unknown tenant', send: json(valid(), { 'x-vir-party': '99999999999999999999' }), status: 401, code: 'UNKNOWN_PARTY' },
+    { name: 'no tenant', send: () => fetch(gateway('/v1/meldingen'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(valid()) }), status: 401, code: 'UNKNOWN_PARTY' },
+    { name: 'BSN failing the 11-proef', send: json(bsnBad.m), status: 422, code: 'BSN_INVALID', trackingId: bsnBad.id },
+    { name: 'young person aged 23', send: json(aged.m), status: 422, code: 'AGE_LIMIT', trackingId: aged.id },
+    { name: 'melding date in the future', send: json(future.m), status: 422, code: 'DATE_IN_FUTURE', trackingId: future.id },
+    { name: 'wrong content type', send: json(valid(), { 'content-type': 'text/plain' }), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    { name: 'oversize body', send: json({ ...valid(), referentie: 'x'.repeat(70_000) }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
+    { name: 'JSON array', send: json([valid()]), status: 400, code: 'VALIDATION_FAILED' },
+  );
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const res = await c.send();
+    const body = (await res.json()) as { code: string; message: string; trackingId?: string };
+    expect({ status: res.status, code: body.code }).toEqual({ status: c.status, code: c.code });
+    expect(body.message.length).toBeGreaterThan(5);
+    expect(JSON.stringify(body)).not.toMatch(/\d{9}/);
+    if (c.trackingId) {
+      expect(body.trackingId).toBe(c.trackingId);
+      const t = await trace(c.trackingId, 'gateway.validated');
+      expect(t.steps.find((s) => s.step === 'gateway.validated')).toMatchObject({ outcome: 'rejected', code: c.code });
+      expect(t.steps.map((s) => s.step)).not.toContain('gateway.forwarded');
+    }
+  });
+
+  it('refuses a tampered direct XML message and a regional tenant on the XML endpoint', async () => {
+    const f = { berichtId: crypto.randomUUID(), referentie: 'RVDK-T', bsn: testBsn(2003), melderId: 'rvdk-t', naam: 'Tamara Test' };
+    const tampered = rvdkXml(f).replace('Tamara Test', 'Mallory Test');
+    const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body: tampered });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { code: string }).code).toBe('SIGNATURE_INVALID');
+    const wrong = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(nhn) }, body: rvdkXml({ ...f, berichtId: crypto.randomUUID() }) });
+    expect(wrong.status).toBe(403);
+    expect(((await wrong.json()) as { code: string }).code).toBe('WRONG_CHANNEL');
+  });
+
+  it('left nothing on the inbound topic and nothing in the index tables for any refused melding', async () => {
+    const refused = new Set([bsnBad.id, aged.id, future.id, missing.id, malformed.id]);
+    const kafka = new Kafka({ brokers: [process.env.VIR_TEST_KAFKA_BROKERS!], clientId: 'e2e-inspect', logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    const topic = `${e2e.namespace}.vir.inbound.v1`;
+    const offsets = await admin.fetchTopicOffsets(topic);
+    await admin.disconnect();
+    const total = offsets.reduce((n, o) => n + Number(o.high), 0);
+    const consumer = kafka.consumer({ groupId: `inspect-${e2e.namespace}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const keys: string[] = [];
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          keys.push(message.key?.toString() ?? '');
+          if (keys.length >= total) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    expect(keys.length).toBe(total);
+    expect(keys.filter((k) => refused.has(k))).toEqual([]);
+    const schema = `${e2e.namespace}_index`;
+    const stored = await db.query(`SELECT count(*)::int AS n FROM "${schema}".inbox WHERE message_id = ANY($1::uuid[])`, [[...refused]]);
+    expect(stored.rows[0].n).toBe(0);
+  });
+});

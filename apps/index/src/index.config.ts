@@ -1,0 +1,22 @@
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+/** The index's configuration, read from the environment once at start (see README). */
+export class IndexConfig {
+  @IsString() KAFKA_BROKERS!: string;
+  /** Prefix for topic and consumer-group names, to share one cluster between environments. */
+  @IsString() @Matches(/^[a-z0-9._-]*$/) KAFKA_TOPIC_PREFIX: string = '';
+  @IsString() DATABASE_URL!: string;
+  @IsString() @Matches(/^[a-z_][a-z0-9_]*$/) DATABASE_SCHEMA: string = 'vir_index';
+  @IsString() HOST: string = '127.0.0.1';
+  @IsInt() @Min(0) @Max(65535) PORT: number = 3002;
+  @IsString() INDEX_KEY_FILE!: string;
+  @IsString() INDEX_CERT_FILE!: string;
+  @IsString() TRUST_ROOT_FILE!: string;
+  @IsOptional() @IsString() TRUST_INTERMEDIATES_FILE?: string;
+  /** Secret for the keyed BSN pseudonyms (base64, at least 32 bytes). */
+  @IsString() @MinLength(43) PSEUDONYM_KEY!: string;
+  @IsString() @Matches(/^v\d+$/) PSEUDONYM_KEY_VERSION: string = 'v1';
+  @IsInt() @Min(1) @Max(64) PARTITIONS_CONCURRENTLY: number = 3;
+  @IsInt() @Min(10) OUTBOX_POLL_MS: number = 250;
+  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL?: string;
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Contracts, type FlowEvent, type MatchsignaalBericht, type MeldingBericht, type OutboundMessage } from '@vir/contracts';
+import { endOfActivePeriod, matchNewMelding, type MatchCandidate } from '@vir/domain';
+import { signMatchsignaal, type Signer } from '@vir/xml';
+import { InboxEntry, MatchRow, MeldingRow, OutboxRow } from '../persistence/index.entities';
+
+export interface RecordResult {
+  outcome: 'duplicate' | 'new' | 'updated';
+  matches: number;
+  signals: number;
+}
+
+export interface RecordInput {
+  melding: MeldingBericht;
+  pseudonym: string;
+  at: Date;
+  /** Builds a flow event for the outbox (same ids/clock as the publisher). */
+  flow: (step: Omit<FlowEvent, 'eventId' | 'at' | 'component'>) => FlowEvent;
+}
+
+function toCandidate(r: MeldingRow): MatchCandidate {
+  return { id: r.id, jeugdigePseudonym: r.jeugdigePseudonym, professionalKey: r.professionalKey, convenant: r.convenant, status: r.status };
+}
+
+/**
+ * Stores a verified melding, its matches, its signals and its flow events in ONE transaction
+ * (transactional outbox): a crash anywhere either leaves no trace or all of it.
+ */
+export class MeldingStore {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly signer: Signer,
+  ) {}
+
+  async record(input: RecordInput): Promise<RecordResult> {
+    return this.ds.transaction('READ COMMITTED', async (em) => {
+      const { melding: m, pseudonym, at } = input;
+      const inserted = await em
+        .createQueryBuilder()
+        .insert()
+        .into(InboxEntry)
+        .values({ messageId: m.berichtId, senderOin: m.afzenderOin, outcome: 'stored' })
+        .orIgnore()
+        .returning('message_id')
+        .execute();
+      if (inserted.raw.length === 0) return { outcome: 'duplicate', matches: 0, signals: 0 };
+
+      // Serialise concurrent meldingen about the same young person, across index instances.
+      await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [pseudonym]);
+      const active = await em.find(MeldingRow, { where: { jeugdigePseudonym: pseudonym, status: 'active' } });
+
+      const professionalKey = `${m.afzenderOin}/${m.melder.id}`;
+      const row: MeldingRow = Object.assign(new MeldingRow(), {
+        id: randomUUID(),
+        messageId: m.berichtId,
+        partyOin: m.afzenderOin,
+        convenant: m.convenant,
+        referentie: m.referentie,
+        professionalKey,
+        melderId: m.melder.id,
+        melderNaam: m.melder.naam,
+        melderTelefoon: m.melder.telefoon ?? null,
+        melderEmail: m.melder.email ?? null,
+        organisatieNaam: m.organisatie.naam,
+        organisatieDomein: m.organisatie.domein,
+        jeugdigePseudonym: pseudonym,
+        geboortedatum: m.jeugdige.geboortedatum,
+        meldingsdatum: m.meldingsdatum,
+        endsOn: endOfActivePeriod(m),
+        status: 'active',
+        createdAt: at,
+        updatedAt: at,
+      });
+      const outcome = matchNewMelding(toCandidate(row), active.map(toCandidate));
+      const events: FlowEvent[] = [];
+
+      if (outcome.kind === 'update') {
+        // Same professional, same young person: refresh the earlier melding, no new match.
+        await em.update(MeldingRow, { id: outcome.existing.id }, {
+          referentie: row.referentie,
+          melderNaam: row.melderNaam,
+          melderTelefoon: row.melderTelefoon,
+          melderEmail: row.melderEmail,
+          organisatieNaam: row.organisatieNaam,
+          organisatieDomein: row.organisatieDomein,
+          meldingsdatum: row.meldingsdatum,
+          endsOn: row.endsOn,
+          updatedAt: at,
+        });
+        events.push(input.flow({ messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.stored', outcome: 'ok', detail: 'updated an earlier melding by the same professional' }));
+        await this.writeOutbox(em, [], events, at);
+        return { outcome: 'updated', matches: 0, signals: 0 };
+      }
+
+      await em.insert(MeldingRow, row);
+      events.push(input.flow({ messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.stored', outcome: 'ok' }));
+      const byId = new Map(active.map((r) => [r.id, r]));
+      const signals: OutboundMessage[] = [];
+      for (const match of outcome.matches) {
+        const other = byId.get(match.a.id)!;
+        const matchRow = Object.assign(new MatchRow(), { id: randomUUID(), soort: 'kind', reikwijdte: match.reikwijdte, meldingA: other.id, meldingB: row.id, createdAt: at });
+        await em.insert(MatchRow, matchRow);
+        for (const [self, counterpart] of [[other, row], [row, other]] as const) {
+          const signal = this.buildSignal(matchRow, self, counterpart, at);
+          signals.push(signal);
+          events.push(input.flow({ messageId: signal.messageId, correlationIds: signal.correlationIds, partyOin: self.partyOin, step: 'index.signal-queued', outcome: 'ok', detail: `${match.reikwijdte} kind-match` }));
+        }
+      }
+      events.push(input.flow({ messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.matched', outcome: 'ok', detail: `${outcome.matches.length} match(es)` }));
+      await this.writeOutbox(em, signals, events, at);
+      return { outcome: 'new', matches: outcome.matches.length, signals: signals.length };
+    });
+  }
+
+  private buildSignal(match: MatchRow, self: MeldingRow, counterpart: MeldingRow, at: Date): OutboundMessage {
+    const bericht: MatchsignaalBericht = {
+      berichtId: randomUUID(),
+      afzenderOin: this.signer.oin,
+      ontvangerOin: self.partyOin,
+      verzonden: at.toISOString(),
+      matchId: match.id,
+      soort: match.soort,
+      reikwijdte: match.reikwijdte,
+      eigenMelding: { referentie: self.referentie, berichtId: self.messageId },
+      andereMelder: {
+        id: counterpart.melderId,
+        naam: counterpart.melderNaam,
+        ...(counterpart.melderTelefoon ? { telefoon: counterpart.melderTelefoon } : {}),
+        ...(counterpart.melderEmail ? { email: counterpart.melderEmail } : {}),
+        convenant: counterpart.convenant,
+      },
+      andereOrganisatie: { naam: counterpart.organisatieNaam, domein: counterpart.organisatieDomein as MatchsignaalBericht['andereOrganisatie']['domein'] },
+    };
+    return {
+      messageId: bericht.berichtId,
+      type: 'matchsignaal',
+      recipientOin: self.partyOin,
+      correlationIds: [self.messageId, counterpart.messageId],
+      producedAt: at.toISOString(),
+      xml: signMatchsignaal(bericht, this.signer),
+    };
+  }
+
+  private async writeOutbox(em: EntityManager, signals: OutboundMessage[], events: FlowEvent[], at: Date): Promise<void> {
+    const rows = [
+      ...signals.map((s) => ({ topic: Contracts.outbound.topic.name, key: s.recipientOin, payload: Contracts.outbound.serialize(s).toString(), createdAt: at })),
+      ...events.map((e) => ({ topic: Contracts.flowEvent.topic.name, key: e.messageId, payload: Contracts.flowEvent.serialize(e).toString(), createdAt: at })),
+    ];
+    if (rows.length > 0) await em.insert(OutboxRow, rows);
+  }
+}

@@ -1,0 +1,75 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { MessageBus } from '@vir/messaging';
+
+/**
+ * Publishes the outbox to Kafka in id order. Rows are locked (SKIP LOCKED, so several index
+ * instances can relay side by side), produced with acks=all, and deleted in the same
+ * transaction: a crash before the commit republishes them, and consumers dedupe by id.
+ */
+export class OutboxRelay {
+  private readonly log = new Logger(OutboxRelay.name);
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly bus: MessageBus,
+    private readonly pollMs: number,
+    private readonly batchSize = 500,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), this.pollMs);
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    while (this.running) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Ask for a pass now (after a commit); passes never overlap within one instance. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.drain()
+      .catch((err: unknown) => this.log.warn(`Outbox relay pass failed, will retry: ${(err as Error).message}`))
+      .finally(() => {
+        this.running = false;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const published = await this.ds.transaction(async (em) => {
+        const rows: { id: string; topic: string; key: string; payload: string }[] = await em.query(
+          'SELECT id, topic, key, payload FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+          [this.batchSize],
+        );
+        if (rows.length === 0) return 0;
+        const byTopic = new Map<string, { key: string; value: string }[]>();
+        for (const r of rows) {
+          const list = byTopic.get(r.topic) ?? [];
+          list.push({ key: r.key, value: r.payload });
+          byTopic.set(r.topic, list);
+        }
+        for (const [topic, records] of byTopic) await this.bus.publishRaw(topic, records);
+        await em.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+        return rows.length;
+      });
+      if (published < this.batchSize || this.stopped) return;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+
+export type MeldingStatus = 'active' | 'withdrawn' | 'removed' | 'expired' | 'archived';
+
+/** A processed message id: redelivery of the same id changes nothing. */
+@Entity({ name: 'inbox' })
+export class InboxEntry {
+  @PrimaryColumn('uuid', { name: 'message_id' }) messageId!: string;
+  @Column('char', { name: 'sender_oin', length: 20 }) senderOin!: string;
+  @Column('text') outcome!: string;
+  @CreateDateColumn({ name: 'processed_at', type: 'timestamptz' }) processedAt!: Date;
+}
+
+/** A melding as the index keeps it: the young person only as a keyed pseudonym. */
+@Entity({ name: 'melding' })
+@Index('melding_active_child', ['jeugdigePseudonym'], { where: "status = 'active'" })
+export class MeldingRow {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('uuid', { name: 'message_id', unique: true }) messageId!: string;
+  @Column('char', { name: 'party_oin', length: 20 }) partyOin!: string;
+  @Column('text') convenant!: string;
+  @Column('text') referentie!: string;
+  @Column('text', { name: 'professional_key' }) professionalKey!: string;
+  @Column('text', { name: 'melder_id' }) melderId!: string;
+  @Column('text', { name: 'melder_naam' }) melderNaam!: string;
+  @Column('text', { name: 'melder_telefoon', nullable: true }) melderTelefoon!: string | null;
+  @Column('text', { name: 'melder_email', nullable: true }) melderEmail!: string | null;
+  @Column('text', { name: 'organisatie_naam' }) organisatieNaam!: string;
+  @Column('text', { name: 'organisatie_domein' }) organisatieDomein!: string;
+  @Column('text', { name: 'jeugdige_pseudonym' }) jeugdigePseudonym!: string;
+  @Column('date') geboortedatum!: string;
+  @Column('date') meldingsdatum!: string;
+  @Column('date', { name: 'ends_on' }) endsOn!: string;
+  @Column('text') status!: MeldingStatus;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
+}
+
+@Entity({ name: 'match' })
+@Unique('match_pair', ['meldingA', 'meldingB'])
+export class MatchRow {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text') soort!: 'kind' | 'gezin';
+  @Column('text') reikwijdte!: 'binnen-convenant' | 'convenant-overstijgend';
+  @Column('uuid', { name: 'melding_a' }) meldingA!: string;
+  @Column('uuid', { name: 'melding_b' }) meldingB!: string;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+}
+
+/** Transactional outbox: written with the melding, published to Kafka by the relay. */
+@Entity({ name: 'outbox' })
+export class OutboxRow {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
+  @Column('text') topic!: string;
+  @Column('text') key!: string;
+  @Column('text') payload!: string;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+}
+
+export const INDEX_ENTITIES = [InboxEntry, MeldingRow, MatchRow, OutboxRow];

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { CONSUMER_GROUPS, TOPICS } from '@vir/contracts';
+import { loadConfig } from '@vir/config';
+import { SystemClock } from '@vir/domain';
+import { exitOnFailure, runService } from '@vir/messaging';
+import { MonitorConfig } from './monitor.config';
+import { MonitorModule } from './monitor.module';
+
+function main(): Promise<void> {
+  const config = loadConfig(MonitorConfig, process.env);
+  const clock = new SystemClock();
+  return runService({
+    name: 'vir-monitor',
+    module: MonitorModule.forRoot(config, clock),
+    host: config.HOST,
+    port: config.PORT,
+    logLevel: config.LOG_LEVEL,
+    clock,
+    consumer: { groupId: CONSUMER_GROUPS.monitor, topics: [TOPICS.flowEvents.name] },
+  });
+}
+
+main().catch(exitOnFailure);

@@ -1,0 +1,78 @@
+import { IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { MessageContract } from './message-contract';
+import { TOPICS } from './topics';
+
+export const OIN_PATTERN = /^\d{20}$/;
+
+/** How a party reached the gateway: translated from its JSON, or its own signed XML. */
+export type IngressChannel = 'regional-json' | 'direct-xml';
+export const INBOUND_TYPES = ['melding'] as const;
+export type InboundType = (typeof INBOUND_TYPES)[number];
+
+/** vir.inbound.v1 — a signed national message on its way to the index. */
+export class InboundMessage {
+  @IsUUID() messageId!: string;
+  @IsIn(INBOUND_TYPES) type!: InboundType;
+  @Matches(OIN_PATTERN) senderOin!: string;
+  @IsIn(['regional-json', 'direct-xml']) channel!: IngressChannel;
+  @IsISO8601() receivedAt!: string;
+  /** The signed XML; every BSN inside is encrypted for the index. */
+  @IsString() @MaxLength(1_048_576) xml!: string;
+}
+
+export const OUTBOUND_TYPES = ['matchsignaal'] as const;
+export type OutboundType = (typeof OUTBOUND_TYPES)[number];
+
+/** vir.outbound.v1 — a signed message from the index to one party, keyed by its OIN. */
+export class OutboundMessage {
+  @IsUUID() messageId!: string;
+  @IsIn(OUTBOUND_TYPES) type!: OutboundType;
+  @Matches(OIN_PATTERN) recipientOin!: string;
+  /** The message ids (tracking ids) of the meldingen this signal is about. */
+  @IsArray() @IsUUID('all', { each: true }) correlationIds!: string[];
+  @IsISO8601() producedAt!: string;
+  @IsString() @MaxLength(1_048_576) xml!: string;
+}
+
+export const FLOW_OUTCOMES = ['ok', 'rejected', 'failed'] as const;
+export type FlowOutcome = (typeof FLOW_OUTCOMES)[number];
+export const COMPONENTS = ['gateway', 'index', 'monitor'] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+/**
+ * vir.flow-events.v1 — one step of one message. Never carries a BSN or message content:
+ * only ids, the party, the step, the time and the outcome (with an error code).
+ */
+export class FlowEvent {
+  @IsUUID() eventId!: string;
+  /** The message this step is about (melding tracking id or signal id). */
+  @IsUUID() messageId!: string;
+  /** Related messages: for a signal, the meldingen it is about. */
+  @IsOptional() @IsArray() @IsUUID('all', { each: true }) correlationIds?: string[];
+  @IsOptional() @Matches(OIN_PATTERN) partyOin?: string;
+  @IsIn(COMPONENTS) component!: Component;
+  @IsString() @Matches(/^[a-z][a-z0-9.-]{1,63}$/) step!: string;
+  @IsIn(FLOW_OUTCOMES) outcome!: FlowOutcome;
+  @IsOptional() @IsString() @Matches(/^[A-Z][A-Z0-9_]{1,63}$/) code?: string;
+  @IsISO8601() at!: string;
+  /** Short human-readable detail; BSN-free by construction (never built from message data). */
+  @IsOptional() @IsString() @MaxLength(500) detail?: string;
+}
+
+/** vir.dead-letter.v1 — a message a consumer could not process at all. */
+export class DeadLetter {
+  @IsString() sourceTopic!: string;
+  @IsString() consumerGroup!: string;
+  @IsString() @Matches(/^[A-Z][A-Z0-9_]{1,63}$/) code!: string;
+  @IsString() @MaxLength(1000) reason!: string;
+  @IsISO8601() at!: string;
+  /** The original value, base64, for an operator to inspect or resend. */
+  @IsString() valueBase64!: string;
+}
+
+export const Contracts = {
+  inbound: new MessageContract(TOPICS.inbound, InboundMessage),
+  outbound: new MessageContract(TOPICS.outbound, OutboundMessage),
+  flowEvent: new MessageContract(TOPICS.flowEvents, FlowEvent),
+  deadLetter: new MessageContract(TOPICS.deadLetter, DeadLetter),
+};

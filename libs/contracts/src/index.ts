@@ -1,0 +1,6 @@
+export * from './national-messages';
+export * from './topics';
+export * from './message-contract';
+export * from './envelopes';
+export * from './regional-melding.dto';
+export * from './error-codes';

@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createDevPki } from '@vir/pki';
+import { DEMO_PARTIES, DEV_INDEX, type DevParty } from './dev-parties';
+import type { DevstackLog } from './devstack.types';
+import { ServiceProcess, type ServiceName } from './service.process';
+
+export interface DevPkiLayout {
+  dir: string;
+  rootCert: string;
+  intermediateCert: string;
+  cert(name: string): string;
+  key(name: string): string;
+}
+
+/** Generates (first time only) the development PKI into certs/dev: CAs, the index, the demo parties. */
+export async function ensureDevPki(rootDir: string, parties: DevParty[] = DEMO_PARTIES): Promise<DevPkiLayout> {
+  const dir = join(rootDir, 'certs', 'dev');
+  await createDevPki(dir, [
+    { name: DEV_INDEX.name, oin: DEV_INDEX.oin, commonName: DEV_INDEX.commonName, keyEncipherment: true },
+    ...parties.map((p) => ({ name: p.name, oin: p.oin, commonName: p.commonName })),
+  ]);
+  return {
+    dir,
+    rootCert: join(dir, 'root-ca.cert.pem'),
+    intermediateCert: join(dir, 'issuing-ca.cert.pem'),
+    cert: (name) => join(dir, `${name}.cert.pem`),
+    key: (name) => join(dir, `${name}.key.pem`),
+  };
+}
+
+/** A development secret kept in .cache (git-ignored), created on first use. */
+function devSecret(rootDir: string, name: string): string {
+  const file = join(rootDir, '.cache', 'secrets', name);
+  if (!existsSync(file)) {
+    mkdirSync(join(rootDir, '.cache', 'secrets'), { recursive: true, mode: 0o700 });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface AppStackOptions {
+  rootDir: string;
+  kafkaBrokers: string;
+  databaseUrl: string;
+  /** Webhook base URL; each party gets <base>/<party name>. */
+  webhookBase: string;
+  log: DevstackLog;
+  /** Separates runs sharing one Kafka and database (topic prefix, schema names). */
+  namespace?: string;
+  parties?: DevParty[];
+  /** Extra environment per service (e.g. faster retries in tests). */
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Print each service's output lines (npm start) instead of only writing log files. */
+  echo?: boolean;
+}
+
+export interface AppStack {
+  pki: DevPkiLayout;
+  parties: DevParty[];
+  urls: Record<ServiceName, string>;
+  services: Record<ServiceName, ServiceProcess>;
+  logDir: string;
+  stop(): Promise<void>;
+  /** A fresh process for a service (after kill): same ports, same configuration. */
+  restart(name: ServiceName): Promise<void>;
+}
+
+/** Starts the three services as separate processes from dist/, wired to the given infrastructure. */
+export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
+  const pki = await ensureDevPki(o.rootDir, o.parties);
+  const parties = o.parties ?? DEMO_PARTIES;
+  const ns = o.namespace ?? '';
+  const runDir = join(o.rootDir, '.cache', 'stack', ns || 'dev');
+  const logDir = join(runDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const partiesFile = join(runDir, 'parties.json');
+  writeFileSync(
+    partiesFile,
+    JSON.stringify(
+      {
+        parties: parties.map((p) => ({
+          oin: p.oin,
+          name: p.commonName,
+          kind: p.kind,
+          convenant: p.convenant,
+          deliveryFormat: p.deliveryFormat,
+          webhookUrl: `${o.webhookBase}/${p.name}`,
+          ...(p.kind === 'regional' ? { signingKeyFile: pki.key(p.name), signingCertFile: pki.cert(p.name) } : {}),
+        })),
+      },
+      null,
+      2,
+    ),
+  );
+  const common = {
+    KAFKA_BROKERS: o.kafkaBrokers,
+    KAFKA_TOPIC_PREFIX: ns ? `${ns}.` : '',
+    DATABASE_URL: o.databaseUrl,
+    TRUST_ROOT_FILE: pki.rootCert,
+    TRUST_INTERMEDIATES_FILE: pki.intermediateCert,
+    HOST: '127.0.0.1',
+  };
+  const schema = (s: string) => (ns ? `${ns.replace(/[^a-z0-9_]/g, '_')}_${s}` : `vir_${s}`);
+  const ports = { gateway: await freePort(), index: await freePort(), monitor: await freePort() };
+  const envs: Record<ServiceName, Record<string, string>> = {
+    index: {
+      ...common,
+      PORT: String(ports.index),
+      DATABASE_SCHEMA: schema('index'),
+      INDEX_KEY_FILE: pki.key(DEV_INDEX.name),
+      INDEX_CERT_FILE: pki.cert(DEV_INDEX.name),
+      PSEUDONYM_KEY: devSecret(o.rootDir, 'pseudonym-key'),
+      ...o.env?.index,
+    },
+    gateway: {
+      ...common,
+      PORT: String(ports.gateway),
+      DATABASE_SCHEMA: schema('gateway'),
+      PARTIES_FILE: partiesFile,
+      INDEX_CERT_FILE: pki.cert(DEV_INDEX.name),
+      ...o.env?.gateway,
+    },
+    monitor: { ...common, PORT: String(ports.monitor), DATABASE_SCHEMA: schema('monitor'), ...o.env?.monitor },
+  };
+  const make = (name: ServiceName) =>
+    new ServiceProcess(
+      name,
+      join(o.rootDir, 'dist', 'apps', name, 'src', 'main.js'),
+      envs[name],
+      `http://127.0.0.1:${ports[name]}`,
+      join(logDir, `${name}.log`),
+      o.echo ? (line) => o.log(`[${name}] ${line}`) : undefined,
+    );
+  const services = { index: make('index'), gateway: make('gateway'), monitor: make('monitor') };
+  const started: ServiceProcess[] = [];
+  try {
+    // The index first: it creates the topics the others subscribe to.
+    await services.index.start();
+    started.push(services.index);
+    await Promise.all(
+      [services.gateway, services.monitor].map(async (s) => {
+        await s.start();
+        started.push(s);
+      }),
+    );
+  } catch (err) {
+    await Promise.all(started.map((s) => s.stop()));
+    await Promise.all(Object.values(services).map((s) => s.kill('SIGKILL')));
+    throw err;
+  }
+  return {
+    pki,
+    parties,
+    urls: { gateway: services.gateway.url, index: services.index.url, monitor: services.monitor.url },
+    services,
+    logDir,
+    stop: async () => {
+      await Promise.all(Object.values(services).map((s) => s.stop()));
+    },
+    restart: async (name) => {
+      await services[name].kill('SIGKILL');
+      await services[name].start();
+    },
+  };
+}

@@ -1,0 +1,12 @@
+export type { DevstackLog, Infrastructure, KafkaHandle, PostgresHandle } from './devstack.types';
+export { startInfrastructure, type InfrastructureOptions } from './infrastructure.launcher';
+export { ensureKafkaJars, KAFKA_VERSION } from './kafka-jars.installer';
+export { startKafka, type KafkaOptions } from './kafka-server.launcher';
+export { startPostgres, embeddedPostgresBinDir, type PostgresOptions } from './postgres-server.launcher';
+export { startWatchdog, type Watchdog, type WatchdogOptions, type WatchdogSignal, type WatchdogTarget } from './orphan.watchdog';
+export { onShutdown, runShutdownHooks, type ShutdownFn, type ShutdownOptions } from './shutdown.hooks';
+export * from './dev-parties';
+export * from './webhook-receiver';
+export * from './service.process';
+export * from './app-stack';
+export * from './dev-environment';

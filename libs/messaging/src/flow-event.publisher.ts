@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { Contracts, type Component, type FlowEvent } from '@vir/contracts';
+import type { Clock } from '@vir/domain';
+import type { MessageBus } from './message-bus';
+
+export type FlowStep = Omit<FlowEvent, 'eventId' | 'at' | 'component'> & { at?: string };
+
+/**
+ * Emits flow events. Calls made in the same tick are sent as one batch, so tracing every
+ * step costs one produce request per burst, not per event.
+ */
+export class FlowEventPublisher {
+  private queue: { event: FlowEvent; done: (err?: unknown) => void }[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly clock: Clock,
+    private readonly component: Component,
+  ) {}
+
+  /** Builds the event now (its time is the step's time) without sending it. */
+  build(step: FlowStep): FlowEvent {
+    return { eventId: randomUUID(), component: this.component, ...step, at: step.at ?? this.clock.now().toISOString() };
+  }
+
+  emit(step: FlowStep): Promise<void> {
+    const event = this.build(step);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, done: (err) => (err ? reject(err) : resolve()) });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    this.scheduled = false;
+    try {
+      await this.bus.publish(
+        Contracts.flowEvent,
+        batch.map((b) => ({ key: b.event.messageId, value: b.event })),
+      );
+      batch.forEach((b) => b.done());
+    } catch (err) {
+      batch.forEach((b) => b.done(err));
+    }
+  }
+}

@@ -1,0 +1,7 @@
+export * from './kafka-connection';
+export * from './message-bus';
+export * from './flow-event.publisher';
+export * from './kafka-consumer.transport';
+export * from './messaging.module';
+export * from './health.controller';
+export * from './service-bootstrap';

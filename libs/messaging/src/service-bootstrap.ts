@@ -1,0 +1,45 @@
+import { type DynamicModule, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Clock } from '@vir/domain';
+import { KafkaConsumerTransport } from './kafka-consumer.transport';
+import { MessageBus } from './message-bus';
+import { KAFKA } from './messaging.module';
+
+export interface ServiceOptions {
+  name: string;
+  module: DynamicModule;
+  host: string;
+  port: number;
+  logLevel?: string;
+  clock: Clock;
+  consumer: { groupId: string; topics: string[]; partitionsConcurrently?: number };
+  /** false: the app reads bodies itself (the gateway, for size limits and coded errors). */
+  bodyParser?: boolean;
+}
+
+/** Starts one of our services: HTTP (health, APIs) plus its Kafka consumer, with clean shutdown. */
+export async function runService(o: ServiceOptions): Promise<void> {
+  const levels: LogLevel[] = o.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn', 'log'];
+  const app = await NestFactory.create(o.module, { bodyParser: o.bodyParser ?? true, logger: levels });
+  app.enableShutdownHooks();
+  // Module hooks first (migrations, topics, producer), then the consumer.
+  await app.init();
+  app.connectMicroservice({
+    strategy: new KafkaConsumerTransport({
+      kafka: app.get(KAFKA),
+      bus: app.get(MessageBus),
+      now: () => o.clock.now(),
+      ...o.consumer,
+    }),
+  });
+  await app.startAllMicroservices();
+  await app.listen(o.port, o.host);
+  console.log(`${o.name} ready on http://${o.host}:${o.port}`);
+}
+
+/** For main.ts: a readable one-line failure (e.g. a configuration error) and exit code 1. */
+export function exitOnFailure(err: unknown): never {
+  // A configuration error is a readable list; anything else gets its stack for the operator.
+  console.error(err instanceof Error ? (err.name === 'ConfigError' ? err.message : (err.stack ?? err.message)) : String(err));
+  process.exit(1);
+}

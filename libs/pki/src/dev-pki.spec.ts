@@ -1,0 +1,136 @@
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as forge from 'node-forge';
+import { createDevPki, loadCaBundle, loadCredentials, readCertificateFields, TrustStore, type DevPartySpec } from './index';
+
+const PARTIES: DevPartySpec[] = [
+  { name: 'landelijke-index', oin: '00000001823288444000', commonName: 'Landelijke Verwijsindex', keyEncipherment: true },
+  { name: 'rvdk', oin: '00000001003214345000', commonName: 'Raad voor de Kinderbescherming' },
+  { name: 'regio-nhn', oin: '00000003273416560001', commonName: 'Verwijsindex Noord-Holland Noord' },
+  { name: 'regio-twente', oin: '00000003273416560002', commonName: 'Verwijsindex Twente' },
+  { name: 'regio-x', oin: '00000003273416560003', commonName: 'Verwijsindex X' },
+];
+
+const dirs: string[] = [];
+const newDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vir-dev-pki-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const snapshot = (dir: string, names: string[]) =>
+  Object.fromEntries(
+    names.flatMap((n) => [`${n}.cert.pem`, `${n}.key.pem`]).map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+  );
+
+describe('createDevPki', () => {
+  let dir: string;
+  let elapsedMs: number;
+  beforeAll(async () => {
+    dir = newDir();
+    const started = Date.now();
+    await createDevPki(dir, PARTIES);
+    elapsedMs = Date.now() - started;
+  });
+
+  it('is fast enough for every start of the dev stack', () => {
+    // Typically ~0.6 s for CA + 5 parties; the slack is for busy CI machines.
+    expect(elapsedMs).toBeLessThan(4000);
+  });
+
+  it('writes CA and party files, keys as PKCS#8 readable only by the owner', () => {
+    for (const name of ['root-ca', 'issuing-ca', ...PARTIES.map((p) => p.name)]) {
+      const key = join(dir, `${name}.key.pem`);
+      expect(readFileSync(key, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+      expect(statSync(key).mode & 0o777).toBe(0o600);
+      expect(readFileSync(join(dir, `${name}.cert.pem`), 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    }
+  });
+
+  it('builds root -> issuing CA -> party, PKIoverheid style', () => {
+    const [rootPem, issuingPem] = loadCaBundle(dir);
+    const root = new X509Certificate(rootPem);
+    const issuing = new X509Certificate(issuingPem);
+    expect(root.ca && issuing.ca).toBe(true);
+    expect(issuing.verify(root.publicKey)).toBe(true);
+    expect(readCertificateFields(issuing.raw).keyUsage).toMatchObject({ keyCertSign: true, cRLSign: true });
+    expect(root.publicKey.asymmetricKeyDetails?.modulusLength).toBeGreaterThanOrEqual(2048);
+
+    const rvdk = loadCredentials(dir, 'rvdk');
+    const leaf = new X509Certificate(rvdk.certificatePem);
+    expect(rvdk.oin).toBe('00000001003214345000');
+    expect(leaf.subject.split('\n')).toEqual([
+      'C=NL',
+      'O=Raad voor de Kinderbescherming',
+      'serialNumber=00000001003214345000',
+      'CN=Raad voor de Kinderbescherming',
+    ]);
+    expect(leaf.ca).toBe(false);
+    expect(leaf.verify(issuing.publicKey)).toBe(true);
+    expect(leaf.keyUsage).toEqual(expect.arrayContaining(['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2']));
+    const years = (Date.parse(leaf.validTo) - Date.parse(leaf.validFrom)) / (365 * 24 * 3600 * 1000);
+    expect(years).toBeCloseTo(2, 1);
+    const crl = forge.pki.certificateFromPem(rvdk.certificatePem).getExtension('cRLDistributionPoints');
+    expect(crl).toBeTruthy();
+    expect(leaf.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+  });
+
+  it('gives keyEncipherment only to parties that receive encrypted data', () => {
+    const usage = (name: string) =>
+      readCertificateFields(new X509Certificate(loadCredentials(dir, name).certificatePem).raw).keyUsage;
+    expect(usage('landelijke-index')).toMatchObject({ digitalSignature: true, keyEncipherment: true, keyCertSign: false });
+    expect(usage('rvdk')).toMatchObject({ digitalSignature: true, keyEncipherment: false });
+  });
+
+  it('produces certificates the trust store accepts', () => {
+    const [root, issuing] = loadCaBundle(dir);
+    const store = new TrustStore({ roots: [root], intermediates: [issuing] });
+    for (const p of PARTIES) {
+      expect(store.check(loadCredentials(dir, p.name).certificatePem, new Date())).toMatchObject({
+        trusted: true,
+        oin: p.oin,
+      });
+    }
+  });
+
+  it('is idempotent: a second run changes nothing', async () => {
+    const names = ['root-ca', 'issuing-ca', ...PARTIES.map((p) => p.name)];
+    const before = snapshot(dir, names);
+    await createDevPki(dir, PARTIES);
+    expect(snapshot(dir, names)).toEqual(before);
+  });
+
+  it('adds only missing parties, and re-issues a party whose OIN changed', async () => {
+    const names = ['root-ca', 'issuing-ca', ...PARTIES.map((p) => p.name)];
+    const before = snapshot(dir, names);
+    await createDevPki(dir, [...PARTIES, { name: 'nieuw', oin: '00000009999999999999', commonName: 'Nieuw' }]);
+    expect(snapshot(dir, names)).toEqual(before);
+    expect(loadCredentials(dir, 'nieuw').oin).toBe('00000009999999999999');
+
+    await createDevPki(dir, [{ name: 'nieuw', oin: '00000009999999999998', commonName: 'Nieuw' }]);
+    expect(loadCredentials(dir, 'nieuw').oin).toBe('00000009999999999998');
+    expect(snapshot(dir, names)).toEqual(before);
+  });
+
+  it('stays consistent when several processes start at once', async () => {
+    const shared = newDir();
+    await Promise.all([createDevPki(shared, PARTIES.slice(0, 2)), createDevPki(shared, PARTIES.slice(1, 3))]);
+    const [root, issuing] = loadCaBundle(shared);
+    const store = new TrustStore({ roots: [root], intermediates: [issuing] });
+    for (const p of PARTIES.slice(0, 3)) {
+      expect(store.check(loadCredentials(shared, p.name).certificatePem, new Date()).trusted).toBe(true);
+    }
+  });
+
+  it('rejects unusable party specs', async () => {
+    const d = newDir();
+    await expect(createDevPki(d, [{ name: '../x', oin: '00000001003214345000', commonName: 'x' }])).rejects.toThrow(
+      /invalid party name/,
+    );
+    await expect(createDevPki(d, [{ name: 'root-ca', oin: '00000001003214345000', commonName: 'x' }])).rejects.toThrow();
+    await expect(createDevPki(d, [{ name: 'x', oin: '123', commonName: 'x' }])).rejects.toThrow(/20-digit OIN/);
+  });
+});

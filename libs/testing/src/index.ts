@@ -1,0 +1,3 @@
+export * from './test-bsn';
+export * from './e2e-stack';
+export * from './scenario';

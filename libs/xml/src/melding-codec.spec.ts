@@ -1,0 +1,171 @@
+import { X509Certificate } from 'node:crypto';
+import { openMelding, sealMelding, verifyMelding, XmlMessageError, type XmlErrorCode } from './index';
+import { signDocument } from './xml-signer';
+import { BSN, createTestPki, NOW, OIN, sampleMelding, stripSignature, type TestPki } from './test-pki.fixture';
+
+let pki: TestPki;
+beforeAll(async () => {
+  pki = await createTestPki();
+});
+afterAll(() => pki.cleanup());
+
+const seal = (m = sampleMelding(), signer = pki.rvdk) =>
+  sealMelding(m, { signer, recipientCertificatePem: pki.index.certificatePem });
+const open = (xml: string, at = NOW) =>
+  openMelding(xml, { trustStore: pki.trustStore, at, recipientKey: pki.index.privateKey });
+
+/** Runs fn, expects an XmlMessageError with `code`, and checks that no BSN leaked into it. */
+function expectError(fn: () => unknown, code: XmlErrorCode): XmlMessageError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(XmlMessageError);
+  const error = caught as XmlMessageError;
+  expect({ code: error.code, message: error.message }).toEqual({ code, message: expect.any(String) });
+  for (const bsn of Object.values(BSN)) expect(error.message).not.toContain(bsn);
+  return error;
+}
+
+describe('sealMelding / openMelding', () => {
+  it('round-trips a melding exactly, BSNs included', () => {
+    const melding = sampleMelding();
+    const opened = open(seal(melding));
+    expect(opened.message).toEqual(melding);
+    expect(opened.signerOin).toBe(OIN.rvdk);
+    expect(opened.certificateFingerprint).toBe(new X509Certificate(pki.rvdk.certificatePem).fingerprint256);
+  });
+
+  it('round-trips without parents and without optional contact details', () => {
+    const melding = sampleMelding();
+    melding.ouders = [];
+    melding.melder = { id: 'x', naam: 'Jan' };
+    const xml = seal(melding);
+    expect(xml).toContain('<Ouders/>');
+    expect(open(xml).message).toEqual(melding);
+  });
+
+  it('never writes a BSN in plaintext, and wraps one key for all of them', () => {
+    const xml = seal();
+    for (const bsn of Object.values(BSN)) expect(xml).not.toContain(bsn);
+    expect(xml.match(/<xenc:EncryptedData /g)).toHaveLength(3);
+    expect(xml.match(/<xenc:EncryptedKey /g)).toHaveLength(1);
+    const keyId = /<xenc:EncryptedKey Id="([^"]+)"/.exec(xml)?.[1];
+    expect(xml.match(new RegExp(`<ds:RetrievalMethod URI="#${keyId}"`, 'g'))).toHaveLength(3);
+    expect(xml).toContain('Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"');
+    expect(xml).toContain('Algorithm="http://www.w3.org/2009/xmlenc11#rsa-oaep"');
+  });
+
+  it('encrypts afresh each time (random key and IVs)', () => {
+    const melding = sampleMelding();
+    const cipherValues = (xml: string) => xml.match(/<xenc:CipherValue>[^<]+/g);
+    expect(cipherValues(seal(melding))).not.toEqual(cipherValues(seal(melding)));
+  });
+
+  it('signs the encrypted form: the signature is the last child and covers the whole document', () => {
+    const xml = seal();
+    expect(xml).toMatch(/<ds:Reference URI="">/);
+    expect(xml).toMatch(/<\/ds:Signature><\/Melding>$/);
+  });
+
+  it('refuses to seal for another sender', () => {
+    expectError(() => seal(sampleMelding(OIN.regio)), 'OIN_MISMATCH');
+  });
+
+  it('refuses to seal invalid fields, without echoing a BSN', () => {
+    const bad = sampleMelding();
+    bad.jeugdige.bsn = '12345678X';
+    expectError(() => seal(bad), 'XML_SCHEMA_VIOLATION');
+    const badDomain = sampleMelding();
+    (badDomain.organisatie as { domein: string }).domein = 'bakkerij';
+    expectError(() => seal(badDomain), 'XML_SCHEMA_VIOLATION');
+    const lineBreak = sampleMelding();
+    lineBreak.melder.naam = 'Anna\nde Vries';
+    expectError(() => seal(lineBreak), 'XML_SCHEMA_VIOLATION');
+    const tooManyParents = sampleMelding();
+    tooManyParents.ouders = Array.from({ length: 5 }, () => ({ bsn: BSN.ouder1 }));
+    expectError(() => seal(tooManyParents), 'XML_SCHEMA_VIOLATION');
+  });
+});
+
+describe('verifyMelding (no decryption key)', () => {
+  it('returns everything except the BSNs', () => {
+    const melding = sampleMelding();
+    const verified = verifyMelding(seal(melding), { trustStore: pki.trustStore, at: NOW });
+    const { jeugdige, ouders, ...rest } = melding;
+    void ouders;
+    expect(verified.message).toEqual({ ...rest, jeugdige: { geboortedatum: jeugdige.geboortedatum } });
+    expect(verified.signerOin).toBe(OIN.rvdk);
+  });
+
+  it('rejects a signed melding with a plaintext BSN, without quoting it', () => {
+    const xml = stripSignature(seal()).replace(
+      /<Jeugdige><Bsn>[\s\S]*?<\/Bsn>/,
+      `<Jeugdige><Bsn>${BSN.jeugdige}</Bsn>`,
+    );
+    const error = expectError(
+      () => verifyMelding(signDocument(xml, pki.rvdk), { trustStore: pki.trustStore, at: NOW }),
+      'XML_SCHEMA_VIOLATION',
+    );
+    expect(error.message).toContain('/Melding/Jeugdige/Bsn');
+  });
+});
+
+describe('openMelding rejects', () => {
+  it('altered content (SIGNATURE_INVALID)', () => {
+    const xml = seal().replace('<Convenant>66</Convenant>', '<Convenant>7</Convenant>');
+    expectError(() => open(xml), 'SIGNATURE_INVALID');
+  });
+
+  it('an altered ciphertext (SIGNATURE_INVALID)', () => {
+    const xml = seal();
+    const value = /<Jeugdige><Bsn>[\s\S]*?<xenc:CipherValue>([^<]+)</.exec(xml)![1];
+    const flipped = (value[0] === 'A' ? 'B' : 'A') + value.slice(1);
+    expectError(() => open(xml.replace(value, flipped)), 'SIGNATURE_INVALID');
+  });
+
+  it('a ciphertext that fails authentication, even when validly signed (DECRYPTION_FAILED)', () => {
+    const xml = stripSignature(seal());
+    const value = /<Jeugdige><Bsn>[\s\S]*?<xenc:CipherValue>([^<]+)</.exec(xml)![1];
+    const bytes = Buffer.from(value, 'base64');
+    bytes[20] ^= 0x01;
+    expectError(() => open(signDocument(xml.replace(value, bytes.toString('base64')), pki.rvdk)), 'DECRYPTION_FAILED');
+  });
+
+  it('the wrong private key (DECRYPTION_FAILED)', () => {
+    expectError(
+      () => openMelding(seal(), { trustStore: pki.trustStore, at: NOW, recipientKey: pki.rvdk.privateKey }),
+      'DECRYPTION_FAILED',
+    );
+  });
+
+  it('a signer whose certificate carries another OIN than AfzenderOin (OIN_MISMATCH)', () => {
+    // rvdk's key and certificate, but claiming to be the regional index.
+    const xml = seal(sampleMelding(OIN.regio), { ...pki.rvdk, oin: OIN.regio });
+    expectError(() => open(xml), 'OIN_MISMATCH');
+    expectError(() => verifyMelding(xml, { trustStore: pki.trustStore, at: NOW }), 'OIN_MISMATCH');
+  });
+
+  it('a certificate from another CA, even with a known OIN (CERT_UNTRUSTED)', () => {
+    const error = expectError(() => open(seal(sampleMelding(), pki.impostor)), 'CERT_UNTRUSTED');
+    expect(error.message).toContain('CERT_UNKNOWN_CA');
+  });
+
+  it('an expired certificate (CERT_UNTRUSTED)', () => {
+    const notAfter = new Date(new X509Certificate(pki.rvdk.certificatePem).validTo);
+    const error = expectError(() => open(seal(), new Date(notAfter.getTime() + 1000)), 'CERT_UNTRUSTED');
+    expect(error.message).toContain('CERT_EXPIRED');
+  });
+
+  it('a certificate not yet valid (CERT_UNTRUSTED)', () => {
+    const error = expectError(() => open(seal(), new Date(NOW.getTime() - 24 * 3600 * 1000)), 'CERT_UNTRUSTED');
+    expect(error.message).toContain('CERT_NOT_YET_VALID');
+  });
+
+  it('a matchsignaal handed in as melding (XML_SCHEMA_VIOLATION)', () => {
+    const xml = seal().replace(/<Melding /, '<Matchsignaal ').replace(/<\/Melding>$/, '</Matchsignaal>');
+    expectError(() => open(xml), 'XML_SCHEMA_VIOLATION');
+  });
+});
