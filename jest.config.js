@@ -18,7 +18,7 @@ module.exports = {
     {
       displayName: 'e2e',
       rootDir: __dirname,
-      testMatch: ['<rootDir>/apps/*/test/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs}/*/test/**/*.e2e-spec.ts'],
       testEnvironment: 'node',
       transform,
       moduleNameMapper,

@@ -6,6 +6,7 @@ import {
   IsEmail,
   IsIn,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -46,9 +47,9 @@ export class RegionaleMeldingDto {
   @IsUUID() berichtId!: string;
   /** The regional index's own reference, echoed back in matchsignalen. */
   @IsString() @IsNotEmpty() @MaxLength(100) referentie!: string;
-  @ValidateNested() @Type(() => JeugdigeDto) jeugdige!: JeugdigeDto;
+  @IsObject() @ValidateNested() @Type(() => JeugdigeDto) jeugdige!: JeugdigeDto;
   @IsOptional() @IsArray() @ArrayMaxSize(4) @ValidateNested({ each: true }) @Type(() => BsnDto) ouders?: BsnDto[];
   @Matches(DATE, { message: 'meldingsdatum must be YYYY-MM-DD' }) @IsDateString({ strict: true }) meldingsdatum!: string;
-  @ValidateNested() @Type(() => MelderDto) melder!: MelderDto;
-  @ValidateNested() @Type(() => OrganisatieDto) organisatie!: OrganisatieDto;
+  @IsObject() @ValidateNested() @Type(() => MelderDto) melder!: MelderDto;
+  @IsObject() @ValidateNested() @Type(() => OrganisatieDto) organisatie!: OrganisatieDto;
 }

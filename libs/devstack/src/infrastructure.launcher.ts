@@ -61,14 +61,15 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
   const startPostgresHere = options.databaseUrl === undefined;
 
   const ephemeral = options.ephemeralPostgres === true;
-  const instance = ephemeral ? `test-${process.pid}` : (options.postgresInstance ?? 'dev');
+  // The random part lets one process run several (the devstack spec inside the e2e run).
+  const instance = ephemeral ? `test-${process.pid}-${randomBytes(3).toString('hex')}` : (options.postgresInstance ?? 'dev');
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(instance)) throw new Error(`devstack: invalid postgresInstance '${instance}'`);
 
   if (startKafkaHere) {
     await sweepDeadOwners(runsDir, /^(\d+)-/);
     await mkdir(runDir, { recursive: true });
   }
-  if (startPostgresHere) await sweepDeadOwners(join(cacheDir, 'postgres'), /^test-(\d+)$/);
+  if (startPostgresHere) await sweepDeadOwners(join(cacheDir, 'postgres'), /^test-(\d+)(?:-[0-9a-f]+)?$/);
 
   const [kafka, postgres] = await Promise.allSettled([
     startKafkaHere

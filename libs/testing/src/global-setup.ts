@@ -1,5 +1,8 @@
 import { join } from 'node:path';
-import { startInfrastructure, type Infrastructure } from '@vir/devstack';
+// Jest loads global setup outside its module mapper, so no @vir/* alias here: the launcher
+// module needs only its own folder.
+import { startInfrastructure } from '../../devstack/src/infrastructure.launcher';
+import type { Infrastructure } from '../../devstack/src/devstack.types';
 
 declare global {
   var __VIR_INFRA__: Infrastructure | undefined;

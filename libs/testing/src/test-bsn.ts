@@ -1,12 +1,15 @@
 import { isValidBsn } from '@vir/domain';
 
-/** A fictitious BSN that passes the 11-proef, distinct for each n (from a test range, 9 digits). */
+/**
+ * A fictitious BSN that passes the 11-proef, distinct for each n below 999,999. Each n owns a
+ * block of 100 numbers from 900,000,000 on; every such block holds a valid BSN (for each choice
+ * of the eighth digit, at most one ninth digit would have to be 10).
+ */
 export function testBsn(n: number): string {
-  // Every 11th number passes; spread n over 900000000..999999999 and take the next valid one.
-  let candidate = 900_000_000 + ((Math.abs(Math.trunc(n)) * 11) % 99_999_000);
-  for (;;) {
+  const block = 900_000_000 + (Math.abs(Math.trunc(n)) % 999_999) * 100;
+  for (let candidate = block; candidate < block + 100; candidate++) {
     const s = String(candidate);
     if (isValidBsn(s)) return s;
-    candidate++;
   }
+  throw new Error('unreachable: every block of 100 holds a valid BSN');
 }

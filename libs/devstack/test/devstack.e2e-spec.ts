@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { startInfrastructure, type Infrastructure } from './index';
+import { startInfrastructure, type Infrastructure } from '../src/index';
 
 // Real Kafka + PostgreSQL (no mocks): proves the whole devstack works on this machine. ~10 s warm.
 jest.setTimeout(90_000);
@@ -37,13 +37,20 @@ describe('devstack', () => {
   });
 
   it('starts Kafka and PostgreSQL, serves real traffic and leaves nothing behind on stop', async () => {
+    // The e2e global setup of this same process has its own run dirs: find ours by difference.
+    const list = (dir: string) => (existsSync(join(rootDir, dir)) ? readdirSync(join(rootDir, dir)) : []);
+    const before = new Set([...list('.cache/run'), ...list('.cache/postgres')]);
     infra = await startInfrastructure({ rootDir, log: () => undefined, ephemeralPostgres: true });
     expect(infra.started).toEqual({ kafka: true, postgres: true });
-    // Per-run data lives in .cache/run/<our pid>-<random>.
-    const runDir = readdirSync(join(rootDir, '.cache/run'))
-      .filter((entry) => entry.startsWith(`${process.pid}-`))
+    // Per-run data lives in .cache/run/<our pid>-<random> and .cache/postgres/test-<our pid>-<random>.
+    const runDir = list('.cache/run')
+      .filter((entry) => entry.startsWith(`${process.pid}-`) && !before.has(entry))
       .map((entry) => join(rootDir, '.cache/run', entry))[0];
+    const pgDataDir = list('.cache/postgres')
+      .filter((entry) => entry.startsWith(`test-${process.pid}-`) && !before.has(entry))
+      .map((entry) => join(rootDir, '.cache/postgres', entry))[0];
     expect(runDir).toBeDefined();
+    expect(pgDataDir).toBeDefined();
 
     const kafka = new Kafka({ clientId: 'devstack-spec', brokers: [infra.kafkaBrokers], logLevel: logLevel.NOTHING });
     const admin = kafka.admin();
@@ -73,10 +80,9 @@ describe('devstack', () => {
 
     await infra.stop();
     // Only our own processes: other suites may run their own Kafka/Postgres concurrently.
-    const pgDataDir = join(rootDir, '.cache/postgres', `test-${process.pid}`);
-    expect(processesMentioning(runDir as string)).toEqual([]);
+    expect(processesMentioning(runDir)).toEqual([]);
     expect(processesMentioning(pgDataDir)).toEqual([]);
-    expect(existsSync(runDir as string)).toBe(false);
+    expect(existsSync(runDir)).toBe(false);
     expect(existsSync(pgDataDir)).toBe(false);
   });
 
