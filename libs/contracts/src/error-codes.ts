@@ -1,5 +1,5 @@
 // The documented rejection codes. Every refusal anywhere in the system carries one of these;
-// the README's table is generated from the same list, so docs and code cannot drift.
+// a unit test keeps the README's table equal to this list, so docs and code cannot drift.
 export interface ErrorCodeSpec {
   status: number;
   description: string;
