@@ -6,6 +6,7 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] };
 const moduleNameMapper = { '^@vir/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 module.exports = {
   testTimeout: 180000,
+  reporters: ['default', '<rootDir>/libs/testing/summary-reporter.js'],
   projects: [
     {
       displayName: 'unit',
