@@ -5,7 +5,9 @@
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-    process.stderr.write(`\n${results.numPassedTests} passed, ${failed} failed, ${results.numPendingTests} skipped\n`);
+    const line = `${results.numPassedTests} passed, ${failed} failed, ${results.numPendingTests} skipped`;
+    // Jest's summary is printed after the reporters' onRunComplete: write ours at exit, last.
+    process.once('exit', () => process.stderr.write(`\n${line}\n`));
   }
 }
 
