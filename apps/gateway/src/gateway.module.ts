@@ -14,7 +14,9 @@ import type { GatewayConfig } from './gateway.config';
 import { GatewayErrorFilter } from './ingress/gateway-error.filter';
 import { IngressController, MAX_BODY_BYTES } from './ingress/ingress.controller';
 import { SubmitMeldingUseCase } from './ingress/submit-melding.use-case';
+import { IngressLedger } from './ingress/ingress.ledger';
 import { InitialGatewaySchema1763788800000 } from './migrations/1763788800000-initial-gateway-schema';
+import { IngressLedger1763800000000 } from './migrations/1763800000000-ingress-ledger';
 import { PartyRegistry } from './parties/party.registry';
 import { GATEWAY_ENTITIES } from './persistence/gateway.entities';
 
@@ -51,7 +53,7 @@ export class GatewayModule {
           url: config.DATABASE_URL,
           schema: config.DATABASE_SCHEMA,
           entities: GATEWAY_ENTITIES,
-          migrations: [InitialGatewaySchema1763788800000],
+          migrations: [InitialGatewaySchema1763788800000, IngressLedger1763800000000],
           applicationName: 'vir-gateway',
         }),
       ],
@@ -64,8 +66,9 @@ export class GatewayModule {
         { provide: WebhookClient, useFactory: () => new WebhookClient(config.DELIVERY_TIMEOUT_MS) },
         {
           provide: SubmitMeldingUseCase,
-          useFactory: (bus: MessageBus, flow: FlowEventPublisher, clk: Clock) => new SubmitMeldingUseCase(bus, flow, clk, trustStore, indexCertificatePem, config.MAX_BODY_BYTES),
-          inject: [MessageBus, FlowEventPublisher, Clock],
+          useFactory: (bus: MessageBus, flow: FlowEventPublisher, clk: Clock, ds: DataSource) =>
+            new SubmitMeldingUseCase(bus, flow, clk, trustStore, indexCertificatePem, config.MAX_BODY_BYTES, new IngressLedger(ds)),
+          inject: [MessageBus, FlowEventPublisher, Clock, DataSource],
         },
         {
           provide: DeliveryWorker,

@@ -150,6 +150,22 @@ describe('walking skeleton', () => {
   });
 });
 
+describe('idempotency', () => {
+  it('answers an identical resend with the first answer and forwards nothing; refuses the id for other content', async () => {
+    const m = regionalMelding({ bsn: testBsn(1004), melderId: 'nhn-idem' });
+    const first = await postJson(gateway('/v1/meldingen'), m, asParty(nhn));
+    expect(first).toEqual({ status: 202, body: { trackingId: m.berichtId, status: 'accepted' } });
+    const again = await postJson(gateway('/v1/meldingen'), m, asParty(nhn));
+    expect(again).toEqual({ status: 202, body: { trackingId: m.berichtId, status: 'accepted', replayed: true } });
+    const other = await postJson(gateway('/v1/meldingen'), { ...m, referentie: 'something else' }, asParty(nhn));
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ code: 'MESSAGE_ID_REUSED', trackingId: m.berichtId });
+    const t = await trace(m.berichtId, 'gateway.replayed');
+    expect(t.steps.filter((s) => s.step === 'gateway.forwarded')).toHaveLength(1);
+    expect(kcat(`${e2e.namespace}.vir.inbound.v1`, '%k\\n').split('\n').filter((k) => k === m.berichtId)).toHaveLength(1);
+  });
+});
+
 /** Reads a whole topic with kcat, an independent Kafka client. */
 function kcat(topic: string, format: string): string {
   return execFileSync('kcat', ['-b', process.env.VIR_TEST_KAFKA_BROKERS!, '-C', '-t', topic, '-e', '-q', '-f', format], { encoding: 'utf8', timeout: 30_000 });

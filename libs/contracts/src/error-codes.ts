@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   SIGNATURE_INVALID: { status: 400, description: 'The XML signature is missing, invalid, or does not cover the message (wrapping).' },
   CERT_UNTRUSTED: { status: 400, description: "The signer's certificate is not trusted (unknown CA, expired, key usage)." },
   OIN_MISMATCH: { status: 403, description: "The signer's OIN differs from the sending party." },
+  MESSAGE_ID_REUSED: { status: 409, description: 'The message id was already used for a different message (an identical resend is answered with the first answer).' },
   UNAVAILABLE: { status: 503, description: 'The message could not be handed to the index now; retry after Retry-After.' },
   NOT_FOUND: { status: 404, description: 'No such message or trace.' },
   INTERNAL_ERROR: { status: 500, description: 'Unexpected failure; nothing was forwarded.' },

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { Contracts, RegionaleMeldingDto } from '@vir/contracts';
@@ -7,6 +7,7 @@ import type { FlowEventPublisher, MessageBus } from '@vir/messaging';
 import { sealMelding, verifyMelding, XmlMessageError, type XmlErrorCode } from '@vir/xml';
 import type { TrustStore } from '@vir/pki';
 import type { Party } from '../parties/party.registry';
+import type { IngressLedger } from './ingress.ledger';
 import { GatewayError } from './gateway.error';
 import { toMeldingBericht } from './melding-translator';
 import { parseJson } from './request-body';
@@ -16,7 +17,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export interface Accepted {
   trackingId: string;
   status: 'accepted';
+  /** Present when this was a resend of an accepted message: nothing new was forwarded. */
+  replayed?: true;
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
 function describe(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => [
@@ -51,6 +56,7 @@ export class SubmitMeldingUseCase {
     private readonly trustStore: TrustStore,
     private readonly indexCertificatePem: string,
     private readonly maxBytes: number,
+    private readonly ledger: IngressLedger,
   ) {}
 
   /** A regional tenant's JSON melding: validate, translate, encrypt BSNs, sign, forward. */
@@ -72,8 +78,7 @@ export class SubmitMeldingUseCase {
         throw new GatewayError(violations[0].code, violations.map((v) => v.message).join('; '), violations.map((v) => `${v.field}: ${v.code}`));
       }
       const xml = sealMelding(melding, { signer: party.signer, recipientCertificatePem: this.indexCertificatePem });
-      await this.forward(trackingId, party, 'regional-json', xml);
-      return { trackingId, status: 'accepted' };
+      return await this.forward(trackingId, party, 'regional-json', xml, sha256(rawBody));
     } catch (err) {
       throw await this.rejected(err, trackingId, party);
     }
@@ -99,22 +104,29 @@ export class SubmitMeldingUseCase {
       // The BSNs are encrypted for the index (which checks them); the date rules apply here already.
       const violations = checkMeldingDates(opened.message, this.clock.today());
       if (violations.length > 0) throw new GatewayError(violations[0].code, violations[0].message);
-      await this.forward(trackingId, party, 'direct-xml', xml);
-      return { trackingId, status: 'accepted' };
+      return await this.forward(trackingId, party, 'direct-xml', xml, sha256(xml));
     } catch (err) {
       throw await this.rejected(err, trackingId, party);
     }
   }
 
-  private async forward(trackingId: string, party: Party, channel: 'regional-json' | 'direct-xml', xml: string): Promise<void> {
+  private async forward(trackingId: string, party: Party, channel: 'regional-json' | 'direct-xml', xml: string, contentHash: string): Promise<Accepted> {
+    const claim = await this.ledger.claim(trackingId, party.oin, contentHash, this.clock.now());
+    if (claim === 'conflict') throw new GatewayError('MESSAGE_ID_REUSED', 'This message id was already used for another message');
+    if (claim === 'replay') {
+      await this.flow.emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.replayed', outcome: 'ok', detail: 'resend of an accepted message; nothing forwarded' });
+      return { trackingId, status: 'accepted', replayed: true };
+    }
     try {
       await this.bus.publish(Contracts.inbound, [
         { key: trackingId, value: { messageId: trackingId, type: 'melding', senderOin: party.oin, channel, receivedAt: this.clock.now().toISOString(), xml } },
       ]);
-    } catch (err) {
+    } catch {
+      await this.ledger.release(trackingId);
       throw new GatewayError('UNAVAILABLE', 'The index cannot be reached right now; nothing was accepted', undefined, 5);
     }
     await this.flow.emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.forwarded', outcome: 'ok' });
+    return { trackingId, status: 'accepted' };
   }
 
   private async rejected(err: unknown, trackingId: string, party: Party): Promise<GatewayError> {

@@ -58,7 +58,12 @@ export class MeldingProcessor {
       at: now,
       flow: (step) => this.flow.build(step),
     });
-    if (result.outcome !== 'duplicate') this.relay.kick();
+    if (result.outcome === 'duplicate') {
+      // A redelivery (after a crash) or a replay: the inbox already holds this id; nothing changed.
+      await this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.duplicate', outcome: 'ok', detail: 'already processed; nothing changed' });
+    } else {
+      this.relay.kick();
+    }
     this.log.debug(`${envelope.messageId}: ${result.outcome}, ${result.matches} match(es)`);
   }
 }
