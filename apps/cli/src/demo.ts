@@ -1,9 +1,11 @@
 import { randomBytes, randomUUID, createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { onShutdown, startDevEnvironment, DEV_INDEX, type DevEnvironment, type DevParty } from '@vir/devstack';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { onShutdown, readWholeTopic, startDevEnvironment, DEV_INDEX, type DevEnvironment, type DevParty } from '@vir/devstack';
 import { testBsn } from '@vir/testing';
 import { sealMelding } from '@vir/xml';
-import type { MeldingBericht, OrganisatieDomein } from '@vir/contracts';
+import { Contracts, TOPICS, type MeldingBericht, type OrganisatieDomein } from '@vir/contracts';
 import { ROOT_DIR, externalInfrastructure } from './cli-paths';
 
 // `npm run demo`: a scripted scenario over the real stack; exits 0 only when every expected
@@ -76,7 +78,28 @@ async function send(env: DevEnvironment, m: DemoMelding, run: string, ids: Map<s
   if (res.status !== 202) throw new Error(`melding ${m.key} (${m.party}) refused: ${res.status} ${await res.text()}`);
 }
 
+/** `--dump DIR`: every national XML message the demo exchanged, one file each. */
+async function dump(env: DevEnvironment, dir: string): Promise<number> {
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  const write = (kind: string, id: string, xml: string) => writeFileSync(join(dir, `${String(++n).padStart(2, '0')}-${kind}-${id}.xml`), xml);
+  for (const r of await readWholeTopic(env.infra.kafkaBrokers, TOPICS.inbound.name)) {
+    const m = Contracts.inbound.parse(r.value);
+    write(m.type, m.messageId, m.xml);
+  }
+  for (const r of await readWholeTopic(env.infra.kafkaBrokers, TOPICS.outbound.name)) {
+    const m = Contracts.outbound.parse(r.value);
+    write(m.type, m.messageId, m.xml);
+  }
+  for (const a of acknowledgements) write('ontvangstbevestiging', a.id, a.xml);
+  return n;
+}
+
+/** Signed acknowledgements the gateway answered direct XML with. */
+const acknowledgements: { id: string; xml: string }[] = [];
+
 async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { dump: { type: 'string' } }, allowPositionals: false });
   const started = Date.now();
   const env = await startDevEnvironment({ rootDir: ROOT_DIR, log: (l) => console.log(l), instance: 'demo', ephemeral: true, ...externalInfrastructure(process.env) });
   onShutdown(() => env.stop());
@@ -105,6 +128,7 @@ async function main(): Promise<number> {
     };
     console.log(`\nTraces (monitor ${env.stack.urls.monitor}/v1/traces/<id>):`);
     for (const m of MELDINGEN) console.log(`  melding ${m.key}  ${ids.get(m.key)}  ${await traceOf(m.key)} flow events`);
+    if (values.dump) console.log(`\nWrote ${await dump(env, resolve(values.dump))} national XML messages to ${resolve(values.dump)}`);
     console.log(`\n${EXPECTED.length - missing} of ${EXPECTED.length} expected matchsignalen delivered in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     if (missing > 0) console.error(`FAILED: ${missing} matchsignaal(en) not delivered within ${TIMEOUT_MS / 1000} s (see MISSING above).`);
     return missing === 0 && extra === 0 ? 0 : 1;

@@ -10,3 +10,4 @@ export * from './webhook-receiver';
 export * from './service.process';
 export * from './app-stack';
 export * from './dev-environment';
+export * from './topic-reader';
