@@ -6,7 +6,7 @@ import { exitOnFailure, runService } from '@vir/messaging';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
-function main(): Promise<void> {
+async function main(): Promise<void> {
   const config = loadConfig(GatewayConfig, process.env);
   const clock = new SystemClock();
   return runService({

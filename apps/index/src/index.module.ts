@@ -11,6 +11,7 @@ import { MeldingStore } from './matching/melding.store';
 import { OutboxRelay } from './matching/outbox.relay';
 import { Pseudonymizer } from './matching/pseudonymizer';
 import { InitialIndexSchema1763788800000 } from './migrations/1763788800000-initial-index-schema';
+import { MeldingOuders1763800000000 } from './migrations/1763800000000-melding-ouders';
 import { INDEX_ENTITIES } from './persistence/index.entities';
 
 const CONFIG = Symbol('INDEX_CONFIG');
@@ -37,7 +38,7 @@ export class IndexModule {
           url: config.DATABASE_URL,
           schema: config.DATABASE_SCHEMA,
           entities: INDEX_ENTITIES,
-          migrations: [InitialIndexSchema1763788800000],
+          migrations: [InitialIndexSchema1763788800000, MeldingOuders1763800000000],
           applicationName: 'vir-index',
         }),
       ],

@@ -6,7 +6,7 @@ import { exitOnFailure, runService } from '@vir/messaging';
 import { IndexConfig } from './index.config';
 import { IndexModule } from './index.module';
 
-function main(): Promise<void> {
+async function main(): Promise<void> {
   const config = loadConfig(IndexConfig, process.env);
   const clock = new SystemClock();
   return runService({

@@ -6,7 +6,7 @@ import { exitOnFailure, runService } from '@vir/messaging';
 import { MonitorConfig } from './monitor.config';
 import { MonitorModule } from './monitor.module';
 
-function main(): Promise<void> {
+async function main(): Promise<void> {
   const config = loadConfig(MonitorConfig, process.env);
   const clock = new SystemClock();
   return runService({

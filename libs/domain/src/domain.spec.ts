@@ -1,5 +1,5 @@
 import { isValidBsn } from './bsn';
-import { classify, matchNewMelding, type MatchCandidate } from './child-matching';
+import { classify, matchNewMelding, pairCount, type Match, type MatchCandidate } from './melding-matching';
 import { addYears, ageOn, checkMelding, endOfActivePeriod } from './melding-rules';
 
 describe('BSN 11-proef', () => {
@@ -39,42 +39,85 @@ describe('melding rules', () => {
   });
 });
 
-describe('child matching', () => {
-  const m = (id: string, prof: string, convenant = '23', status: MatchCandidate['status'] = 'active', child = 'p1'): MatchCandidate => ({
+describe('matching', () => {
+  const m = (
+    id: string,
+    prof: string,
+    o: { convenant?: string; status?: MatchCandidate['status']; child?: string; ouders?: string[] } = {},
+  ): MatchCandidate => ({
     id,
-    jeugdigePseudonym: child,
+    jeugdigePseudonym: o.child ?? 'c1',
+    ouderPseudonyms: o.ouders ?? [],
     professionalKey: prof,
-    convenant,
-    status,
+    convenant: o.convenant ?? '23',
+    status: o.status ?? 'active',
   });
-
-  it('matches every other professional once: n meldingen give n(n-1)/2 pairs', () => {
+  const run = (sequence: MatchCandidate[]) => {
     const stored: MatchCandidate[] = [];
-    let pairs = 0;
-    for (let i = 0; i < 6; i++) {
-      const incoming = m(`m${i}`, `prof${i}`);
+    const matches: Match[] = [];
+    for (const incoming of sequence) {
       const out = matchNewMelding(incoming, stored);
-      if (out.kind !== 'new') throw new Error('expected new');
-      pairs += out.matches.length;
-      stored.push(incoming);
+      if (out.kind === 'new') {
+        matches.push(...out.matches);
+        stored.push(incoming);
+      }
     }
-    expect(pairs).toBe((6 * 5) / 2);
+    return matches;
+  };
+
+  it.each([2, 3, 4, 6, 10])('%i meldingen by different professionals about one young person give n(n-1)/2 child matches', (n) => {
+    const matches = run(Array.from({ length: n }, (_, i) => m(`m${i}`, `prof${i}`)));
+    expect(matches).toHaveLength(pairCount(n));
+    expect(matches.every((x) => x.soort === 'kind')).toBe(true);
+    const pairs = new Set(matches.map((x) => [x.a.id, x.b.id].sort().join('-')));
+    expect(pairs.size).toBe(pairCount(n));
   });
 
-  it('a second melding by the same professional updates and makes no match', () => {
+  it('three meldingen give exactly a-b, a-c, b-c', () => {
+    const pairs = run([m('a', 'p1'), m('b', 'p2'), m('c', 'p3')]).map((x) => `${x.a.id}-${x.b.id}`);
+    expect(pairs).toEqual(['a-b', 'a-c', 'b-c']);
+  });
+
+  it('a second melding by the same professional about the same young person updates and makes no match', () => {
     const out = matchNewMelding(m('m2', 'profA'), [m('m1', 'profA'), m('m0', 'profB')]);
     expect(out).toEqual({ kind: 'update', existing: m('m1', 'profA') });
   });
 
-  it('ignores other children and ended meldingen', () => {
-    const stored = [m('x', 'p2', '23', 'active', 'other'), ...(['withdrawn', 'removed', 'expired', 'archived'] as const).map((s, i) => m(`e${i}`, `q${i}`, '23', s))];
-    expect(matchNewMelding(m('n', 'p1'), stored)).toEqual({ kind: 'new', matches: [] });
+  it('the same professional about another child is a new melding, not an update, and no match with themselves', () => {
+    expect(matchNewMelding(m('m2', 'profA', { child: 'c2', ouders: ['P'] }), [m('m1', 'profA', { ouders: ['P'] })])).toEqual({ kind: 'new', matches: [] });
+  });
+
+  it('withdrawn, removed, expired and archived meldingen never match, for children or families', () => {
+    const ended = (['withdrawn', 'removed', 'expired', 'archived'] as const).flatMap((status, i) => [
+      m(`c${i}`, `q${i}`, { status }),
+      m(`f${i}`, `r${i}`, { status, child: 'sibling', ouders: ['P'] }),
+    ]);
+    expect(matchNewMelding(m('n', 'p1', { ouders: ['P'] }), ended)).toEqual({ kind: 'new', matches: [] });
+  });
+
+  it('makes a family match with a melding about a sibling sharing a parent, once however many parents are shared', () => {
+    const sibling = m('s', 'p2', { child: 'c2', ouders: ['P', 'Q'] });
+    const out = matchNewMelding(m('n', 'p1', { ouders: ['Q', 'P'] }), [sibling, m('x', 'p3', { child: 'c3', ouders: ['R'] })]);
+    expect(out).toEqual({ kind: 'new', matches: [{ soort: 'gezin', a: sibling, b: m('n', 'p1', { ouders: ['Q', 'P'] }), reikwijdte: 'binnen-convenant' }] });
+  });
+
+  it('no family match without a shared parent, or when the incoming melding names no parents', () => {
+    expect(matchNewMelding(m('n', 'p1', { ouders: ['P'] }), [m('s', 'p2', { child: 'c2', ouders: ['Q'] })])).toEqual({ kind: 'new', matches: [] });
+    expect(matchNewMelding(m('n', 'p1'), [m('s', 'p2', { child: 'c2', ouders: [] })])).toEqual({ kind: 'new', matches: [] });
+  });
+
+  it('a melding can make child and family matches at once', () => {
+    const out = matchNewMelding(m('n', 'p1', { ouders: ['P'] }), [m('same', 'p2'), m('sib', 'p3', { child: 'c2', ouders: ['P'] })]);
+    expect(out.kind === 'new' && out.matches.map((x) => [x.a.id, x.soort])).toEqual([
+      ['same', 'kind'],
+      ['sib', 'gezin'],
+    ]);
   });
 
   it('classifies within and across covenant areas', () => {
     expect(classify({ convenant: '23' }, { convenant: '23' })).toBe('binnen-convenant');
     expect(classify({ convenant: '23' }, { convenant: '66' })).toBe('convenant-overstijgend');
-    const out = matchNewMelding(m('n', 'p1', '66'), [m('o', 'p2', '23')]);
-    expect(out.kind === 'new' && out.matches[0].reikwijdte).toBe('convenant-overstijgend');
+    const out = matchNewMelding(m('n', 'p1', { convenant: '66', ouders: ['P'] }), [m('o', 'p2', { convenant: '23' }), m('s', 'p3', { convenant: '66', child: 'c2', ouders: ['P'] })]);
+    expect(out.kind === 'new' && out.matches.map((x) => x.reikwijdte)).toEqual(['convenant-overstijgend', 'binnen-convenant']);
   });
 });

@@ -1,5 +1,5 @@
 export * from './bsn';
 export * from './melding-rules';
-export * from './child-matching';
+export * from './melding-matching';
 export * from './clock';
 export * from './clock.module';

@@ -19,7 +19,8 @@ export interface ServiceOptions {
 
 /** Starts one of our services: HTTP (health, APIs) plus its Kafka consumer, with clean shutdown. */
 export async function runService(o: ServiceOptions): Promise<void> {
-  const levels: LogLevel[] = o.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : ['error', 'warn', 'log'];
+  const all: LogLevel[] = ['error', 'warn', 'log', 'debug'];
+  const levels = all.slice(0, all.indexOf((o.logLevel ?? 'log') as LogLevel) + 1);
   const app = await NestFactory.create(o.module, { bodyParser: o.bodyParser ?? true, logger: levels });
   app.enableShutdownHooks();
   // Module hooks first (migrations, topics, producer), then the consumer.

@@ -55,6 +55,7 @@ export class MeldingProcessor {
     const result = await this.store.record({
       melding,
       pseudonym: this.pseudonymizer.pseudonym(melding.jeugdige.bsn),
+      ouderPseudonyms: melding.ouders.map((o) => this.pseudonymizer.pseudonym(o.bsn)),
       at: now,
       flow: (step) => this.flow.build(step),
     });

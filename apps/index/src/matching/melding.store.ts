@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts, type FlowEvent, type MatchsignaalBericht, type MeldingBericht, type OutboundMessage } from '@vir/contracts';
 import { endOfActivePeriod, matchNewMelding, type MatchCandidate } from '@vir/domain';
 import { signMatchsignaal, type Signer } from '@vir/xml';
-import { InboxEntry, MatchRow, MeldingRow, OutboxRow } from '../persistence/index.entities';
+import { InboxEntry, MatchRow, MeldingOuderRow, MeldingRow, OutboxRow } from '../persistence/index.entities';
 
 export interface RecordResult {
   outcome: 'duplicate' | 'new' | 'updated';
@@ -14,13 +14,14 @@ export interface RecordResult {
 export interface RecordInput {
   melding: MeldingBericht;
   pseudonym: string;
+  ouderPseudonyms: string[];
   at: Date;
   /** Builds a flow event for the outbox (same ids/clock as the publisher). */
   flow: (step: Omit<FlowEvent, 'eventId' | 'at' | 'component'>) => FlowEvent;
 }
 
-function toCandidate(r: MeldingRow): MatchCandidate {
-  return { id: r.id, jeugdigePseudonym: r.jeugdigePseudonym, professionalKey: r.professionalKey, convenant: r.convenant, status: r.status };
+function toCandidate(r: MeldingRow, ouders: string[]): MatchCandidate {
+  return { id: r.id, jeugdigePseudonym: r.jeugdigePseudonym, ouderPseudonyms: ouders, professionalKey: r.professionalKey, convenant: r.convenant, status: r.status };
 }
 
 /**
@@ -46,9 +47,25 @@ export class MeldingStore {
         .execute();
       if (inserted.raw.length === 0) return { outcome: 'duplicate', matches: 0, signals: 0 };
 
-      // Serialise concurrent meldingen about the same young person, across index instances.
-      await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [pseudonym]);
-      const active = await em.find(MeldingRow, { where: { jeugdigePseudonym: pseudonym, status: 'active' } });
+      // Serialise concurrent meldingen about the same young person or the same family, across
+      // index instances: one lock per pseudonym, always taken in sorted order (no deadlocks).
+      const ouders = [...new Set(input.ouderPseudonyms)];
+      for (const key of [...new Set([pseudonym, ...ouders])].sort()) {
+        await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+      }
+      const active: MeldingRow[] = await em
+        .getRepository(MeldingRow)
+        .createQueryBuilder('m')
+        .where("m.status = 'active'")
+        .andWhere(
+          '(m.jeugdige_pseudonym = :pseudonym OR m.id IN (SELECT o.melding_id FROM melding_ouder o WHERE o.ouder_pseudonym = ANY(:ouders)))',
+          { pseudonym, ouders },
+        )
+        .getMany();
+      const ouderRows: MeldingOuderRow[] = active.length
+        ? await em.getRepository(MeldingOuderRow).createQueryBuilder('o').where('o.melding_id = ANY(:ids)', { ids: active.map((a) => a.id) }).getMany()
+        : [];
+      const oudersOf = (id: string) => ouderRows.filter((o) => o.meldingId === id).map((o) => o.ouderPseudonym);
 
       const professionalKey = `${m.afzenderOin}/${m.melder.id}`;
       const row: MeldingRow = Object.assign(new MeldingRow(), {
@@ -72,7 +89,7 @@ export class MeldingStore {
         createdAt: at,
         updatedAt: at,
       });
-      const outcome = matchNewMelding(toCandidate(row), active.map(toCandidate));
+      const outcome = matchNewMelding(toCandidate(row, ouders), active.map((a) => toCandidate(a, oudersOf(a.id))));
       const events: FlowEvent[] = [];
 
       if (outcome.kind === 'update') {
@@ -94,17 +111,18 @@ export class MeldingStore {
       }
 
       await em.insert(MeldingRow, row);
+      if (ouders.length > 0) await em.insert(MeldingOuderRow, ouders.map((o) => ({ meldingId: row.id, ouderPseudonym: o })));
       events.push(input.flow({ messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.stored', outcome: 'ok' }));
       const byId = new Map(active.map((r) => [r.id, r]));
       const signals: OutboundMessage[] = [];
       for (const match of outcome.matches) {
         const other = byId.get(match.a.id)!;
-        const matchRow = Object.assign(new MatchRow(), { id: randomUUID(), soort: 'kind', reikwijdte: match.reikwijdte, meldingA: other.id, meldingB: row.id, createdAt: at });
+        const matchRow = Object.assign(new MatchRow(), { id: randomUUID(), soort: match.soort, reikwijdte: match.reikwijdte, meldingA: other.id, meldingB: row.id, createdAt: at });
         await em.insert(MatchRow, matchRow);
         for (const [self, counterpart] of [[other, row], [row, other]] as const) {
           const signal = this.buildSignal(matchRow, self, counterpart, at);
           signals.push(signal);
-          events.push(input.flow({ messageId: signal.messageId, correlationIds: signal.correlationIds, partyOin: self.partyOin, step: 'index.signal-queued', outcome: 'ok', detail: `${match.reikwijdte} kind-match` }));
+          events.push(input.flow({ messageId: signal.messageId, correlationIds: signal.correlationIds, partyOin: self.partyOin, step: 'index.signal-queued', outcome: 'ok', detail: `${match.reikwijdte} ${match.soort}-match` }));
         }
       }
       events.push(input.flow({ messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.matched', outcome: 'ok', detail: `${outcome.matches.length} match(es)` }));

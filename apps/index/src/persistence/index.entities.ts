@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
-export type MeldingStatus = 'active' | 'withdrawn' | 'removed' | 'expired' | 'archived';
+import type { MeldingStatus } from '@vir/domain';
 
 /** A processed message id: redelivery of the same id changes nothing. */
 @Entity({ name: 'inbox' })
@@ -36,6 +36,12 @@ export class MeldingRow {
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }
 
+@Entity({ name: 'melding_ouder' })
+export class MeldingOuderRow {
+  @PrimaryColumn('uuid', { name: 'melding_id' }) meldingId!: string;
+  @PrimaryColumn('text', { name: 'ouder_pseudonym' }) ouderPseudonym!: string;
+}
+
 @Entity({ name: 'match' })
 @Unique('match_pair', ['meldingA', 'meldingB'])
 export class MatchRow {
@@ -57,4 +63,4 @@ export class OutboxRow {
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
 
-export const INDEX_ENTITIES = [InboxEntry, MeldingRow, MatchRow, OutboxRow];
+export const INDEX_ENTITIES = [InboxEntry, MeldingRow, MeldingOuderRow, MatchRow, OutboxRow];
