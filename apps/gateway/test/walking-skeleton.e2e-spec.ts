@@ -44,7 +44,7 @@ async function trace(trackingId: string, untilStep: string): Promise<{ steps: { 
   );
 }
 
-function rvdkXml(melding: { berichtId: string; referentie: string; bsn: string; melderId: string; naam: string }): string {
+function rvdkXml(melding: { berichtId: string; referentie: string; bsn: string; melderId: string; naam: string; ouders?: string[] }): string {
   const { pki } = e2e.stack;
   return sealMelding(
     {
@@ -54,7 +54,7 @@ function rvdkXml(melding: { berichtId: string; referentie: string; bsn: string; 
       convenant: rvdk.convenant,
       referentie: melding.referentie,
       jeugdige: { bsn: melding.bsn, geboortedatum: '2011-02-03' },
-      ouders: [],
+      ouders: (melding.ouders ?? []).map((bsn) => ({ bsn })),
       meldingsdatum: new Date().toISOString().slice(0, 10),
       melder: { id: melding.melderId, naam: melding.naam },
       organisatie: { naam: 'Raad voor de Kinderbescherming', domein: 'politie-en-justitie' },
@@ -173,7 +173,7 @@ function kcat(topic: string, format: string): string {
 
 describe('privacy', () => {
   it('no Kafka topic holds a plaintext BSN of the scenario above (checked with kcat)', () => {
-    const bsns = [1001, 1002, 1003].map(testBsn);
+    const bsns = [1001, 1002, 1003, 1101, 1102, 1103, 1104].map(testBsn);
     for (const t of ['vir.inbound.v1', 'vir.outbound.v1', 'vir.flow-events.v1']) {
       const content = kcat(`${e2e.namespace}.${t}`, '%k %s\\n');
       expect(content.length).toBeGreaterThan(0);
@@ -190,6 +190,23 @@ describe('privacy', () => {
       const text = dump.rows.map((r: { row: string }) => r.row).join('\n');
       for (const bsn of bsns) expect({ table: `${table_schema}.${table_name}`, containsBsn: text.includes(bsn) }).toEqual({ table: `${table_schema}.${table_name}`, containsBsn: false });
     }
+  });
+});
+
+describe('family match', () => {
+  it('signals a gezinsmatch for siblings sharing a parent, to a tenant and to the RvdK', async () => {
+    const parent = testBsn(1101);
+    const g = { ...regionalMelding({ bsn: testBsn(1102), melderId: 'nhn-g', naam: 'Gerda Wijkteam' }), ouders: [{ bsn: parent }] };
+    expect((await postJson(gateway('/v1/meldingen'), g, asParty(nhn))).status).toBe(202);
+    const h = { berichtId: crypto.randomUUID(), referentie: 'RVDK-2026-0043', bsn: testBsn(1103), melderId: 'rvdk-h', naam: 'Hans Raadsonderzoeker', ouders: [testBsn(1104), parent] };
+    const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body: rvdkXml(h) });
+    expect(res.status).toBe(202);
+    const forRef = (ref: string) => e2e.webhooks.deliveries.filter((x) => x.body.includes(ref));
+    await e2e.webhooks.waitFor(() => forRef(g.referentie).length === 1 && forRef(h.referentie).length === 1, 30_000);
+    expect(JSON.parse(forRef(g.referentie)[0].body)).toMatchObject({ soort: 'gezin', reikwijdte: 'convenant-overstijgend', andereMelder: { naam: 'Hans Raadsonderzoeker', convenant: '66' } });
+    const { pki } = e2e.stack;
+    const trust = new TrustStore({ roots: [readFileSync(pki.rootCert, 'utf8')], intermediates: [readFileSync(pki.intermediateCert, 'utf8')] });
+    expect(openMatchsignaal(forRef(h.referentie)[0].body, { trustStore: trust, at: new Date() }).message).toMatchObject({ soort: 'gezin', andereMelder: { naam: 'Gerda Wijkteam' } });
   });
 });
 
