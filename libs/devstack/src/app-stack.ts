@@ -66,6 +66,8 @@ export interface AppStackOptions {
   env?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Print each service's output lines (npm start) instead of only writing log files. */
   echo?: boolean;
+  /** Index instances in the consumer group (default 1); the extra ones are in `extraIndexes`. */
+  indexInstances?: number;
 }
 
 export interface AppStack {
@@ -73,6 +75,8 @@ export interface AppStack {
   parties: DevParty[];
   urls: Record<ServiceName, string>;
   services: Record<ServiceName, ServiceProcess>;
+  /** Index instances beyond the first, same group and database. */
+  extraIndexes: ServiceProcess[];
   logDir: string;
   stop(): Promise<void>;
   /** A fresh process for a service (after kill): same ports, same configuration. */
@@ -116,6 +120,7 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
   };
   const schema = (s: string) => (ns ? `${ns.replace(/[^a-z0-9_]/g, '_')}_${s}` : `vir_${s}`);
   const ports = { gateway: await freePort(), index: await freePort(), monitor: await freePort() };
+  const extraIndexPorts = await Promise.all(Array.from({ length: Math.max(0, (o.indexInstances ?? 1) - 1) }, () => freePort()));
   const envs: Record<ServiceName, Record<string, string>> = {
     index: {
       ...common,
@@ -146,20 +151,25 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
       o.echo ? (line) => o.log(`[${name}] ${line}`) : undefined,
     );
   const services = { index: make('index'), gateway: make('gateway'), monitor: make('monitor') };
+  const extraIndexes = extraIndexPorts.map(
+    (port, i) =>
+      new ServiceProcess(`index-${i + 2}`, join(o.rootDir, 'dist', 'apps', 'index', 'src', 'main.js'), { ...envs.index, PORT: String(port) }, `http://127.0.0.1:${port}`, join(logDir, `index-${i + 2}.log`)),
+  );
+  const all = [...Object.values(services), ...extraIndexes];
   const started: ServiceProcess[] = [];
   try {
     // The index first: it creates the topics the others subscribe to.
     await services.index.start();
     started.push(services.index);
     await Promise.all(
-      [services.gateway, services.monitor].map(async (s) => {
+      [services.gateway, services.monitor, ...extraIndexes].map(async (s) => {
         await s.start();
         started.push(s);
       }),
     );
   } catch (err) {
     await Promise.all(started.map((s) => s.stop()));
-    await Promise.all(Object.values(services).map((s) => s.kill('SIGKILL')));
+    await Promise.all(all.map((s) => s.kill('SIGKILL')));
     throw err;
   }
   return {
@@ -167,9 +177,10 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
     parties,
     urls: { gateway: services.gateway.url, index: services.index.url, monitor: services.monitor.url },
     services,
+    extraIndexes,
     logDir,
     stop: async () => {
-      await Promise.all(Object.values(services).map((s) => s.stop()));
+      await Promise.all(all.map((s) => s.stop()));
     },
     restart: async (name) => {
       await services[name].kill('SIGKILL');

@@ -15,7 +15,7 @@ export interface E2eStack {
  * The three services as real processes, against the Kafka and PostgreSQL of the global setup,
  * in a namespace of their own (topic prefix and schemas), with a webhook receiver as the parties.
  */
-export async function startE2eStack(env?: Partial<Record<ServiceName, Record<string, string>>>): Promise<E2eStack> {
+export async function startE2eStack(env?: Partial<Record<ServiceName, Record<string, string>>>, indexInstances = 1): Promise<E2eStack> {
   const kafkaBrokers = process.env.VIR_TEST_KAFKA_BROKERS;
   const databaseUrl = process.env.VIR_TEST_DATABASE_URL;
   if (!kafkaBrokers || !databaseUrl) throw new Error('The e2e global setup did not start the infrastructure');
@@ -23,7 +23,7 @@ export async function startE2eStack(env?: Partial<Record<ServiceName, Record<str
   const webhooks = new WebhookReceiver();
   const webhookBase = await webhooks.start();
   try {
-    const stack = await startAppStack({ rootDir: ROOT_DIR, kafkaBrokers, databaseUrl, webhookBase, namespace, log: () => undefined, env });
+    const stack = await startAppStack({ rootDir: ROOT_DIR, kafkaBrokers, databaseUrl, webhookBase, namespace, log: () => undefined, env, indexInstances });
     return {
       stack,
       webhooks,
