@@ -18,5 +18,7 @@ export class IndexConfig {
   @IsString() @Matches(/^v\d+$/) PSEUDONYM_KEY_VERSION: string = 'v1';
   @IsInt() @Min(1) @Max(64) PARTITIONS_CONCURRENTLY: number = 3;
   @IsInt() @Min(10) OUTBOX_POLL_MS: number = 250;
+  /** How often the lifecycle job ends and purges meldingen (it also runs at start). */
+  @IsInt() @Min(1000) LIFECYCLE_INTERVAL_MS: number = 3_600_000;
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL?: string;
 }

@@ -10,18 +10,25 @@ import { MeldingProcessor } from './matching/melding-processor.service';
 import { MeldingStore } from './matching/melding.store';
 import { OutboxRelay } from './matching/outbox.relay';
 import { Pseudonymizer } from './matching/pseudonymizer';
-import { InitialIndexSchema1763788800000 } from './migrations/1763788800000-initial-index-schema';
-import { MeldingOuders1763800000000 } from './migrations/1763800000000-melding-ouders';
+import { INDEX_MIGRATIONS } from './migrations';
+import { LifecycleJob } from './lifecycle/lifecycle.job';
 import { INDEX_ENTITIES } from './persistence/index.entities';
 
 const CONFIG = Symbol('INDEX_CONFIG');
 
-class RelayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(OutboxRelay) private readonly relay: OutboxRelay) {}
+/** The index's background work: the outbox relay and the lifecycle job. */
+class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(LifecycleJob) private readonly lifecycle: LifecycleJob,
+    @Inject(CONFIG) private readonly config: IndexConfig,
+  ) {}
   onApplicationBootstrap(): void {
     this.relay.start();
+    this.lifecycle.start(this.config.LIFECYCLE_INTERVAL_MS);
   }
   onApplicationShutdown(): Promise<void> {
+    this.lifecycle.stop();
     return this.relay.stop();
   }
 }
@@ -38,7 +45,7 @@ export class IndexModule {
           url: config.DATABASE_URL,
           schema: config.DATABASE_SCHEMA,
           entities: INDEX_ENTITIES,
-          migrations: [InitialIndexSchema1763788800000, MeldingOuders1763800000000],
+          migrations: INDEX_MIGRATIONS,
           applicationName: 'vir-index',
         }),
       ],
@@ -63,7 +70,8 @@ export class IndexModule {
           useFactory: (c: IndexCrypto, p: Pseudonymizer, s: MeldingStore, r: OutboxRelay, f: FlowEventPublisher, clk: Clock) => new MeldingProcessor(c, p, s, r, f, clk),
           inject: [IndexCrypto, Pseudonymizer, MeldingStore, OutboxRelay, FlowEventPublisher, Clock],
         },
-        RelayLifecycle,
+        { provide: LifecycleJob, useFactory: (ds: DataSource, clk: Clock) => new LifecycleJob(ds, clk), inject: [DataSource, Clock] },
+        BackgroundWork,
       ],
     };
   }

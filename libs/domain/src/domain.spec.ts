@@ -1,6 +1,6 @@
 import { isValidBsn } from './bsn';
 import { classify, matchNewMelding, pairCount, type Match, type MatchCandidate } from './melding-matching';
-import { addYears, ageOn, checkMelding, endOfActivePeriod } from './melding-rules';
+import { addYears, ageOn, checkMelding, endOfActivePeriod, purgeDate } from './melding-rules';
 
 describe('BSN 11-proef', () => {
   it.each(['111222333', '123456782', '999999990', '012345672'])('accepts %s', (bsn) => expect(isValidBsn(bsn)).toBe(true));
@@ -36,6 +36,7 @@ describe('melding rules', () => {
     expect(endOfActivePeriod(base)).toBe('2028-11-01');
     expect(endOfActivePeriod({ ...base, jeugdige: { ...base.jeugdige, geboortedatum: '2005-03-01' } })).toBe('2028-03-01');
     expect(addYears('2024-02-29', 1)).toBe('2025-03-01');
+    expect(purgeDate('2028-11-01')).toBe('2033-11-01');
   });
 });
 
@@ -87,8 +88,8 @@ describe('matching', () => {
     expect(matchNewMelding(m('m2', 'profA', { child: 'c2', ouders: ['P'] }), [m('m1', 'profA', { ouders: ['P'] })])).toEqual({ kind: 'new', matches: [] });
   });
 
-  it('withdrawn, removed, expired and archived meldingen never match, for children or families', () => {
-    const ended = (['withdrawn', 'removed', 'expired', 'archived'] as const).flatMap((status, i) => [
+  it('ended (withdrawn, removed, expired: archived) meldingen never match, for children or families', () => {
+    const ended = (['withdrawn', 'removed', 'expired'] as const).flatMap((status, i) => [
       m(`c${i}`, `q${i}`, { status }),
       m(`f${i}`, `r${i}`, { status, child: 'sibling', ouders: ['P'] }),
     ]);

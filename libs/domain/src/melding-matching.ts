@@ -1,6 +1,7 @@
 import type { MatchReikwijdte, MatchSoort } from '@vir/contracts';
 
-export type MeldingStatus = 'active' | 'withdrawn' | 'removed' | 'expired' | 'archived';
+/** Every status but 'active' means ended: the melding is in the historical archive until purged. */
+export type MeldingStatus = 'active' | 'withdrawn' | 'removed' | 'expired';
 
 /** What matching needs to know about a stored melding: keyed pseudonyms only, never a BSN. */
 export interface MatchCandidate {
@@ -33,7 +34,7 @@ export function classify(a: { convenant: string }, b: { convenant: string }): Ma
  *   person, and
  * - a family match (gezin) with every other professional's active melding about a different
  *   young person who shares a parent with it (once per melding, however many parents are shared).
- * Withdrawn, removed, expired and archived meldingen never match.
+ * Ended (withdrawn, removed, expired: archived) meldingen never match.
  */
 export type MatchOutcome = { kind: 'update'; existing: MatchCandidate } | { kind: 'new'; matches: Match[] };
 

@@ -4,6 +4,8 @@ import { isValidBsn } from './bsn';
 export const MAX_AGE_YEARS = 23;
 /** A melding is active for at most this many years. */
 export const ACTIVE_YEARS = 2;
+/** An ended melding stays in the historical archive this many years, then it is purged. */
+export const ARCHIVE_YEARS = 5;
 
 export type MeldingRuleCode = 'BSN_INVALID' | 'AGE_LIMIT' | 'DATE_IN_FUTURE' | 'BIRTH_AFTER_MELDING';
 
@@ -40,6 +42,11 @@ export function endOfActivePeriod(m: Pick<MeldingFacts, 'jeugdige' | 'meldingsda
   const twoYears = addYears(m.meldingsdatum, ACTIVE_YEARS);
   const birthday23 = addYears(m.jeugdige.geboortedatum, MAX_AGE_YEARS);
   return twoYears < birthday23 ? twoYears : birthday23;
+}
+
+/** The day an ended melding leaves the archive for good. */
+export function purgeDate(endedOn: string): string {
+  return addYears(endedOn, ARCHIVE_YEARS);
 }
 
 /**

@@ -86,6 +86,8 @@ export class MeldingStore {
         meldingsdatum: m.meldingsdatum,
         endsOn: endOfActivePeriod(m),
         status: 'active',
+        endedOn: null,
+        purgeOn: null,
         createdAt: at,
         updatedAt: at,
       });

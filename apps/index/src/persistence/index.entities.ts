@@ -32,6 +32,8 @@ export class MeldingRow {
   @Column('date') meldingsdatum!: string;
   @Column('date', { name: 'ends_on' }) endsOn!: string;
   @Column('text') status!: MeldingStatus;
+  @Column('date', { name: 'ended_on', nullable: true }) endedOn!: string | null;
+  @Column('date', { name: 'purge_on', nullable: true }) purgeOn!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }

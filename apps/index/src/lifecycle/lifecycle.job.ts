@@ -1,0 +1,65 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { ARCHIVE_YEARS, purgeDate, type Clock } from '@vir/domain';
+import { recordAudit } from './audit.log';
+
+export interface LifecycleResult {
+  expired: number;
+  purged: number;
+}
+
+/**
+ * The law's clock on meldingen: an active melding ends on its end date (2 years after the
+ * melding date, or the 23rd birthday if earlier) and moves to the historical archive; 5 years
+ * after it ended it is purged with its matches. Every transition is audited. Runs in one
+ * transaction under a try-lock, so with several index instances one does the work.
+ */
+export class LifecycleJob {
+  private readonly log = new Logger(LifecycleJob.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  start(intervalMs: number): void {
+    const tick = () => void this.run().catch((err: unknown) => this.log.warn(`Lifecycle run failed: ${(err as Error).message}`));
+    this.timer = setInterval(tick, intervalMs);
+    tick();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async run(): Promise<LifecycleResult> {
+    const now = this.clock.now();
+    const today = this.clock.today();
+    return this.ds.transaction(async (em) => {
+      const [{ locked }]: { locked: boolean }[] = await em.query("SELECT pg_try_advisory_xact_lock(hashtext('vir-index-lifecycle')) AS locked");
+      if (!locked) return { expired: 0, purged: 0 };
+
+      const due: { id: string; ends_on: string }[] = await em.query(
+        `SELECT id, to_char(ends_on, 'YYYY-MM-DD') AS ends_on FROM melding WHERE status = 'active' AND ends_on <= $1 ORDER BY ends_on FOR UPDATE`,
+        [today],
+      );
+      for (const m of due) {
+        await em.query(`UPDATE melding SET status = 'expired', ended_on = $2, purge_on = $3, updated_at = $4 WHERE id = $1`, [m.id, m.ends_on, purgeDate(m.ends_on), now]);
+      }
+      await recordAudit(
+        em,
+        due.map((m) => ({ at: now, actor: 'system', action: 'expired', meldingId: m.id, reason: 'active period ended (2 years, or the 23rd birthday)', detail: { endedOn: m.ends_on } })),
+      );
+
+      // TypeORM answers a DELETE … RETURNING with [rows, count].
+      const [purged]: [{ id: string }[], number] = await em.query(`DELETE FROM melding WHERE status <> 'active' AND purge_on <= $1 RETURNING id`, [today]);
+      await recordAudit(
+        em,
+        purged.map((m) => ({ at: now, actor: 'system', action: 'purged', meldingId: m.id, reason: `${ARCHIVE_YEARS} years in the historical archive ended` })),
+      );
+      if (due.length + purged.length > 0) this.log.log(`Lifecycle: ${due.length} expired, ${purged.length} purged`);
+      return { expired: due.length, purged: purged.length };
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { MeldingBericht } from '@vir/contracts';
+import { ensureDevPki, DEV_INDEX } from '@vir/devstack';
+import { FixedClock } from '@vir/domain';
+import { openDataSource } from '@vir/persistence';
+import { ROOT_DIR, testBsn } from '@vir/testing';
+import { LifecycleJob } from '../src/lifecycle/lifecycle.job';
+import { MeldingStore } from '../src/matching/melding.store';
+import { INDEX_MIGRATIONS } from '../src/migrations';
+import { INDEX_ENTITIES } from '../src/persistence/index.entities';
+
+// The lifecycle against the real PostgreSQL with a moved clock: end after 2 years or at 23,
+// archived meldingen never match, purge 5 years after the end, every transition audited.
+
+const schema = `t${randomUUID().slice(0, 8)}_index`;
+let ds: DataSource;
+let store: MeldingStore;
+const clock = new FixedClock(new Date('2026-11-22T09:00:00Z'));
+const PARTY = '00000003273416560001';
+
+beforeAll(async () => {
+  const pki = await ensureDevPki(ROOT_DIR);
+  ds = await openDataSource({ url: process.env.VIR_TEST_DATABASE_URL!, schema, entities: INDEX_ENTITIES, migrations: INDEX_MIGRATIONS, applicationName: 'lifecycle-test' });
+  store = new MeldingStore(ds, {
+    oin: DEV_INDEX.oin,
+    privateKey: createPrivateKey(readFileSync(pki.key(DEV_INDEX.name))),
+    certificatePem: readFileSync(pki.cert(DEV_INDEX.name), 'utf8'),
+  });
+});
+
+afterAll(async () => {
+  await ds?.query(`DROP SCHEMA "${schema}" CASCADE`);
+  await ds?.destroy();
+});
+
+function melding(child: string, geboortedatum: string, melderId: string): MeldingBericht {
+  return {
+    berichtId: randomUUID(),
+    afzenderOin: PARTY,
+    verzonden: clock.now().toISOString(),
+    convenant: '7',
+    referentie: `REF-${melderId}`,
+    jeugdige: { bsn: testBsn(1), geboortedatum },
+    ouders: [],
+    meldingsdatum: clock.today(),
+    melder: { id: melderId, naam: `Professional ${melderId}` },
+    organisatie: { naam: 'School', domein: 'onderwijs' },
+  };
+}
+
+const record = (child: string, geboortedatum: string, melderId: string) =>
+  store.record({ melding: melding(child, geboortedatum, melderId), pseudonym: child, ouderPseudonyms: [], at: clock.now(), flow: (s) => ({ ...s, eventId: randomUUID(), at: clock.now().toISOString(), component: 'index' }) });
+
+const statusOf = async (referentie: string) => (await ds.query('SELECT status, to_char(ended_on, $2) AS ended_on, to_char(purge_on, $2) AS purge_on FROM melding WHERE referentie = $1', [referentie, 'YYYY-MM-DD']))[0];
+
+it('ends meldingen on time, keeps them out of matching, purges them after 5 years, and audits each step', async () => {
+  const job = new LifecycleJob(ds, clock);
+  // X turns 23 on 2028-01-10 (before the two years are up); Y is 11.
+  expect(await record('X', '2005-01-10', 'a')).toMatchObject({ outcome: 'new', matches: 0 });
+  expect(await record('X', '2005-01-10', 'b')).toMatchObject({ outcome: 'new', matches: 1 });
+  expect(await record('Y', '2015-06-01', 'd')).toMatchObject({ outcome: 'new', matches: 0 });
+  expect(await job.run()).toEqual({ expired: 0, purged: 0 });
+
+  clock.set(new Date('2028-01-09T23:00:00Z'));
+  expect(await job.run()).toEqual({ expired: 0, purged: 0 });
+  clock.set(new Date('2028-01-10T06:00:00Z'));
+  expect(await job.run()).toEqual({ expired: 2, purged: 0 });
+  expect(await statusOf('REF-a')).toEqual({ status: 'expired', ended_on: '2028-01-10', purge_on: '2033-01-10' });
+  expect(await statusOf('REF-d')).toMatchObject({ status: 'active' });
+
+  // Y's melding ends two years after its melding date; a new melding about Y then matches nothing.
+  clock.set(new Date('2028-11-22T06:00:00Z'));
+  expect(await job.run()).toEqual({ expired: 1, purged: 0 });
+  expect(await record('Y', '2015-06-01', 'e')).toMatchObject({ outcome: 'new', matches: 0 });
+  expect(await job.run()).toEqual({ expired: 0, purged: 0 });
+
+  clock.set(new Date('2033-01-10T06:00:00Z'));
+  expect(await job.run()).toEqual({ expired: 0, purged: 2 });
+  expect(await statusOf('REF-a')).toBeUndefined();
+  expect((await ds.query('SELECT count(*)::int AS n FROM match'))[0].n).toBe(0);
+  expect(await statusOf('REF-d')).toMatchObject({ status: 'expired', purge_on: '2033-11-22' });
+
+  const audit: { action: string; actor: string; n: number }[] = await ds.query('SELECT action, actor, count(*)::int AS n FROM audit_log GROUP BY action, actor ORDER BY action');
+  expect(audit).toEqual([
+    { action: 'expired', actor: 'system', n: 3 },
+    { action: 'purged', actor: 'system', n: 2 },
+  ]);
+});
+
+it('ends each melding once when two instances run the job at the same moment', async () => {
+  for (const who of ['p', 'q', 'r']) await record(`Z-${who}`, '2016-03-03', who);
+  clock.set(new Date('2035-11-22T06:00:00Z'));
+  const before = (await ds.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'expired'`))[0].n;
+  const [a, b] = await Promise.all([new LifecycleJob(ds, clock).run(), new LifecycleJob(ds, clock).run()]);
+  expect(a.expired + b.expired).toBe(3);
+  expect((await ds.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'expired'`))[0].n).toBe(before + 3);
+});
