@@ -20,5 +20,8 @@ export class IndexConfig {
   @IsInt() @Min(10) OUTBOX_POLL_MS: number = 250;
   /** How often the lifecycle job ends and purges meldingen (it also runs at start). */
   @IsInt() @Min(1000) LIFECYCLE_INTERVAL_MS: number = 3_600_000;
+  /** `name:token` pairs (tokens ≥ 32 characters) allowed to use the audited inzage API; empty: nobody. */
+  @IsOptional() @Matches(/^([a-z0-9._-]+:[A-Za-z0-9._~+/=-]{32,})(,[a-z0-9._-]+:[A-Za-z0-9._~+/=-]{32,})*$/, { message: 'INZAGE_TOKENS must be name:token pairs, tokens of 32+ characters' })
+  INZAGE_TOKENS?: string;
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL?: string;
 }

@@ -40,8 +40,8 @@ export class LifecycleJob {
       const [{ locked }]: { locked: boolean }[] = await em.query("SELECT pg_try_advisory_xact_lock(hashtext('vir-index-lifecycle')) AS locked");
       if (!locked) return { expired: 0, purged: 0 };
 
-      const due: { id: string; ends_on: string }[] = await em.query(
-        `SELECT id, to_char(ends_on, 'YYYY-MM-DD') AS ends_on FROM melding WHERE status = 'active' AND ends_on <= $1 ORDER BY ends_on FOR UPDATE`,
+      const due: { id: string; ends_on: string; subject: string }[] = await em.query(
+        `SELECT id, to_char(ends_on, 'YYYY-MM-DD') AS ends_on, jeugdige_pseudonym AS subject FROM melding WHERE status = 'active' AND ends_on <= $1 ORDER BY ends_on FOR UPDATE`,
         [today],
       );
       for (const m of due) {
@@ -49,14 +49,17 @@ export class LifecycleJob {
       }
       await recordAudit(
         em,
-        due.map((m) => ({ at: now, actor: 'system', action: 'expired', meldingId: m.id, reason: 'active period ended (2 years, or the 23rd birthday)', detail: { endedOn: m.ends_on } })),
+        due.map((m) => ({ at: now, actor: 'system', action: 'expired', meldingId: m.id, subject: m.subject, reason: 'active period ended (2 years, or the 23rd birthday)', detail: { endedOn: m.ends_on } })),
       );
 
       // TypeORM answers a DELETE … RETURNING with [rows, count].
-      const [purged]: [{ id: string }[], number] = await em.query(`DELETE FROM melding WHERE status <> 'active' AND purge_on <= $1 RETURNING id`, [today]);
+      const [purged]: [{ id: string; subject: string }[], number] = await em.query(
+        `DELETE FROM melding WHERE status <> 'active' AND purge_on <= $1 RETURNING id, jeugdige_pseudonym AS subject`,
+        [today],
+      );
       await recordAudit(
         em,
-        purged.map((m) => ({ at: now, actor: 'system', action: 'purged', meldingId: m.id, reason: `${ARCHIVE_YEARS} years in the historical archive ended` })),
+        purged.map((m) => ({ at: now, actor: 'system', action: 'purged', meldingId: m.id, subject: m.subject, reason: `${ARCHIVE_YEARS} years in the historical archive ended` })),
       );
       if (due.length + purged.length > 0) this.log.log(`Lifecycle: ${due.length} expired, ${purged.length} purged`);
       return { expired: due.length, purged: purged.length };

@@ -21,9 +21,12 @@ export class LifecycleAndAudit1763810000000 implements MigrationInterface {
       actor text NOT NULL,
       action text NOT NULL,
       melding_id uuid,
+      subject text,
       reason text,
       detail jsonb NOT NULL DEFAULT '{}')`);
     await q.query('CREATE INDEX audit_log_melding ON audit_log (melding_id)');
+    // The young person an entry concerns, as their pseudonym: inzage lists the last accesses.
+    await q.query('CREATE INDEX audit_log_subject ON audit_log (subject, at DESC)');
     await q.query('CREATE INDEX audit_log_at ON audit_log (at)');
   }
 
