@@ -12,7 +12,7 @@ import { OutboxRelay } from './matching/outbox.relay';
 import { Pseudonymizer } from './matching/pseudonymizer';
 import { INDEX_MIGRATIONS } from './migrations';
 import { LifecycleJob } from './lifecycle/lifecycle.job';
-import { ApiTokenGuard } from './inzage/api-token.guard';
+import { API_TOKENS } from './inzage/api-token.guard';
 import { InzageController } from './inzage/inzage.controller';
 import { InzageService } from './inzage/inzage.service';
 import { INDEX_ENTITIES } from './persistence/index.entities';
@@ -75,7 +75,7 @@ export class IndexModule {
         },
         { provide: LifecycleJob, useFactory: (ds: DataSource, clk: Clock) => new LifecycleJob(ds, clk), inject: [DataSource, Clock] },
         BackgroundWork,
-        { provide: ApiTokenGuard, useValue: new ApiTokenGuard(config.INZAGE_TOKENS ?? '') },
+        { provide: API_TOKENS, useValue: config.INZAGE_TOKENS ?? '' },
         { provide: InzageService, useFactory: (ds: DataSource, p: Pseudonymizer, clk: Clock) => new InzageService(ds, p, clk), inject: [DataSource, Pseudonymizer, Clock] },
       ],
     };

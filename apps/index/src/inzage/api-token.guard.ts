@@ -1,17 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { CanActivate, ExecutionContext, ForbiddenException, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** The configured `name:token` pairs (INZAGE_TOKENS). */
+export const API_TOKENS = Symbol('API_TOKENS');
 
 /**
  * Bearer tokens for the index's audited APIs (inzage), configured as `name:token` pairs; the
  * name is what the audit log records as the actor. Compared in constant time.
  */
+@Injectable()
 export class ApiTokenGuard implements CanActivate {
   private readonly tokens: { name: string; digest: Buffer }[];
 
-  constructor(spec: string) {
+  constructor(@Inject(API_TOKENS) spec: string) {
     this.tokens = spec
       .split(',')
       .map((s) => s.trim())
