@@ -19,7 +19,7 @@ afterAll(async () => {
   await e2e?.stop();
 });
 
-const inzage = (body: unknown, token: string | undefined = TOKEN) =>
+const inzage = (body: unknown, token: string | null = TOKEN) =>
   fetch(`${e2e.stack.urls.index}/v1/inzage`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -58,7 +58,7 @@ it('reports every melding and signalled match about a young person, and the acce
 
 it('refuses without a token, with a wrong token, and for an invalid BSN, recording nothing', async () => {
   const bsn = testBsn(3002);
-  expect((await inzage({ bsn }, undefined)).status).toBe(401);
+  expect((await inzage({ bsn }, null)).status).toBe(401);
   expect((await inzage({ bsn }, 'wrong-token-wrong-token-wrong-token-0000')).status).toBe(403);
   const invalid = await inzage({ bsn: '123456789' });
   expect(invalid.status).toBe(422);
