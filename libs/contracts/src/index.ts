@@ -3,4 +3,5 @@ export * from './topics';
 export * from './message-contract';
 export * from './envelopes';
 export * from './regional-melding.dto';
+export * from './regional-melding.translator';
 export * from './error-codes';

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { children, decodeOid, readTlv, whole, type Tlv } from './der-reader';
 
 // node:crypto's X509Certificate exposes neither keyUsage (its `keyUsage` is the *extended* key
 // usage) nor single subject attributes, and node-forge is far too slow for a per-message path.
@@ -7,55 +8,6 @@ import { X509Certificate } from 'node:crypto';
 const OIN_PATTERN = /^\d{20}$/;
 const OID_KEY_USAGE = '2.5.29.15';
 const OID_SERIAL_NUMBER = '2.5.4.5';
-
-interface Tlv {
-  tag: number;
-  /** Offset of the value (after tag and length). */
-  start: number;
-  end: number;
-}
-
-function readTlv(der: Uint8Array, offset: number, limit: number): Tlv {
-  if (offset + 2 > limit) throw new RangeError('DER truncated');
-  const tag = der[offset];
-  if ((tag & 0x1f) === 0x1f) throw new RangeError('DER high tag numbers are not used in X.509');
-  let length = der[offset + 1];
-  let start = offset + 2;
-  if (length & 0x80) {
-    const octets = length & 0x7f;
-    if (octets === 0 || octets > 4) throw new RangeError('DER length unsupported');
-    length = 0;
-    for (let i = 0; i < octets; i++) length = length * 256 + der[start + i];
-    start += octets;
-  }
-  const end = start + length;
-  if (end > limit) throw new RangeError('DER length beyond parent');
-  return { tag, start, end };
-}
-
-function children(der: Uint8Array, parent: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let pos = parent.start; pos < parent.end; ) {
-    const child = readTlv(der, pos, parent.end);
-    out.push(child);
-    pos = child.end;
-  }
-  return out;
-}
-
-function decodeOid(der: Uint8Array, tlv: Tlv): string {
-  const arcs: number[] = [];
-  let value = 0;
-  for (let i = tlv.start; i < tlv.end; i++) {
-    value = value * 128 + (der[i] & 0x7f);
-    if ((der[i] & 0x80) === 0) {
-      if (arcs.length === 0) arcs.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
-      else arcs.push(value);
-      value = 0;
-    }
-  }
-  return arcs.join('.');
-}
 
 export interface KeyUsageFlags {
   digitalSignature: boolean;
@@ -74,8 +26,8 @@ export interface CertificateFields {
   subjectSerialNumbers: string[];
 }
 
-/** Reads keyUsage and subject serialNumber from DER. Throws RangeError on malformed DER. */
-export function readCertificateFields(der: Uint8Array): CertificateFields {
+/** The tbsCertificate's elements, and where the subject is. */
+function tbsParts(der: Uint8Array): { parts: Tlv[]; subject: Tlv } {
   const cert = readTlv(der, 0, der.length);
   const tbs = children(der, cert)[0];
   if (!tbs || tbs.tag !== 0x30) throw new RangeError('not a certificate');
@@ -84,6 +36,17 @@ export function readCertificateFields(der: Uint8Array): CertificateFields {
   const base = parts[0]?.tag === 0xa0 ? 1 : 0;
   const subject = parts[base + 4];
   if (!subject || subject.tag !== 0x30) throw new RangeError('certificate subject missing');
+  return { parts, subject };
+}
+
+/** The subject Name as DER: what a CRL's issuer field must equal byte for byte. */
+export function subjectDerOf(der: Uint8Array): Buffer {
+  return whole(der, tbsParts(der).subject);
+}
+
+/** Reads keyUsage and subject serialNumber from DER. Throws RangeError on malformed DER. */
+export function readCertificateFields(der: Uint8Array): CertificateFields {
+  const { parts, subject } = tbsParts(der);
 
   const subjectSerialNumbers: string[] = [];
   for (const rdn of children(der, subject)) {

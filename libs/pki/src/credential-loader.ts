@@ -1,7 +1,7 @@
 import { createPrivateKey, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { oinOfCertificate } from './certificate-reader';
-import { certFile, keyFile } from './dev-pki';
+import { certFile, crlFile, ISSUING_CA, keyFile, ROOT_CA } from './dev-pki-files';
 
 /** A party's signing identity; structurally a `Signer` for @vir/xml. */
 export interface Credentials {
@@ -23,5 +23,13 @@ export function loadCredentials(dir: string, name: string): Credentials {
 
 /** The CA certificates of a PKI directory: root first, then the issuing CA. */
 export function loadCaBundle(dir: string): string[] {
-  return ['root-ca', 'issuing-ca'].map((name) => readFileSync(certFile(dir, name), 'utf8'));
+  return [ROOT_CA, ISSUING_CA].map((name) => readFileSync(certFile(dir, name), 'utf8'));
+}
+
+/**
+ * The issuing CA's CRL as last published (PEM). For a CRL that is certain to be current, use
+ * the async `currentCrl`, which publishes a new one when needed.
+ */
+export function loadCrl(dir: string): string {
+  return readFileSync(crlFile(dir), 'utf8');
 }

@@ -3,7 +3,18 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as forge from 'node-forge';
-import { createDevPki, loadCaBundle, loadCredentials, readCertificateFields, TrustStore, type DevPartySpec } from './index';
+import {
+  createDevPki,
+  currentCrl,
+  issuePartyCertificate,
+  listPartyCertificates,
+  loadCaBundle,
+  loadCredentials,
+  promoteRollover,
+  readCertificateFields,
+  TrustStore,
+  type DevPartySpec,
+} from './index';
 
 const PARTIES: DevPartySpec[] = [
   { name: 'landelijke-index', oin: '00000001823288444000', commonName: 'Landelijke Verwijsindex', keyEncipherment: true },
@@ -132,5 +143,87 @@ describe('createDevPki', () => {
     );
     await expect(createDevPki(d, [{ name: 'root-ca', oin: '00000001003214345000', commonName: 'x' }])).rejects.toThrow();
     await expect(createDevPki(d, [{ name: 'x', oin: '123', commonName: 'x' }])).rejects.toThrow(/20-digit OIN/);
+  });
+});
+
+describe('issuePartyCertificate', () => {
+  let dir: string;
+  let store: () => TrustStore;
+  const NIEUW: DevPartySpec = { name: 'regio-nieuw', oin: '00000003273416560009', commonName: 'Verwijsindex Nieuw' };
+  beforeAll(async () => {
+    dir = newDir();
+    await createDevPki(dir, PARTIES.slice(0, 2));
+    const [root, issuing] = loadCaBundle(dir);
+    store = () => new TrustStore({ roots: [root], intermediates: [issuing] });
+  });
+
+  it('issues a new party with its own key, trusted and listed', async () => {
+    const issued = await issuePartyCertificate(dir, NIEUW, { validityDays: 90 });
+    expect(issued).toMatchObject({ name: 'regio-nieuw', stem: 'regio-nieuw', oin: NIEUW.oin });
+    expect(issued).not.toHaveProperty('replacedSerialNumber');
+    expect(statSync(issued.keyFile).mode & 0o777).toBe(0o600);
+    expect((issued.notAfter.getTime() - issued.notBefore.getTime()) / 86_400_000).toBeCloseTo(90, 1);
+    const leaf = new X509Certificate(issued.certificatePem);
+    expect(readCertificateFields(leaf.raw).keyUsage).toMatchObject({ digitalSignature: true, keyEncipherment: false });
+    expect(forge.pki.certificateFromPem(issued.certificatePem).getExtension('cRLDistributionPoints')).toBeTruthy();
+    expect(store().check(issued.certificatePem, new Date())).toMatchObject({ trusted: true, serialNumber: issued.serialNumber });
+    expect(listPartyCertificates(dir).map((f) => f.stem)).toEqual(['landelijke-index', 'regio-nieuw', 'rvdk']);
+  });
+
+  it('re-issues with a new key and names the certificate it replaced', async () => {
+    const before = loadCredentials(dir, 'regio-nieuw');
+    const issued = await issuePartyCertificate(dir, NIEUW);
+    expect(issued.replacedSerialNumber).toBe(new X509Certificate(before.certificatePem).serialNumber.replace(/^0+/, ''));
+    expect(loadCredentials(dir, 'regio-nieuw').privateKey.equals(before.privateKey)).toBe(false);
+  });
+
+  it('gives the index keyEncipherment when asked', async () => {
+    const issued = await issuePartyCertificate(dir, { ...PARTIES[0], name: 'index-2' });
+    expect(readCertificateFields(new X509Certificate(issued.certificatePem).raw).keyUsage).toMatchObject({
+      digitalSignature: true,
+      keyEncipherment: true,
+    });
+  });
+
+  it('rolls over: a second certificate beside the current one, then promoted', async () => {
+    const current = loadCredentials(dir, 'rvdk');
+    const next = await issuePartyCertificate(dir, PARTIES[1], { rollover: true });
+    expect(next).toMatchObject({ name: 'rvdk', stem: 'rvdk.next', certFile: join(dir, 'rvdk.next.cert.pem') });
+    expect(loadCredentials(dir, 'rvdk').certificatePem).toBe(current.certificatePem);
+    expect(loadCredentials(dir, 'rvdk.next').oin).toBe(PARTIES[1].oin);
+    expect(listPartyCertificates(dir).filter((f) => f.name === 'rvdk').map((f) => [f.stem, f.rollover])).toEqual([
+      ['rvdk', false],
+      ['rvdk.next', true],
+    ]);
+    await expect(issuePartyCertificate(dir, PARTIES[1], { rollover: true })).rejects.toThrow(/already/);
+
+    const promoted = await promoteRollover(dir, 'rvdk');
+    expect(promoted).toEqual({
+      serialNumber: next.serialNumber,
+      previousSerialNumber: new X509Certificate(current.certificatePem).serialNumber.replace(/^0+/, ''),
+    });
+    expect(loadCredentials(dir, 'rvdk').certificatePem).toBe(next.certificatePem);
+    expect(listPartyCertificates(dir).some((f) => f.rollover)).toBe(false);
+    await expect(promoteRollover(dir, 'rvdk')).rejects.toThrow(/no rollover certificate/);
+  });
+
+  it('refuses a rollover that changes the OIN or has nothing to roll over from', async () => {
+    await expect(issuePartyCertificate(dir, { ...PARTIES[1], oin: '00000009999999999999' }, { rollover: true })).rejects.toThrow(
+      /keeps the OIN/,
+    );
+    await expect(issuePartyCertificate(dir, { ...NIEUW, name: 'onbekend' }, { rollover: true })).rejects.toThrow(/no certificate/);
+  });
+
+  it('refuses bad specs and a directory without CA', async () => {
+    await expect(issuePartyCertificate(dir, { ...NIEUW, oin: '1' })).rejects.toThrow(/20-digit OIN/);
+    await expect(issuePartyCertificate(dir, { ...NIEUW, name: 'a.b' })).rejects.toThrow(/invalid party name/);
+    await expect(issuePartyCertificate(dir, NIEUW, { validityDays: 0 })).rejects.toThrow(/validityDays/);
+    await expect(issuePartyCertificate(newDir(), NIEUW)).rejects.toThrow(/no development CA/);
+  });
+
+  it('leaves the CRL alone: issuing does not publish', async () => {
+    const crl = await currentCrl(dir);
+    await issuePartyCertificate(dir, NIEUW);
+    expect(await currentCrl(dir)).toBe(crl);
   });
 });

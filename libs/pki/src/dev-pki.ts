@@ -1,12 +1,26 @@
-import { createPrivateKey, generateKeyPair, KeyObject, randomBytes, sign } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { generateKeyPair, KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
+import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as forge from 'node-forge';
 import { oinOfCertificate } from './certificate-reader';
+import { normalizeSerial } from './der-reader';
+import { publishCrlLocked } from './dev-crl';
+import {
+  certFile,
+  exists,
+  ISSUING_CA,
+  keyFile,
+  loadIssuer,
+  NEXT_SUFFIX,
+  requireIssuingCa,
+  ROOT_CA,
+  withLock,
+  writeAtomically,
+  type Issuer,
+} from './dev-pki-files';
 
 // A development PKI shaped like PKIoverheid: root CA -> issuing CA -> one certificate per party,
-// the party's OIN in subject serialNumber. Keys come from node:crypto (fast, native) and
+// the party's OIN in subject serialNumber; the issuing CA publishes a CRL (dev-crl.ts). Keys come from node:crypto (fast, native) and
 // certificates are assembled with node-forge but signed by node:crypto as well: forge's pure-JS
 // RSA would make a cold start take seconds.
 
@@ -22,22 +36,62 @@ export interface DevPartySpec {
 
 export const DEV_PKI_CRL_URL = 'http://pki.vir.local/issuing-ca.crl';
 
+/** Party certificates are valid this long unless the caller says otherwise. */
+export const DEV_PARTY_VALIDITY_DAYS = 2 * 365;
+
 const ORGANISATION = 'VIR ontwikkel-PKI';
-const ROOT = 'root-ca';
-const ISSUING = 'issuing-ca';
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const OIN_PATTERN = /^\d{20}$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
-const LOCK_STALE_MS = 30_000;
-const LOCK_TIMEOUT_MS = 20_000;
 
-interface Issuer {
-  key: KeyObject;
-  cert: forge.pki.Certificate;
+export interface IssueOptions {
+  /**
+   * Issue a second certificate with a new key next to the current one (`<name>.next.*`), for a
+   * key rollover: both stay valid until the old one is revoked or expires. See promoteRollover.
+   */
+  rollover?: boolean;
+  /** Default DEV_PARTY_VALIDITY_DAYS. */
+  validityDays?: number;
+  /** The CA's clock (tests); default now. */
+  now?: Date;
 }
 
-export const certFile = (dir: string, name: string): string => join(dir, `${name}.cert.pem`);
-export const keyFile = (dir: string, name: string): string => join(dir, `${name}.key.pem`);
+export interface IssuedCertificate {
+  /** The party name (`rvdk`). */
+  name: string;
+  /** The file stem written: the name, or `<name>.next` for a rollover certificate. */
+  stem: string;
+  certFile: string;
+  keyFile: string;
+  certificatePem: string;
+  oin: string;
+  /** Upper-case hex, as TrustResult.serialNumber and the CRL. */
+  serialNumber: string;
+  notBefore: Date;
+  notAfter: Date;
+  /** The serial of the certificate this one replaced (without rollover); it stays valid until revoked. */
+  replacedSerialNumber?: string;
+}
+
+export interface PartyCertificateFile {
+  /** File stem: `rvdk` or `rvdk.next`. */
+  stem: string;
+  /** The party name: the stem without `.next`. */
+  name: string;
+  rollover: boolean;
+  certFile: string;
+  certificatePem: string;
+}
+
+function checkSpec(p: DevPartySpec, caller: string): void {
+  if (!NAME_PATTERN.test(p.name) || p.name === ROOT_CA || p.name === ISSUING_CA) {
+    throw new Error(`${caller}: invalid party name '${p.name}'`);
+  }
+  if (!OIN_PATTERN.test(p.oin)) throw new Error(`${caller}: party '${p.name}' needs a 20-digit OIN`);
+  if (!p.commonName || p.commonName.length > 64) {
+    throw new Error(`${caller}: party '${p.name}' needs a commonName of 1-64 characters`);
+  }
+}
 
 /**
  * Creates (or completes) the development PKI in `dir`. Idempotent: existing CA and party files
@@ -46,21 +100,13 @@ export const keyFile = (dir: string, name: string): string => join(dir, `${name}
  * If the root or issuing CA has to be created, everything below it is re-issued.
  */
 export async function createDevPki(dir: string, parties: DevPartySpec[]): Promise<void> {
-  for (const p of parties) {
-    if (!NAME_PATTERN.test(p.name) || p.name === ROOT || p.name === ISSUING) {
-      throw new Error(`createDevPki: invalid party name '${p.name}'`);
-    }
-    if (!OIN_PATTERN.test(p.oin)) throw new Error(`createDevPki: party '${p.name}' needs a 20-digit OIN`);
-    if (!p.commonName || p.commonName.length > 64) {
-      throw new Error(`createDevPki: party '${p.name}' needs a commonName of 1-64 characters`);
-    }
-  }
+  for (const p of parties) checkSpec(p, 'createDevPki');
   await fs.mkdir(dir, { recursive: true });
   // Several services may start at once against one shared directory.
   await withLock(dir, async () => {
     const now = Date.now();
-    const loadedRoot = await loadIssuer(dir, ROOT);
-    const loadedIssuing = loadedRoot && (await loadIssuer(dir, ISSUING));
+    const loadedRoot = await loadIssuer(dir, ROOT_CA);
+    const loadedIssuing = loadedRoot && (await loadIssuer(dir, ISSUING_CA));
     const renew = !loadedIssuing; // a new CA invalidates everything issued below it
     const stale: DevPartySpec[] = [];
     for (const party of parties) {
@@ -71,29 +117,105 @@ export async function createDevPki(dir: string, parties: DevPartySpec[]): Promis
     const issuingKey = loadedIssuing ? undefined : newKeyPair();
     const partyKeys = stale.map(() => newKeyPair());
 
-    const root = loadedRoot ?? (await issueCa(dir, ROOT, 'VIR Dev Root CA', await rootKey!, undefined, now, 20 * 365));
+    const root = loadedRoot ?? (await issueCa(dir, ROOT_CA, 'VIR Dev Root CA', await rootKey!, undefined, now, 20 * 365));
     const issuing =
-      loadedIssuing ?? (await issueCa(dir, ISSUING, 'VIR Dev Issuing CA', await issuingKey!, root, now, 10 * 365));
+      loadedIssuing ?? (await issueCa(dir, ISSUING_CA, 'VIR Dev Issuing CA', await issuingKey!, root, now, 10 * 365));
     for (const [i, party] of stale.entries()) {
-      await issueParty(dir, party, await partyKeys[i], issuing, now);
+      await issueParty(dir, party, party.name, await partyKeys[i], issuing, now, DEV_PARTY_VALIDITY_DAYS);
     }
+    // Also refreshes a CRL past half its life, so every start of the dev stack keeps it current.
+    await publishCrlLocked(dir, issuing, now);
   });
 }
 
-async function exists(path: string): Promise<boolean> {
-  return fs.access(path).then(
-    () => true,
-    () => false,
-  );
+/**
+ * Issues a party certificate with a new key under the existing dev CA. Without `rollover` it
+ * (re)places `<name>.cert.pem`/`<name>.key.pem`; a replaced certificate stays valid until it is
+ * revoked. With `rollover` it writes `<name>.next.*` beside the current one, same OIN.
+ */
+export async function issuePartyCertificate(
+  dir: string,
+  spec: DevPartySpec,
+  options: IssueOptions = {},
+): Promise<IssuedCertificate> {
+  checkSpec(spec, 'issuePartyCertificate');
+  const days = options.validityDays ?? DEV_PARTY_VALIDITY_DAYS;
+  if (!Number.isInteger(days) || days < 1 || days > 10 * 365) {
+    throw new Error('issuePartyCertificate: validityDays must be a whole number of days, 1-3650');
+  }
+  const now = (options.now ?? new Date()).getTime();
+  if (Number.isNaN(now)) throw new TypeError('issuePartyCertificate: invalid date');
+  const keyPair = newKeyPair(); // outside the lock: the slow part
+  keyPair.catch(() => undefined); // awaited below; not an unhandled rejection if the lock fails first
+  return withLock(dir, async () => {
+    const issuer = await requireIssuingCa(dir);
+    const current = (await exists(certFile(dir, spec.name))) ? await fs.readFile(certFile(dir, spec.name), 'utf8') : undefined;
+    const stem = options.rollover ? `${spec.name}${NEXT_SUFFIX}` : spec.name;
+    if (options.rollover) {
+      if (!current) throw new Error(`issuePartyCertificate: '${spec.name}' has no certificate to roll over from`);
+      if (oinOfCertificate(current) !== spec.oin) {
+        throw new Error(`issuePartyCertificate: a rollover keeps the OIN of '${spec.name}' (${oinOfCertificate(current)})`);
+      }
+      if (await exists(certFile(dir, stem))) {
+        throw new Error(`issuePartyCertificate: '${spec.name}' has a rollover certificate already; promote or revoke it first`);
+      }
+    }
+    const pem = await issueParty(dir, spec, stem, await keyPair, issuer, now, days);
+    const cert = new X509Certificate(pem);
+    return {
+      name: spec.name,
+      stem,
+      certFile: certFile(dir, stem),
+      keyFile: keyFile(dir, stem),
+      certificatePem: pem,
+      oin: spec.oin,
+      serialNumber: normalizeSerial(cert.serialNumber),
+      notBefore: new Date(cert.validFrom),
+      notAfter: new Date(cert.validTo),
+      ...(current && !options.rollover ? { replacedSerialNumber: normalizeSerial(new X509Certificate(current).serialNumber) } : {}),
+    };
+  });
 }
 
-async function loadIssuer(dir: string, name: string): Promise<Issuer | undefined> {
-  if (!(await exists(certFile(dir, name))) || !(await exists(keyFile(dir, name)))) return undefined;
-  const [certPem, keyPem] = await Promise.all([
-    fs.readFile(certFile(dir, name), 'utf8'),
-    fs.readFile(keyFile(dir, name), 'utf8'),
-  ]);
-  return { key: createPrivateKey(keyPem), cert: forge.pki.certificateFromPem(certPem) };
+/**
+ * Ends a rollover: `<name>.next.*` becomes `<name>.*`. Returns the serial of the certificate it
+ * replaced, which stays valid until revoked (usually with reason `superseded`).
+ */
+export async function promoteRollover(dir: string, name: string): Promise<{ serialNumber: string; previousSerialNumber?: string }> {
+  if (!NAME_PATTERN.test(name)) throw new Error(`promoteRollover: invalid party name '${name}'`);
+  return withLock(dir, async () => {
+    const next = `${name}${NEXT_SUFFIX}`;
+    if (!(await exists(certFile(dir, next))) || !(await exists(keyFile(dir, next)))) {
+      throw new Error(`promoteRollover: '${name}' has no rollover certificate`);
+    }
+    const serialOf = async (stem: string) =>
+      normalizeSerial(new X509Certificate(await fs.readFile(certFile(dir, stem), 'utf8')).serialNumber);
+    const previousSerialNumber = (await exists(certFile(dir, name))) ? await serialOf(name) : undefined;
+    const serialNumber = await serialOf(next);
+    // Key first: a reader that sees the new certificate also finds its key.
+    await fs.rename(keyFile(dir, next), keyFile(dir, name));
+    await fs.rename(certFile(dir, next), certFile(dir, name));
+    return { serialNumber, ...(previousSerialNumber ? { previousSerialNumber } : {}) };
+  });
+}
+
+/** Every party certificate file in a dev PKI directory (current and rollover), by file stem. */
+export function listPartyCertificates(dir: string): PartyCertificateFile[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.cert.pem'))
+    .map((file) => file.slice(0, -'.cert.pem'.length))
+    .filter((stem) => stem !== ROOT_CA && stem !== ISSUING_CA)
+    .sort()
+    .map((stem) => {
+      const rollover = stem.endsWith(NEXT_SUFFIX);
+      return {
+        stem,
+        name: rollover ? stem.slice(0, -NEXT_SUFFIX.length) : stem,
+        rollover,
+        certFile: certFile(dir, stem),
+        certificatePem: readFileSync(certFile(dir, stem), 'utf8'),
+      };
+    });
 }
 
 async function partyIsCurrent(dir: string, party: DevPartySpec): Promise<boolean> {
@@ -165,17 +287,19 @@ async function issueCa(
   ]);
   const pem = signCertificate(cert, parent?.key ?? privateKey);
   await writeKeyAndCert(dir, name, privateKey, pem);
-  return { key: privateKey, cert };
+  return { key: privateKey, cert, x509: new X509Certificate(pem) };
 }
 
 async function issueParty(
   dir: string,
   party: DevPartySpec,
+  stem: string,
   { privateKey, publicKey }: KeyPair,
   issuer: Issuer,
   now: number,
-): Promise<void> {
-  const cert = newCertificate(publicKey, now, 2 * 365);
+  days: number,
+): Promise<string> {
+  const cert = newCertificate(publicKey, now, days);
   cert.setSubject([
     { shortName: 'C', value: 'NL' },
     { shortName: 'O', value: party.commonName },
@@ -198,43 +322,13 @@ async function issueParty(
     { name: 'authorityKeyIdentifier', keyIdentifier: authorityKeyId(issuer.cert) },
     { name: 'cRLDistributionPoints', altNames: [{ type: 6, value: DEV_PKI_CRL_URL }] },
   ]);
-  await writeKeyAndCert(dir, party.name, privateKey, signCertificate(cert, issuer.key));
+  const pem = signCertificate(cert, issuer.key);
+  await writeKeyAndCert(dir, stem, privateKey, pem);
+  return pem;
 }
 
 async function writeKeyAndCert(dir: string, name: string, key: KeyObject, certPem: string): Promise<void> {
   const keyPem = key.export({ type: 'pkcs8', format: 'pem' }).toString();
   await writeAtomically(keyFile(dir, name), keyPem, 0o600);
   await writeAtomically(certFile(dir, name), certPem, 0o644);
-}
-
-async function writeAtomically(path: string, data: string, mode: number): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await fs.writeFile(tmp, data, { mode });
-  await fs.chmod(tmp, mode); // writeFile's mode is subject to the umask
-  await fs.rename(tmp, path);
-}
-
-async function withLock(dir: string, work: () => Promise<void>): Promise<void> {
-  const lock = join(dir, '.dev-pki.lock');
-  const deadline = Date.now() + LOCK_TIMEOUT_MS;
-  for (;;) {
-    try {
-      await fs.writeFile(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const stat = await fs.stat(lock).catch(() => undefined);
-      if (stat && Date.now() - stat.mtimeMs > LOCK_STALE_MS) {
-        await fs.rm(lock, { force: true }); // left behind by a crashed process
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`createDevPki: timed out waiting for ${lock}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  try {
-    await work();
-  } finally {
-    await fs.rm(lock, { force: true });
-  }
 }

@@ -1,5 +1,7 @@
 import { KeyObject, X509Certificate } from 'node:crypto';
 import { oinOfFields, readCertificateFields } from './certificate-reader';
+import { crlIssuedBy, readCrl, splitCrls, type CrlEntry, type CrlInfo } from './crl-reader';
+import { normalizeSerial } from './der-reader';
 
 export const TRUST_ERROR_CODES = [
   'CERT_MALFORMED',
@@ -8,6 +10,8 @@ export const TRUST_ERROR_CODES = [
   'CERT_NOT_YET_VALID',
   'CERT_KEY_USAGE',
   'CERT_NO_OIN',
+  'CERT_REVOKED',
+  'CERT_CRL_STALE',
 ] as const;
 export type TrustErrorCode = (typeof TRUST_ERROR_CODES)[number];
 
@@ -22,6 +26,10 @@ export type TrustResult =
       fingerprint256: string;
       /** The leaf's public key, so verifiers need not parse the certificate again. */
       publicKey: KeyObject;
+      /** Upper-case hex without leading zeros (the form CRL entries are compared in). */
+      serialNumber: string;
+      /** False when the store holds no CRL of the leaf's issuer (revocation unknown). */
+      revocationChecked: boolean;
     }
   | { trusted: false; code: TrustErrorCode; reason: string };
 
@@ -30,6 +38,23 @@ export interface TrustStoreOptions {
   roots: string[];
   /** Issuing CAs that may appear between a leaf and a root (PEM). Not trusted by themselves. */
   intermediates: string[];
+  /** CRLs of these CAs: PEM (several per string allowed) or DER. See `setCrls`. */
+  crls?: (string | Uint8Array)[];
+  /**
+   * How long after its nextUpdate a CRL is still used (default 0: a stale CRL refuses every
+   * certificate of that CA with CERT_CRL_STALE). A grace period trades safety for availability
+   * when the CRL download is late.
+   */
+  crlGraceMs?: number;
+}
+
+/** What the store knows about one CA's revocations (for operators and `vir verify`). */
+export interface CrlStatus {
+  issuer: string;
+  crlNumber?: bigint;
+  thisUpdate: Date;
+  nextUpdate?: Date;
+  revokedCount: number;
 }
 
 interface CaCertificate {
@@ -37,6 +62,16 @@ interface CaCertificate {
   isRoot: boolean;
   notBefore: Date;
   notAfter: Date;
+  serialNumber: string;
+  allowsCrlSign: boolean;
+}
+
+/** One CA's CRL, reduced to what the hot path needs: a Map lookup by serial. */
+interface LoadedCrl {
+  info: CrlInfo;
+  revoked: Map<string, CrlEntry>;
+  /** nextUpdate + grace, in ms; Infinity when the CRL has no nextUpdate. */
+  usableUntil: number;
 }
 
 /** Everything about a leaf that does not depend on the time of the check. */
@@ -45,6 +80,7 @@ type LeafAnalysis =
   | {
       malformed?: undefined;
       leaf: X509Certificate;
+      serialNumber: string;
       notBefore: Date;
       notAfter: Date;
       /** Issuers from the leaf's issuer up to a root, or why no such path exists. */
@@ -56,6 +92,7 @@ type LeafAnalysis =
 const CACHE_LIMIT = 1024;
 const MAX_PATH_LENGTH = 6;
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
+const REASONS_WITHOUT_TIME = new Set(['keyCompromise', 'cACompromise', 'aACompromise']);
 
 function splitPem(pems: string[]): string[] {
   return pems.flatMap((pem) => pem.match(PEM_CERTIFICATE) ?? [pem]);
@@ -68,32 +105,93 @@ function oneLine(name: string): string {
 /**
  * Decides whether a certificate may sign national messages: it must chain to one of our roots
  * (never trusted just because a document carries it), every certificate on the path must be
- * valid at the given time, the leaf must allow digitalSignature and carry a 20-digit OIN.
+ * valid at the given time and not revoked, the leaf must allow digitalSignature and carry a
+ * 20-digit OIN.
  *
- * Results that do not depend on time are cached per certificate, because every party signs
- * thousands of messages with the same one. Revocation (CRLs) will slot in after path building:
- * the path is kept so each issuer's CRL can be consulted.
+ * Results that do not depend on time or CRLs are cached per certificate, because every party
+ * signs thousands of messages with the same one; per message that leaves a few comparisons and
+ * one Map lookup per CA on the path.
+ *
+ * Revocation: each certificate on the path is looked up in its issuer's CRL, if the store holds
+ * one; without the leaf issuer's CRL the answer says `revocationChecked: false` (which CRLs to
+ * load is the operator's configuration). A CRL past its nextUpdate (plus `crlGraceMs`) refuses with
+ * CERT_CRL_STALE: a key compromise must not go unnoticed because the CRL feed stopped, and a loud
+ * refusal is seen at once where a warning in a log is not.
  */
 export class TrustStore {
   private readonly cas: CaCertificate[];
   private readonly cache = new Map<string, LeafAnalysis>();
+  private readonly crlGraceMs: number;
+  private crlByCa = new Map<CaCertificate, LoadedCrl>();
 
   constructor(options: TrustStoreOptions) {
     const load = (pem: string, isRoot: boolean): CaCertificate => {
       let cert: X509Certificate;
+      let allowsCrlSign: boolean;
       try {
         cert = new X509Certificate(pem);
+        const usage = readCertificateFields(cert.raw).keyUsage;
+        allowsCrlSign = !usage || usage.cRLSign;
       } catch {
         throw new Error(`TrustStore: a ${isRoot ? 'root' : 'intermediate'} certificate is not valid PEM/X.509`);
       }
       if (!cert.ca) throw new Error(`TrustStore: ${oneLine(cert.subject)} is not a CA certificate`);
-      return { cert, isRoot, notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo) };
+      return {
+        cert,
+        isRoot,
+        notBefore: new Date(cert.validFrom),
+        notAfter: new Date(cert.validTo),
+        serialNumber: normalizeSerial(cert.serialNumber),
+        allowsCrlSign,
+      };
     };
     this.cas = [
       ...splitPem(options.roots).map((pem) => load(pem, true)),
       ...splitPem(options.intermediates).map((pem) => load(pem, false)),
     ];
     if (!this.cas.some((ca) => ca.isRoot)) throw new Error('TrustStore: at least one root is required');
+    const grace = options.crlGraceMs ?? 0;
+    if (!Number.isFinite(grace) || grace < 0) throw new Error('TrustStore: crlGraceMs must be a finite number >= 0');
+    this.crlGraceMs = grace;
+    if (options.crls) this.setCrls(options.crls);
+  }
+
+  /**
+   * Replaces all CRLs at once (e.g. after a periodic download). Each must be signed by one of the
+   * store's CAs; of several CRLs of one CA the highest CRL number (else the newest) is used.
+   * Throws on a malformed or foreign CRL and then keeps the previous set.
+   */
+  setCrls(crls: (string | Uint8Array)[]): void {
+    const next = new Map<CaCertificate, LoadedCrl>();
+    for (const der of crls.flatMap(splitCrls)) {
+      let info: CrlInfo;
+      try {
+        info = readCrl(der);
+      } catch {
+        throw new Error('TrustStore: a CRL is not valid PEM/DER');
+      }
+      const ca = this.cas.find((c) => crlIssuedBy(info, c.cert, c.allowsCrlSign));
+      if (!ca) throw new Error(`TrustStore: the CRL of ${info.issuer} is not signed by a CA of this store`);
+      const current = next.get(ca);
+      if (current && !isNewer(info, current.info)) continue;
+      next.set(ca, {
+        info,
+        revoked: new Map(info.entries.map((e) => [e.serialNumber, e])),
+        usableUntil: info.nextUpdate ? info.nextUpdate.getTime() + this.crlGraceMs : Infinity,
+      });
+    }
+    this.crlByCa = next;
+  }
+
+  /** The CRLs in use, one per CA that has one. */
+  crlStatus(): CrlStatus[] {
+    return [...this.crlByCa.values()].map(({ info }) => ({
+      issuer: info.issuer,
+      crlNumber: info.crlNumber,
+      thisUpdate: info.thisUpdate,
+      nextUpdate: info.nextUpdate,
+      revokedCount: info.entries.length,
+    }));
   }
 
   check(certificatePem: string, at: Date): TrustResult {
@@ -118,6 +216,8 @@ export class TrustStore {
         return fail('CERT_NOT_YET_VALID', `${v.name} is not valid before ${v.notBefore.toISOString()}`);
       }
     }
+    const revocation = this.checkRevocation(analysis.serialNumber, subject, path, time);
+    if (typeof revocation !== 'boolean') return revocation;
     if (analysis.keyUsageProblem) return fail('CERT_KEY_USAGE', `certificate ${subject} ${analysis.keyUsageProblem}`);
     if (!analysis.oin) {
       return fail('CERT_NO_OIN', `certificate ${subject} has no 20-digit OIN in its subject serialNumber`);
@@ -129,7 +229,36 @@ export class TrustStore {
       notAfter: analysis.notAfter,
       fingerprint256: leaf.fingerprint256,
       publicKey: leaf.publicKey,
+      serialNumber: analysis.serialNumber,
+      revocationChecked: revocation,
     };
+  }
+
+  /** A refusal, or whether the leaf could be checked against its issuer's CRL. */
+  private checkRevocation(leafSerial: string, leafSubject: string, path: CaCertificate[], time: number): TrustResult | boolean {
+    // path[0] issued the leaf, path[i] issued path[i - 1]. The leaf's CRL is the one that
+    // matters per message; a CA's own revocation is checked when its issuer's CRL (ARL) is loaded.
+    for (let i = 0; i < path.length; i++) {
+      const crl = this.crlByCa.get(path[i]);
+      if (!crl) continue;
+      const [serial, name] = i === 0 ? [leafSerial, `certificate ${leafSubject}`] : [path[i - 1].serialNumber, `CA ${oneLine(path[i - 1].cert.subject)}`];
+      const entry = crl.revoked.get(serial);
+      // Revoked from its revocation date on; after a compromise, signatures from before are not
+      // to be believed either.
+      if (entry && (time >= entry.revocationDate.getTime() || REASONS_WITHOUT_TIME.has(entry.reason ?? ''))) {
+        return fail(
+          'CERT_REVOKED',
+          `${name} (serial ${serial}) was revoked at ${entry.revocationDate.toISOString()}${entry.reason ? ` (${entry.reason})` : ''}`,
+        );
+      }
+      if (time > crl.usableUntil) {
+        return fail(
+          'CERT_CRL_STALE',
+          `the CRL of ${crl.info.issuer} was due for renewal at ${crl.info.nextUpdate!.toISOString()}: revocation of ${name} cannot be checked`,
+        );
+      }
+    }
+    return this.crlByCa.has(path[0]);
   }
 
   private analyse(pem: string): LeafAnalysis {
@@ -159,6 +288,7 @@ export class TrustStore {
     else if (!fields.keyUsage.digitalSignature) keyUsageProblem = 'does not allow digitalSignature';
     return {
       leaf,
+      serialNumber: normalizeSerial(leaf.serialNumber),
       notBefore: new Date(leaf.validFrom),
       notAfter: new Date(leaf.validTo),
       path: this.buildPath(leaf),
@@ -184,6 +314,11 @@ export class TrustStore {
     }
     return 'certificate path too long';
   }
+}
+
+function isNewer(a: CrlInfo, b: CrlInfo): boolean {
+  if (a.crlNumber !== undefined && b.crlNumber !== undefined) return a.crlNumber > b.crlNumber;
+  return a.thisUpdate.getTime() > b.thisUpdate.getTime();
 }
 
 function fail(code: TrustErrorCode, reason: string): TrustResult {
