@@ -13,6 +13,9 @@ export class GatewayConfig {
   @IsString() PARTIES_FILE!: string;
   @IsString() TRUST_ROOT_FILE!: string;
   @IsOptional() @IsString() TRUST_INTERMEDIATES_FILE?: string;
+  /** The issuing CA's CRL; re-read every CRL_REFRESH_MS. Without it revocation is not checked. */
+  @IsOptional() @IsString() TRUST_CRL_FILE?: string;
+  @IsInt() @Min(1000) CRL_REFRESH_MS: number = 600_000;
   /** The national index's certificate: BSNs are encrypted for it, signals must be signed by it. */
   @IsString() INDEX_CERT_FILE!: string;
   @IsInt() @Min(1024) MAX_BODY_BYTES: number = 65_536;

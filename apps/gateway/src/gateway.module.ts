@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { Clock, ClockModule } from '@vir/domain';
 import { FlowEventPublisher, HealthController, MessageBus, MessagingModule } from '@vir/messaging';
 import { PersistenceModule } from '@vir/persistence';
-import { oinOfCertificate, TrustStore } from '@vir/pki';
+import { loadTrustStore, oinOfCertificate, refreshCrlPeriodically, TrustStore } from '@vir/pki';
 import { DeliveryWorker } from './delivery/delivery.worker';
 import { OutboundController } from './delivery/outbound.controller';
 import { SignalIntake } from './delivery/signal-intake.service';
 import { WebhookClient } from './delivery/webhook.client';
-import type { GatewayConfig } from './gateway.config';
+import { GatewayConfig } from './gateway.config';
 import { GatewayErrorFilter } from './ingress/gateway-error.filter';
 import { IngressController, MAX_BODY_BYTES } from './ingress/ingress.controller';
 import { SubmitMeldingUseCase } from './ingress/submit-melding.use-case';
@@ -20,16 +20,24 @@ import { IngressLedger1763800000000 } from './migrations/1763800000000-ingress-l
 import { PartyRegistry } from './parties/party.registry';
 import { GATEWAY_ENTITIES } from './persistence/gateway.entities';
 
-function pemBlocks(file: string): string[] {
-  return readFileSync(file, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-}
+const CONFIG = Symbol('GATEWAY_CONFIG');
 
-class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(DeliveryWorker) private readonly worker: DeliveryWorker) {}
+/** The gateway's background work: push delivery and CRL refresh. */
+class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stopCrlRefresh?: () => void;
+  constructor(
+    @Inject(DeliveryWorker) private readonly worker: DeliveryWorker,
+    @Inject(TrustStore) private readonly trustStore: TrustStore,
+    @Inject(CONFIG) private readonly config: GatewayConfig,
+  ) {}
   onApplicationBootstrap(): void {
     this.worker.start();
+    if (this.config.TRUST_CRL_FILE) {
+      this.stopCrlRefresh = refreshCrlPeriodically(this.trustStore, this.config.TRUST_CRL_FILE, this.config.CRL_REFRESH_MS, (l) => new Logger('Trust').warn(l));
+    }
   }
   onApplicationShutdown(): Promise<void> {
+    this.stopCrlRefresh?.();
     return this.worker.stop();
   }
 }
@@ -40,10 +48,7 @@ export class GatewayModule {
     const indexCertificatePem = readFileSync(config.INDEX_CERT_FILE, 'utf8');
     const indexOin = oinOfCertificate(indexCertificatePem);
     if (!indexOin) throw new Error(`INDEX_CERT_FILE ${config.INDEX_CERT_FILE} carries no OIN`);
-    const trustStore = new TrustStore({
-      roots: pemBlocks(config.TRUST_ROOT_FILE),
-      intermediates: config.TRUST_INTERMEDIATES_FILE ? pemBlocks(config.TRUST_INTERMEDIATES_FILE) : [],
-    });
+    const trustStore = loadTrustStore({ rootFile: config.TRUST_ROOT_FILE, intermediatesFile: config.TRUST_INTERMEDIATES_FILE, crlFile: config.TRUST_CRL_FILE });
     return {
       module: GatewayModule,
       imports: [
@@ -87,7 +92,8 @@ export class GatewayModule {
             new SignalIntake(ds, trustStore, indexOin, parties, worker, flow, clk),
           inject: [DataSource, PartyRegistry, DeliveryWorker, FlowEventPublisher, Clock],
         },
-        WorkerLifecycle,
+        { provide: CONFIG, useValue: config },
+        BackgroundWork,
       ],
     };
   }

@@ -13,6 +13,9 @@ export class IndexConfig {
   @IsString() INDEX_CERT_FILE!: string;
   @IsString() TRUST_ROOT_FILE!: string;
   @IsOptional() @IsString() TRUST_INTERMEDIATES_FILE?: string;
+  /** The issuing CA's CRL; re-read every CRL_REFRESH_MS. Without it revocation is not checked. */
+  @IsOptional() @IsString() TRUST_CRL_FILE?: string;
+  @IsInt() @Min(1000) CRL_REFRESH_MS: number = 600_000;
   /** Secret for the keyed BSN pseudonyms (base64, at least 32 bytes). */
   @IsString() @MinLength(43) PSEUDONYM_KEY!: string;
   @IsString() @Matches(/^v\d+$/) PSEUDONYM_KEY_VERSION: string = 'v1';

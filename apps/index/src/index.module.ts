@@ -1,4 +1,5 @@
-import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { refreshCrlPeriodically } from '@vir/pki';
 import { DataSource } from 'typeorm';
 import { Clock, ClockModule } from '@vir/domain';
 import { FlowEventPublisher, HealthController, MessageBus, MessagingModule } from '@vir/messaging';
@@ -21,16 +22,22 @@ const CONFIG = Symbol('INDEX_CONFIG');
 
 /** The index's background work: the outbox relay and the lifecycle job. */
 class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stopCrlRefresh?: () => void;
   constructor(
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(LifecycleJob) private readonly lifecycle: LifecycleJob,
+    @Inject(IndexCrypto) private readonly crypto: IndexCrypto,
     @Inject(CONFIG) private readonly config: IndexConfig,
   ) {}
   onApplicationBootstrap(): void {
     this.relay.start();
     this.lifecycle.start(this.config.LIFECYCLE_INTERVAL_MS);
+    if (this.config.TRUST_CRL_FILE) {
+      this.stopCrlRefresh = refreshCrlPeriodically(this.crypto.trustStore, this.config.TRUST_CRL_FILE, this.config.CRL_REFRESH_MS, (l) => new Logger('Trust').warn(l));
+    }
   }
   onApplicationShutdown(): Promise<void> {
+    this.stopCrlRefresh?.();
     this.lifecycle.stop();
     return this.relay.stop();
   }
@@ -63,6 +70,7 @@ export class IndexModule {
               certFile: config.INDEX_CERT_FILE,
               rootFile: config.TRUST_ROOT_FILE,
               intermediatesFile: config.TRUST_INTERMEDIATES_FILE,
+              crlFile: config.TRUST_CRL_FILE,
             }),
         },
         { provide: Pseudonymizer, useFactory: () => new Pseudonymizer(config.PSEUDONYM_KEY, config.PSEUDONYM_KEY_VERSION) },

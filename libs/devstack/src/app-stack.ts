@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createDevPki } from '@vir/pki';
+import { createDevPki, crlFile } from '@vir/pki';
 import { DEMO_PARTIES, DEV_INDEX, type DevParty } from './dev-parties';
 import type { DevstackLog } from './devstack.types';
 import { ServiceProcess, type ServiceName } from './service.process';
@@ -11,6 +11,8 @@ export interface DevPkiLayout {
   dir: string;
   rootCert: string;
   intermediateCert: string;
+  /** The issuing CA's CRL, republished by createDevPki when half its life has passed. */
+  crl: string;
   cert(name: string): string;
   key(name: string): string;
 }
@@ -26,6 +28,7 @@ export async function ensureDevPki(rootDir: string, parties: DevParty[] = DEMO_P
     dir,
     rootCert: join(dir, 'root-ca.cert.pem'),
     intermediateCert: join(dir, 'issuing-ca.cert.pem'),
+    crl: crlFile(dir),
     cert: (name) => join(dir, `${name}.cert.pem`),
     key: (name) => join(dir, `${name}.key.pem`),
   };
@@ -116,6 +119,7 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
     DATABASE_URL: o.databaseUrl,
     TRUST_ROOT_FILE: pki.rootCert,
     TRUST_INTERMEDIATES_FILE: pki.intermediateCert,
+    TRUST_CRL_FILE: pki.crl,
     HOST: '127.0.0.1',
   };
   const schema = (s: string) => (ns ? `${ns.replace(/[^a-z0-9_]/g, '_')}_${s}` : `vir_${s}`);

@@ -2,6 +2,7 @@ import { createPrivateKey, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { oinOfCertificate } from './certificate-reader';
 import { certFile, crlFile, ISSUING_CA, keyFile, ROOT_CA } from './dev-pki-files';
+import { TrustStore } from './trust-store';
 
 /** A party's signing identity; structurally a `Signer` for @vir/xml. */
 export interface Credentials {
@@ -32,4 +33,38 @@ export function loadCaBundle(dir: string): string[] {
  */
 export function loadCrl(dir: string): string {
   return readFileSync(crlFile(dir), 'utf8');
+}
+
+export interface TrustFiles {
+  /** PEM file(s) with the root CA certificate(s). */
+  rootFile: string;
+  /** PEM file with intermediate (issuing) CA certificates. */
+  intermediatesFile?: string;
+  /** The issuing CA's CRL (PEM or DER); without it revocation is not checked. */
+  crlFile?: string;
+}
+
+/** A service's trust store from its configured files (a startup step). */
+export function loadTrustStore(files: TrustFiles): TrustStore {
+  return new TrustStore({
+    roots: [readFileSync(files.rootFile, 'utf8')],
+    intermediates: files.intermediatesFile ? [readFileSync(files.intermediatesFile, 'utf8')] : [],
+    crls: files.crlFile ? [readFileSync(files.crlFile)] : [],
+  });
+}
+
+/**
+ * Re-reads the CRL file periodically, so a newly published CRL (a revocation, or simply the next
+ * regular one) takes effect without a restart. A bad file keeps the previous CRLs and is reported.
+ */
+export function refreshCrlPeriodically(store: TrustStore, crlFile: string, intervalMs: number, warn: (line: string) => void): () => void {
+  const timer = setInterval(() => {
+    try {
+      store.setCrls([readFileSync(crlFile)]);
+    } catch (err) {
+      warn(`CRL ${crlFile} not reloaded: ${(err as Error).message}`);
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

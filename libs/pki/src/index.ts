@@ -10,8 +10,8 @@ export type { DevPartySpec, IssueOptions, IssuedCertificate, PartyCertificateFil
 export { currentCrl, revokeCertificate, DEV_CRL_VALIDITY_DAYS } from './dev-crl';
 export type { CrlOptions, RevocationOutcome } from './dev-crl';
 export { certFile, keyFile, crlFile, ROOT_CA, ISSUING_CA, NEXT_SUFFIX } from './dev-pki-files';
-export { loadCredentials, loadCaBundle, loadCrl } from './credential-loader';
-export type { Credentials } from './credential-loader';
+export { loadCredentials, loadCaBundle, loadCrl, loadTrustStore, refreshCrlPeriodically } from './credential-loader';
+export type { Credentials, TrustFiles } from './credential-loader';
 export { TrustStore, TRUST_ERROR_CODES } from './trust-store';
 export type { TrustResult, TrustErrorCode, TrustStoreOptions, CrlStatus } from './trust-store';
 export { oinOfCertificate, readCertificateFields } from './certificate-reader';

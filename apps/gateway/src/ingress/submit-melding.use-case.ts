@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { Contracts, RegionaleMeldingDto } from '@vir/contracts';
+import { Contracts, RegionaleMeldingDto, toMeldingBericht } from '@vir/contracts';
 import { checkMelding, checkMeldingDates, type Clock } from '@vir/domain';
 import type { FlowEventPublisher, MessageBus } from '@vir/messaging';
 import { sealMelding, verifyMelding, XmlMessageError, type XmlErrorCode } from '@vir/xml';
@@ -9,7 +9,6 @@ import type { TrustStore } from '@vir/pki';
 import type { Party } from '../parties/party.registry';
 import type { IngressLedger } from './ingress.ledger';
 import { GatewayError } from './gateway.error';
-import { toMeldingBericht } from './melding-translator';
 import { parseJson } from './request-body';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

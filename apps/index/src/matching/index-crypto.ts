@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { oinOfCertificate, TrustStore } from '@vir/pki';
+import { loadTrustStore, oinOfCertificate, type TrustFiles, type TrustStore } from '@vir/pki';
 import type { Signer } from '@vir/xml';
-
-function pemBlocks(file: string): string[] {
-  return readFileSync(file, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-}
 
 /** The index's keys and trust anchors, loaded once at start. */
 export class IndexCrypto {
@@ -13,11 +9,8 @@ export class IndexCrypto {
   readonly decryptionKey: KeyObject;
   readonly signer: Signer;
 
-  constructor(files: { keyFile: string; certFile: string; rootFile: string; intermediatesFile?: string }) {
-    this.trustStore = new TrustStore({
-      roots: pemBlocks(files.rootFile),
-      intermediates: files.intermediatesFile ? pemBlocks(files.intermediatesFile) : [],
-    });
+  constructor(files: TrustFiles & { keyFile: string; certFile: string }) {
+    this.trustStore = loadTrustStore(files);
     const key = createPrivateKey(readFileSync(files.keyFile));
     const certificatePem = readFileSync(files.certFile, 'utf8');
     const oin = oinOfCertificate(certificatePem);
