@@ -44,12 +44,18 @@ export interface TrustFiles {
   crlFile?: string;
 }
 
+/** A CRL file as TrustStore takes it: PEM as text, DER as bytes. */
+function readCrlFile(file: string): string | Buffer {
+  const bytes = readFileSync(file);
+  return bytes.subarray(0, 64).toString('latin1').includes('-----BEGIN') ? bytes.toString('utf8') : bytes;
+}
+
 /** A service's trust store from its configured files (a startup step). */
 export function loadTrustStore(files: TrustFiles): TrustStore {
   return new TrustStore({
     roots: [readFileSync(files.rootFile, 'utf8')],
     intermediates: files.intermediatesFile ? [readFileSync(files.intermediatesFile, 'utf8')] : [],
-    crls: files.crlFile ? [readFileSync(files.crlFile)] : [],
+    crls: files.crlFile ? [readCrlFile(files.crlFile)] : [],
   });
 }
 
@@ -60,7 +66,7 @@ export function loadTrustStore(files: TrustFiles): TrustStore {
 export function refreshCrlPeriodically(store: TrustStore, crlFile: string, intervalMs: number, warn: (line: string) => void): () => void {
   const timer = setInterval(() => {
     try {
-      store.setCrls([readFileSync(crlFile)]);
+      store.setCrls([readCrlFile(crlFile)]);
     } catch (err) {
       warn(`CRL ${crlFile} not reloaded: ${(err as Error).message}`);
     }
