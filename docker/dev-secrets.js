@@ -72,6 +72,7 @@ async function main() {
   // trust/: public certificates (index and gateway)
   put(trust, 'root-ca.cert.pem', read(pki.rootCert), 0o644);
   put(trust, 'issuing-ca.cert.pem', read(pki.intermediateCert), 0o644);
+  put(trust, 'issuing-ca.crl.pem', read(pki.crl), 0o644);
   put(trust, `${DEV_INDEX.name}.cert.pem`, read(pki.cert(DEV_INDEX.name)), 0o644);
   // index/: the national index's private key (index only)
   put(index, `${DEV_INDEX.name}.key.pem`, read(pki.key(DEV_INDEX.name)), 0o600);
