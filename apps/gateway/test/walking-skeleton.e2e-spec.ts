@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { DEV_INDEX, type DevParty } from '@vir/devstack';
 import { TrustStore } from '@vir/pki';
-import { postJson, regionalMelding, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
+import { postJson, regionalMelding, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
 import { openMatchsignaal, sealMelding } from '@vir/xml';
 
 // The walking skeleton end to end: real gateway HTTP API, real Kafka, real PostgreSQL, the index
@@ -166,6 +167,10 @@ describe('idempotency', () => {
   });
 });
 
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
 /** Reads a whole topic with kcat, an independent Kafka client. */
 function kcat(topic: string, format: string): string {
   return execFileSync('kcat', ['-b', process.env.VIR_TEST_KAFKA_BROKERS!, '-C', '-t', topic, '-e', '-q', '-f', format], { encoding: 'utf8', timeout: 30_000 });
@@ -271,6 +276,19 @@ describe('privacy', () => {
       const content = kcat(`${e2e.namespace}.${t}`, '%k %s\\n');
       expect(content.length).toBeGreaterThan(0);
       for (const bsn of bsns) expect({ topic: t, containsBsn: content.includes(bsn) }).toEqual({ topic: t, containsBsn: false });
+    }
+  });
+
+  it("no file in the Kafka broker's data directory holds a plaintext BSN", () => {
+    const runs = join(ROOT_DIR, '.cache', 'run');
+    const mine = existsSync(runs) ? readdirSync(runs).filter((d) => d.startsWith(`${process.env.VIR_TEST_RUN_PID}-`)) : [];
+    if (process.env.KAFKA_BROKERS) return; // an external broker: its disks are not ours to read
+    expect(mine.length).toBeGreaterThan(0);
+    const files = mine.flatMap((d) => listFiles(join(runs, d))).filter((f) => f.endsWith('.log') && f.includes(`${e2e.namespace}.vir.`));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) {
+      const content = readFileSync(f).toString('latin1');
+      for (const bsn of bsns) expect({ file: f, containsBsn: content.includes(bsn) }).toEqual({ file: f, containsBsn: false });
     }
   });
 

@@ -74,7 +74,12 @@ export class IndexModule {
             }),
         },
         { provide: Pseudonymizer, useFactory: () => new Pseudonymizer(config.PSEUDONYM_KEY, config.PSEUDONYM_KEY_VERSION) },
-        { provide: MeldingStore, useFactory: (ds: DataSource, c: IndexCrypto) => new MeldingStore(ds, c.signer), inject: [DataSource, IndexCrypto] },
+        {
+          provide: MeldingStore,
+          useFactory: (ds: DataSource, c: IndexCrypto) =>
+            new MeldingStore(ds, c.signer, { localMatchingOins: new Set((config.LOCAL_MATCHING_OINS ?? '').split(',').filter(Boolean)) }),
+          inject: [DataSource, IndexCrypto],
+        },
         { provide: OutboxRelay, useFactory: (ds: DataSource, bus: MessageBus) => new OutboxRelay(ds, bus, config.OUTBOX_POLL_MS), inject: [DataSource, MessageBus] },
         {
           provide: MeldingProcessor,

@@ -1,58 +1,27 @@
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createPrivateKey } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { MeldingBericht } from '@vir/contracts';
-import { ensureDevPki, DEV_INDEX } from '@vir/devstack';
 import { FixedClock } from '@vir/domain';
-import { openDataSource } from '@vir/persistence';
-import { ROOT_DIR, testBsn } from '@vir/testing';
 import { LifecycleJob } from '../src/lifecycle/lifecycle.job';
-import { MeldingStore } from '../src/matching/melding.store';
-import { INDEX_MIGRATIONS } from '../src/migrations';
-import { INDEX_ENTITIES } from '../src/persistence/index.entities';
+import type { MeldingStore } from '../src/matching/melding.store';
+import { openTestStore, recordAs } from './index-store.fixture';
 
 // The lifecycle against the real PostgreSQL with a moved clock: end after 2 years or at 23,
 // archived meldingen never match, purge 5 years after the end, every transition audited.
 
-const schema = `t${randomUUID().slice(0, 8)}_index`;
 let ds: DataSource;
 let store: MeldingStore;
+let drop: () => Promise<void>;
 const clock = new FixedClock(new Date('2026-11-22T09:00:00Z'));
 const PARTY = '00000003273416560001';
 
 beforeAll(async () => {
-  const pki = await ensureDevPki(ROOT_DIR);
-  ds = await openDataSource({ url: process.env.VIR_TEST_DATABASE_URL!, schema, entities: INDEX_ENTITIES, migrations: INDEX_MIGRATIONS, applicationName: 'lifecycle-test' });
-  store = new MeldingStore(ds, {
-    oin: DEV_INDEX.oin,
-    privateKey: createPrivateKey(readFileSync(pki.key(DEV_INDEX.name))),
-    certificatePem: readFileSync(pki.cert(DEV_INDEX.name), 'utf8'),
-  });
+  ({ ds, store, drop } = await openTestStore(clock));
 });
 
 afterAll(async () => {
-  await ds?.query(`DROP SCHEMA "${schema}" CASCADE`);
-  await ds?.destroy();
+  await drop?.();
 });
 
-function melding(child: string, geboortedatum: string, melderId: string): MeldingBericht {
-  return {
-    berichtId: randomUUID(),
-    afzenderOin: PARTY,
-    verzonden: clock.now().toISOString(),
-    convenant: '7',
-    referentie: `REF-${melderId}`,
-    jeugdige: { bsn: testBsn(1), geboortedatum },
-    ouders: [],
-    meldingsdatum: clock.today(),
-    melder: { id: melderId, naam: `Professional ${melderId}` },
-    organisatie: { naam: 'School', domein: 'onderwijs' },
-  };
-}
-
-const record = (child: string, geboortedatum: string, melderId: string) =>
-  store.record({ melding: melding(child, geboortedatum, melderId), pseudonym: child, ouderPseudonyms: [], at: clock.now(), flow: (s) => ({ ...s, eventId: randomUUID(), at: clock.now().toISOString(), component: 'index' }) });
+const record = (child: string, geboortedatum: string, melderId: string) => recordAs(store, clock, { party: PARTY, convenant: '7', child, geboortedatum, melderId });
 
 const statusOf = async (referentie: string) => (await ds.query('SELECT status, to_char(ended_on, $2) AS ended_on, to_char(purge_on, $2) AS purge_on FROM melding WHERE referentie = $1', [referentie, 'YYYY-MM-DD']))[0];
 

@@ -24,4 +24,6 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__VIR_INFRA__ = infra;
   process.env.VIR_TEST_KAFKA_BROKERS = infra.kafkaBrokers;
   process.env.VIR_TEST_DATABASE_URL = infra.databaseUrl;
+  // The local Kafka keeps its data under .cache/run/<this pid>-*: the privacy test scans it.
+  process.env.VIR_TEST_RUN_PID = String(process.pid);
 }

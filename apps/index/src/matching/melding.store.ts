@@ -28,10 +28,19 @@ function toCandidate(r: MeldingRow, ouders: string[]): MatchCandidate {
  * Stores a verified melding, its matches, its signals and its flow events in ONE transaction
  * (transactional outbox): a crash anywhere either leaves no trace or all of it.
  */
+export interface MeldingStoreOptions {
+  /**
+   * Parties (OINs) that match within their own covenant area themselves: they get signals for
+   * cross-area matches only. The match itself is still recorded.
+   */
+  localMatchingOins?: ReadonlySet<string>;
+}
+
 export class MeldingStore {
   constructor(
     private readonly ds: DataSource,
     private readonly signer: Signer,
+    private readonly options: MeldingStoreOptions = {},
   ) {}
 
   async record(input: RecordInput): Promise<RecordResult> {
@@ -122,12 +131,13 @@ export class MeldingStore {
         const matchRow = Object.assign(new MatchRow(), { id: randomUUID(), soort: match.soort, reikwijdte: match.reikwijdte, meldingA: other.id, meldingB: row.id, createdAt: at });
         await em.insert(MatchRow, matchRow);
         for (const [self, counterpart] of [[other, row], [row, other]] as const) {
+          if (match.reikwijdte === 'binnen-convenant' && this.options.localMatchingOins?.has(self.partyOin)) continue;
           const signal = this.buildSignal(matchRow, self, counterpart, at);
           signals.push(signal);
           events.push(input.flow({ messageId: signal.messageId, correlationIds: signal.correlationIds, partyOin: self.partyOin, step: 'index.signal-queued', outcome: 'ok', detail: `${match.reikwijdte} ${match.soort}-match` }));
         }
       }
-      events.push(input.flow({ messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.matched', outcome: 'ok', detail: `${outcome.matches.length} match(es)` }));
+      events.push(input.flow({ messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.matched', outcome: 'ok', detail: `${outcome.matches.length} match(es), ${signals.length} signal(s)` }));
       await this.writeOutbox(em, signals, events, at);
       return { outcome: 'new', matches: outcome.matches.length, signals: signals.length };
     });
