@@ -67,3 +67,116 @@ export interface MatchsignaalBericht {
   andereMelder: Melder & { convenant: string };
   andereOrganisatie: Organisatie;
 }
+
+/** Root elements of the national messages (schemas/vir-berichten-v1.xsd, version 1.1). */
+export const BERICHT_SOORTEN = [
+  'Melding',
+  'Intrekking',
+  'Verwijdering',
+  'Matchsignaal',
+  'Ontvangstbevestiging',
+  'Foutbericht',
+  'Ping',
+] as const;
+export type BerichtSoort = (typeof BERICHT_SOORTEN)[number];
+
+/**
+ * Points at a melding without repeating anything about the young person: the melding's
+ * BerichtId and/or the sender's Referentie (at least one of the two).
+ */
+export interface MeldingVerwijzing {
+  berichtId?: string;
+  referentie?: string;
+}
+
+export const INTREKKING_REDENEN = ['zorg-afgerond', 'niet-meer-betrokken', 'onterecht-gemeld', 'overig'] as const;
+export type IntrekkingReden = (typeof INTREKKING_REDENEN)[number];
+
+/** The reporter withdraws its own melding (intrekken). */
+export interface IntrekkingBericht {
+  /** Id of this message (UUID). */
+  berichtId: string;
+  /** The party that sent the melding: only it may withdraw it. */
+  afzenderOin: string;
+  verzonden: string;
+  /** Its own melding. */
+  melding: MeldingVerwijzing;
+  /** YYYY-MM-DD: the day the melding ends. */
+  intrekkingsdatum: string;
+  reden?: IntrekkingReden;
+}
+
+export const VERWIJDERING_REDENEN = ['bezwaar-gegrond', 'onjuiste-gegevens', 'niet-meldingsbevoegd', 'overig'] as const;
+export type VerwijderingReden = (typeof VERWIJDERING_REDENEN)[number];
+
+/** A gemeente orders a melding removed after an objection (bezwaar). */
+export interface VerwijderingBericht {
+  berichtId: string;
+  /** The ordering party (the gemeente, or the party acting for it). */
+  afzenderOin: string;
+  verzonden: string;
+  /** CBS municipality code, 4 digits. */
+  gemeentecode: string;
+  /** Another party's melding: that party's OIN and the melding's id and/or reference. */
+  melding: MeldingVerwijzing & { afzenderOin: string };
+  reden: VerwijderingReden;
+  /** YYYY-MM-DD of the gemeente's decision. */
+  besluitdatum: string;
+}
+
+/** A refusal as it travels in Ontvangstbevestiging and Foutbericht: a documented code, a text without message content. */
+export interface BerichtFout {
+  /** e.g. SIGNATURE_DIGEST_MISMATCH, BSN_INVALID: upper case, digits, underscores. */
+  code: string;
+  /** For a developer; never quotes message content (a 9-digit run is refused, so no BSN fits). */
+  omschrijving: string;
+}
+
+/** The outcome for one item of a message or batch. */
+export type OntvangstResultaat =
+  | { trackingId: string; berichtId?: string; resultaat: 'geaccepteerd' }
+  | { trackingId: string; berichtId?: string; resultaat: 'afgewezen'; fout: BerichtFout };
+
+/** Acknowledgement of receipt, one result per item (a single message is a batch of one). */
+export interface OntvangstbevestigingBericht {
+  berichtId: string;
+  afzenderOin: string;
+  ontvangerOin: string;
+  verzonden: string;
+  /** 1 to 1000 items. */
+  resultaten: OntvangstResultaat[];
+}
+
+/** A message could not be processed. */
+export interface FoutBericht extends BerichtFout {
+  berichtId: string;
+  afzenderOin: string;
+  ontvangerOin: string;
+  verzonden: string;
+  /** BerichtId of the message this error is about. */
+  betreft: string;
+}
+
+export type PingRichting = 'heen' | 'terug';
+
+export interface PingHop {
+  /** e.g. "gateway", "index", "regio:nhn". */
+  component: string;
+  /** ISO-8601 with time zone. */
+  tijdstip: string;
+}
+
+/**
+ * Connectivity test. Out: richting "heen"; every hop may append itself and re-signs (so
+ * AfzenderOin is the last signer). Back: a new Ping with the same pingId, richting "terug".
+ */
+export interface PingBericht {
+  berichtId: string;
+  afzenderOin: string;
+  ontvangerOin: string;
+  verzonden: string;
+  pingId: string;
+  richting: PingRichting;
+  /** 1 to 32 hops, in the order they were passed. */
+  hops: PingHop[];
+}

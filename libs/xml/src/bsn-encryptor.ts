@@ -13,6 +13,7 @@ import {
 import { ALGORITHMS, DS_NS, XENC11_NS, XENC_NS, XENC_TYPE_CONTENT, XENC_TYPE_ENCRYPTED_KEY } from './xml-constants';
 import { XmlMessageError } from './xml-errors';
 import { ElementReader, XNode, violation } from './xml-tree';
+import { el, leaf } from './xml-writer';
 
 // XML Encryption 1.1 for the content of every <Bsn>: one random AES-256-GCM key per message,
 // wrapped once with RSA-OAEP (SHA-256, MGF1-SHA-256) for the national index's certificate in a
@@ -24,11 +25,14 @@ const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** The per-message content key and its wrapped form (an xml2js object for the builder). */
+/**
+ * The per-message content key and its wrapped form, as an `xenc:EncryptedKey` element (prefixes
+ * xenc, xenc11, ds and dsig11 must be declared by the document).
+ */
 export interface ContentKey {
   id: string;
   key: Buffer;
-  encryptedKeyElement: Record<string, unknown>;
+  encryptedKeyElement: string;
 }
 
 interface Recipient {
@@ -66,34 +70,36 @@ export function newContentKey(recipientCertificatePem: string): ContentKey {
   return {
     id,
     key,
-    encryptedKeyElement: {
-      $: { Id: id },
-      'xenc:EncryptionMethod': {
-        $: { Algorithm: ALGORITHMS.rsaOaep },
-        'ds:DigestMethod': { $: { Algorithm: ALGORITHMS.sha256 } },
-        'xenc11:MGF': { $: { Algorithm: ALGORITHMS.mgf1Sha256 } },
-      },
-      'ds:KeyInfo': {
-        'ds:X509Data': { 'dsig11:X509Digest': { $: { Algorithm: ALGORITHMS.sha256 }, _: recipient.digest } },
-      },
-      'xenc:CipherData': { 'xenc:CipherValue': wrapped.toString('base64') },
-    },
+    encryptedKeyElement: el(
+      'xenc:EncryptedKey',
+      [
+        el(
+          'xenc:EncryptionMethod',
+          [el('ds:DigestMethod', '', { Algorithm: ALGORITHMS.sha256 }), el('xenc11:MGF', '', { Algorithm: ALGORITHMS.mgf1Sha256 })],
+          { Algorithm: ALGORITHMS.rsaOaep },
+        ),
+        el('ds:KeyInfo', el('ds:X509Data', leaf('dsig11:X509Digest', recipient.digest, { Algorithm: ALGORITHMS.sha256 }))),
+        el('xenc:CipherData', leaf('xenc:CipherValue', wrapped.toString('base64'))),
+      ],
+      { Id: id },
+    ),
   };
 }
 
-/** The xml2js object for the xenc:EncryptedData that replaces a BSN. */
-export function encryptBsn(contentKey: ContentKey, bsn: string): Record<string, unknown> {
+/** The xenc:EncryptedData element that replaces a BSN. */
+export function encryptBsn(contentKey: ContentKey, bsn: string): string {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', contentKey.key, iv);
   const sealed = Buffer.concat([iv, cipher.update(bsn, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return {
-    $: { Type: XENC_TYPE_CONTENT },
-    'xenc:EncryptionMethod': { $: { Algorithm: ALGORITHMS.aes256Gcm } },
-    'ds:KeyInfo': {
-      'ds:RetrievalMethod': { $: { URI: `#${contentKey.id}`, Type: XENC_TYPE_ENCRYPTED_KEY } },
-    },
-    'xenc:CipherData': { 'xenc:CipherValue': sealed.toString('base64') },
-  };
+  return el(
+    'xenc:EncryptedData',
+    [
+      el('xenc:EncryptionMethod', '', { Algorithm: ALGORITHMS.aes256Gcm }),
+      el('ds:KeyInfo', el('ds:RetrievalMethod', '', { URI: `#${contentKey.id}`, Type: XENC_TYPE_ENCRYPTED_KEY })),
+      el('xenc:CipherData', leaf('xenc:CipherValue', sealed.toString('base64'))),
+    ],
+    { Type: XENC_TYPE_CONTENT },
+  );
 }
 
 // ---- reading ---------------------------------------------------------------------------------

@@ -99,3 +99,39 @@ export function organisatie(o: Organisatie, path: string): Organisatie {
 
 /** Parents per melding; the regional JSON allows the same. */
 export const MAX_OUDERS = 4;
+
+const GEMEENTECODE = /^[0-9]{4}$/;
+const FOUTCODE = /^[A-Z][A-Z0-9_]{1,63}$/;
+const COMPONENT = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/;
+/** Nine digits in a row could be a BSN: never in a free-text field we send or accept. */
+const DIGIT_RUN = /[0-9]{9}/;
+
+export function gemeentecode(value: unknown, path: string): string {
+  if (!GEMEENTECODE.test(str(value, path))) throw violation(`${path} must be a 4-digit CBS municipality code`);
+  return value as string;
+}
+
+export function foutcode(value: unknown, path: string): string {
+  if (!FOUTCODE.test(str(value, path))) throw violation(`${path} must be an error code (A-Z, 0-9, _)`);
+  return value as string;
+}
+
+export function component(value: unknown, path: string): string {
+  if (!COMPONENT.test(str(value, path))) throw violation(`${path} must be a component name`);
+  return value as string;
+}
+
+/** Free text that must not be able to carry a BSN (error descriptions). */
+export function textWithoutNumbers(value: unknown, path: string, max: number): string {
+  const s = text(value, path, max);
+  if (DIGIT_RUN.test(s)) throw violation(`${path} may not contain 9 or more digits in a row (it could be a BSN)`);
+  return s;
+}
+
+/** BerichtId and/or Referentie of a melding: at least one. */
+export function meldingVerwijzing(value: { berichtId?: string; referentie?: string } | undefined, path: string): void {
+  if (typeof value !== 'object' || value === null) throw violation(`${path} is missing`);
+  if (value.berichtId === undefined && value.referentie === undefined) throw violation(`${path} needs a BerichtId and/or Referentie`);
+  if (value.berichtId !== undefined) uuid(value.berichtId, `${path}/BerichtId`);
+  if (value.referentie !== undefined) text(value.referentie, `${path}/Referentie`, 100);
+}

@@ -1,8 +1,14 @@
 export { VIR_NS, DEFAULT_MAX_BYTES } from './xml-constants';
-export { XmlMessageError, XML_ERROR_CODES } from './xml-errors';
-export type { XmlErrorCode } from './xml-errors';
+export { XmlMessageError, XML_ERROR_CODES, XML_DETAIL_CODES } from './xml-errors';
+export type { XmlErrorCode, XmlDetailCode } from './xml-errors';
 export type { Signer } from './xml-signer';
 export type { OpenOptions } from './xml-verifier';
+export type { Opened } from './message-codec';
 export { sealMelding, verifyMelding, openMelding } from './melding-codec';
-export type { SealOptions, Opened, VerifiedMelding } from './melding-codec';
+export type { SealOptions, VerifiedMelding, OpenMeldingOptions } from './melding-codec';
 export { signMatchsignaal, openMatchsignaal } from './matchsignaal-codec';
+export { signIntrekking, openIntrekking } from './intrekking-codec';
+export { signVerwijdering, openVerwijdering } from './verwijdering-codec';
+export { signOntvangstbevestiging, openOntvangstbevestiging, MAX_RESULTATEN } from './ontvangstbevestiging-codec';
+export { signFoutbericht, openFoutbericht } from './foutbericht-codec';
+export { signPing, openPing, forwardPing, answerPing, MAX_HOPS } from './ping-codec';

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { MeldingBericht } from '@vir/contracts';
+import { isValidBsn } from '@vir/domain';
 import {
   decryptBsn,
   encryptBsn,
@@ -10,12 +11,16 @@ import {
   unwrapContentKey,
 } from './bsn-encryptor';
 import * as rules from './field-rules';
-import { buildXml, melderElement, organisatieElement, readMelder, readOrganisatie } from './message-builder';
-import { DS_NS, DSIG11_NS, VIR_NS, XENC11_NS, XENC_NS } from './xml-constants';
-import { XmlMessageError } from './xml-errors';
+import { openWith, requireOwnOin, type CodecSpec, type Opened } from './message-codec';
+import { buildDocument, melderElements, organisatieElement, readMelder, readOrganisatie } from './message-builder';
+import { DS_NS, DSIG11_NS, XENC11_NS, XENC_NS } from './xml-constants';
+import { xmlError } from './xml-errors';
 import { signDocument, type Signer } from './xml-signer';
-import { ElementReader, parseTree, violation } from './xml-tree';
-import { verifySignedDocument, type OpenOptions } from './xml-verifier';
+import { ElementReader, violation } from './xml-tree';
+import type { OpenOptions } from './xml-verifier';
+import { el, leaf } from './xml-writer';
+
+export type { Opened } from './message-codec';
 
 export interface SealOptions {
   signer: Signer;
@@ -23,22 +28,32 @@ export interface SealOptions {
   recipientCertificatePem: string;
 }
 
-export interface Opened<T> {
-  message: T;
-  signerOin: string;
-  certificateFingerprint: string;
+export interface OpenMeldingOptions extends OpenOptions {
+  recipientKey: KeyObject;
+  /**
+   * Also apply the 11-proef to every decrypted BSN (detail code BSN_INVALID). Off by default:
+   * the index applies it with the other domain rules (checkMelding), which answer BSN_INVALID too.
+   */
+  checkBsn?: boolean;
 }
 
 /** A melding as far as it can be read without the index's key: no BSNs. */
 export type VerifiedMelding = Omit<MeldingBericht, 'jeugdige' | 'ouders'> & { jeugdige: { geboortedatum: string } };
 
+interface EncryptedParts {
+  key: EncryptedKeyNode;
+  jeugdige: Buffer;
+  ouders: Buffer[];
+}
+
+type ReadMelding = VerifiedMelding & { encrypted: EncryptedParts };
+
 const ROOT = 'Melding';
+const NAMESPACES = { 'xmlns:ds': DS_NS, 'xmlns:dsig11': DSIG11_NS, 'xmlns:xenc': XENC_NS, 'xmlns:xenc11': XENC11_NS };
 
 /** Builds the XML, encrypts every BSN for the index, then signs (the signature covers ciphertext). */
 export function sealMelding(m: MeldingBericht, o: SealOptions): string {
-  if (o.signer.oin !== m.afzenderOin) {
-    throw new XmlMessageError('OIN_MISMATCH', "AfzenderOin must be the signer's own OIN");
-  }
+  requireOwnOin(m?.afzenderOin, o.signer);
   checkFields(m);
   rules.bsn(m.jeugdige?.bsn, '/Melding/Jeugdige/Bsn');
   if (!Array.isArray(m.ouders) || m.ouders.length > rules.MAX_OUDERS) {
@@ -47,44 +62,48 @@ export function sealMelding(m: MeldingBericht, o: SealOptions): string {
   m.ouders.forEach((ouder, i) => rules.bsn(ouder?.bsn, `/Melding/Ouders/Ouder[${i + 1}]/Bsn`));
 
   const contentKey = newContentKey(o.recipientCertificatePem);
-  const encrypted = (bsn: string) => ({ 'xenc:EncryptedData': encryptBsn(contentKey, bsn) });
-  const xml = buildXml({
-    [ROOT]: {
-      $: { xmlns: VIR_NS, 'xmlns:ds': DS_NS, 'xmlns:dsig11': DSIG11_NS, 'xmlns:xenc': XENC_NS, 'xmlns:xenc11': XENC11_NS },
-      Kop: {
-        BerichtId: m.berichtId,
-        AfzenderOin: m.afzenderOin,
-        Verzonden: m.verzonden,
-        'xenc:EncryptedKey': contentKey.encryptedKeyElement,
-      },
-      Convenant: m.convenant,
-      Referentie: m.referentie,
-      Jeugdige: { Bsn: encrypted(m.jeugdige.bsn), Geboortedatum: m.jeugdige.geboortedatum },
-      Ouders: m.ouders.length > 0 ? { Ouder: m.ouders.map((ouder) => ({ Bsn: encrypted(ouder.bsn) })) } : '',
-      Meldingsdatum: m.meldingsdatum,
-      Melder: melderElement(m.melder),
-      Organisatie: organisatieElement(m.organisatie),
-    },
-  });
+  const bsn = (value: string) => el('Bsn', encryptBsn(contentKey, value));
+  const xml = buildDocument(
+    ROOT,
+    [
+      el('Kop', [
+        leaf('BerichtId', m.berichtId),
+        leaf('AfzenderOin', m.afzenderOin),
+        leaf('Verzonden', m.verzonden),
+        contentKey.encryptedKeyElement,
+      ]),
+      leaf('Convenant', m.convenant),
+      leaf('Referentie', m.referentie),
+      el('Jeugdige', [bsn(m.jeugdige.bsn), leaf('Geboortedatum', m.jeugdige.geboortedatum)]),
+      el('Ouders', m.ouders.map((ouder) => el('Ouder', bsn(ouder.bsn)))),
+      leaf('Meldingsdatum', m.meldingsdatum),
+      el('Melder', melderElements(m.melder)),
+      organisatieElement('Organisatie', m.organisatie),
+    ],
+    NAMESPACES,
+  );
   return signDocument(xml, o.signer);
 }
 
-/** Verifies signature, trust and sender, without decrypting: for parties that hold no index key. */
+/** Verifies signature, trust, schema and sender, without decrypting: for parties that hold no index key. */
 export function verifyMelding(xml: string, o: OpenOptions): Opened<VerifiedMelding> {
-  const { opened } = verifyAndRead(xml, o);
-  return opened;
+  const { message, ...rest } = openWith(SPEC, xml, o);
+  const { encrypted, ...melding } = message;
+  void encrypted;
+  return { message: melding, ...rest };
 }
 
 /** Verifies like verifyMelding, then decrypts the BSNs with the index's private key. */
-export function openMelding(xml: string, o: OpenOptions & { recipientKey: KeyObject }): Opened<MeldingBericht> {
-  const { opened, encrypted } = verifyAndRead(xml, o);
+export function openMelding(xml: string, o: OpenMeldingOptions): Opened<MeldingBericht> {
+  const opened = openWith(SPEC, xml, o);
+  const { encrypted, ...m } = opened.message;
   const key = unwrapContentKey(encrypted.key, o.recipientKey);
   const decrypt = (sealed: Buffer, path: string) => {
     const value = decryptBsn(key, sealed, path);
     if (!/^\d{9}$/.test(value)) throw violation(`${path} does not decrypt to 9 digits`);
+    if (o.checkBsn && !isValidBsn(value)) throw xmlError('BSN_INVALID', `${path} fails the 11-proef`);
     return value;
   };
-  const m = opened.message;
   const message: MeldingBericht = {
     berichtId: m.berichtId,
     afzenderOin: m.afzenderOin,
@@ -100,27 +119,7 @@ export function openMelding(xml: string, o: OpenOptions & { recipientKey: KeyObj
   return { ...opened, message };
 }
 
-interface EncryptedParts {
-  key: EncryptedKeyNode;
-  jeugdige: Buffer;
-  ouders: Buffer[];
-}
-
-function verifyAndRead(xml: string, o: OpenOptions): { opened: Opened<VerifiedMelding>; encrypted: EncryptedParts } {
-  const verified = verifySignedDocument(xml, ROOT, o);
-  const { message, encrypted } = readMelding(verified.signedXml);
-  if (message.afzenderOin !== verified.signerOin) {
-    throw new XmlMessageError('OIN_MISMATCH', "AfzenderOin differs from the OIN in the signer's certificate");
-  }
-  return {
-    opened: { message, signerOin: verified.signerOin, certificateFingerprint: verified.certificateFingerprint },
-    encrypted,
-  };
-}
-
-function readMelding(signedXml: string): { message: VerifiedMelding; encrypted: EncryptedParts } {
-  const root = parseTree(signedXml);
-  const r = new ElementReader(root, `/${ROOT}`);
+function readMelding(r: ElementReader): ReadMelding {
   const kop = r.child('Kop');
   const berichtId = kop.text('BerichtId');
   const afzenderOin = kop.text('AfzenderOin');
@@ -152,9 +151,7 @@ function readMelding(signedXml: string): { message: VerifiedMelding; encrypted: 
   const melder = readMelder(melderReader);
   melderReader.done();
   const organisatie = readOrganisatie(r.child('Organisatie'));
-  r.done();
-
-  const message: VerifiedMelding = {
+  return {
     berichtId,
     afzenderOin,
     verzonden,
@@ -164,9 +161,8 @@ function readMelding(signedXml: string): { message: VerifiedMelding; encrypted: 
     meldingsdatum,
     melder,
     organisatie,
+    encrypted: { key, jeugdige: jeugdigeBsn, ouders: ouderBsns },
   };
-  checkFields(message);
-  return { message, encrypted: { key, jeugdige: jeugdigeBsn, ouders: ouderBsns } };
 }
 
 /** Every rule except the BSNs (which are either plaintext input or ciphertext). */
@@ -182,3 +178,6 @@ function checkFields(m: VerifiedMelding): void {
   rules.melder(m.melder, '/Melding/Melder');
   rules.organisatie(m.organisatie, '/Melding/Organisatie');
 }
+
+/** Reading only: sealMelding builds the document itself (it encrypts while building). */
+const SPEC: Pick<CodecSpec<ReadMelding>, 'root' | 'check' | 'read'> = { root: ROOT, check: checkFields, read: readMelding };

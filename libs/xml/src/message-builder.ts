@@ -1,31 +1,22 @@
 import type { Melder, Organisatie } from '@vir/contracts';
-import { Builder } from 'xml2js';
-import { ElementReader } from './xml-tree';
+import { VIR_NS } from './xml-constants';
+import { el, leaf, optionalLeaf, XML_DECLARATION } from './xml-writer';
+import type { ElementReader } from './xml-tree';
 
-// Shared pieces of both messages: the xml2js builder and the Melder/Organisatie elements.
-// Readers only collect values; the codecs check them with field-rules afterwards.
+// Shared pieces of the messages: the document frame, Kop, Melder and Organisatie. Readers only
+// collect values; the codecs check them with field-rules afterwards.
 
-const builder = new Builder({
-  renderOpts: { pretty: false }, // whitespace would only add signed bytes
-  xmldec: { version: '1.0', encoding: 'UTF-8' },
-});
-
-export function buildXml(document: Record<string, unknown>): string {
-  return builder.buildObject(document);
+/** The unsigned document: XML declaration and root in our namespace (plus extra declarations). */
+export function buildDocument(root: string, children: (string | undefined)[], namespaces: Record<string, string> = {}): string {
+  return XML_DECLARATION + el(root, children, { xmlns: VIR_NS, ...namespaces });
 }
 
-export function melderElement(m: Melder, extra: Record<string, string> = {}): Record<string, unknown> {
-  return {
-    Id: m.id,
-    Naam: m.naam,
-    ...(m.telefoon !== undefined ? { Telefoon: m.telefoon } : {}),
-    ...(m.email !== undefined ? { Email: m.email } : {}),
-    ...extra,
-  };
+export function melderElements(m: Melder): string {
+  return leaf('Id', m.id) + leaf('Naam', m.naam) + optionalLeaf('Telefoon', m.telefoon) + optionalLeaf('Email', m.email);
 }
 
-export function organisatieElement(o: Organisatie): Record<string, unknown> {
-  return { Naam: o.naam, Domein: o.domein };
+export function organisatieElement(name: string, o: Organisatie): string {
+  return el(name, [leaf('Naam', o.naam), leaf('Domein', o.domein)]);
 }
 
 /** Reads Id, Naam, Telefoon?, Email? (the caller reads what follows and calls done()). */

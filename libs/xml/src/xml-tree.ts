@@ -1,72 +1,12 @@
-import { Parser } from 'xml2js';
 import { VIR_NS } from './xml-constants';
 import { XmlMessageError } from './xml-errors';
+import type { XmlElement } from './xml-parser';
 
-/** A namespace-resolved element, independent of the prefixes a sender chose. */
-export interface XNode {
-  uri: string;
-  local: string;
-  /** Attributes without a namespace by local name; namespaced ones as `{uri}local`. */
-  attrs: Record<string, string>;
-  text: string;
-  children: XNode[];
-}
-
-interface Xml2jsAttr {
-  value: string;
-  local: string;
-  uri: string;
-  prefix: string;
-}
-interface Xml2jsNode {
-  _?: string;
-  $?: Record<string, Xml2jsAttr>;
-  $ns: { uri: string; local: string };
-  $$?: Xml2jsNode[];
-}
-
-const XMLNS_URI = 'http://www.w3.org/2000/xmlns/';
-
-const PARSER_OPTIONS = {
-  xmlns: true,
-  explicitChildren: true,
-  preserveChildrenOrder: true,
-  explicitRoot: false,
-  strict: true,
-  async: false, // the callback runs before parseString returns
-  trim: false,
-  normalize: false,
-  includeWhiteChars: false,
-};
-
-/** Parses (already verified, canonical) XML into an XNode tree. */
-export function parseTree(xml: string): XNode {
-  let root: Xml2jsNode | undefined;
-  let failed = false;
-  new Parser(PARSER_OPTIONS).parseString(xml, (error: Error | null, result: Xml2jsNode) => {
-    failed = error !== null;
-    root = result;
-  });
-  if (failed || !root || typeof root !== 'object') {
-    throw new XmlMessageError('XML_MALFORMED', 'the signed content is not well-formed XML');
-  }
-  return convert(root);
-}
-
-function convert(node: Xml2jsNode): XNode {
-  const attrs: Record<string, string> = {};
-  for (const attr of Object.values(node.$ ?? {})) {
-    if (attr.uri === XMLNS_URI || attr.prefix === 'xmlns' || (attr.prefix === '' && attr.local === 'xmlns')) continue;
-    attrs[attr.uri ? `{${attr.uri}}${attr.local}` : attr.local] = attr.value;
-  }
-  return {
-    uri: node.$ns.uri,
-    local: node.$ns.local,
-    attrs,
-    text: typeof node._ === 'string' ? node._ : '',
-    children: (node.$$ ?? []).map(convert),
-  };
-}
+/**
+ * A namespace-resolved element of our own parse tree (xml-parser.ts): `uri`, `local`, `attrs`
+ * (by local name, namespaced ones as `{uri}local`), `text` and element `children`.
+ */
+export type XNode = XmlElement;
 
 /** Names are echoed in errors only when they cannot hide data (letters only). */
 export function nameOf(node: XNode): string {

@@ -164,3 +164,29 @@ describe('signature wrapping', () => {
     expect(opened.message.melder.naam).toBe('Anna de Vries-Özdemir');
   });
 });
+
+describe('signature wrapping against our own parse tree', () => {
+  it('a Signature whose prefix is bound to another namespace is not a signature', () => {
+    const xml = signed.replace('<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">', '<ds:Signature xmlns:ds="urn:fake">');
+    expect(codeOf(() => verify(xml))).toBe('SIGNATURE_MISSING');
+  });
+
+  it('a second Signature hidden in a business element is refused', () => {
+    const sig = signatureOf(signed);
+    expect(codeOf(() => verify(signed.replace('<Organisatie>', `<Organisatie>${sig}`)))).toBe('SIGNATURE_WRAPPING');
+  });
+
+  it('text or an element after the Signature is refused', () => {
+    expect(codeOf(() => verify(signed.replace('</ds:Signature>', '</ds:Signature>x')))).toBe('SIGNATURE_INVALID');
+    expect(codeOf(() => verify(signed.replace('</ds:Signature>', '</ds:Signature><Convenant>7</Convenant>')))).toBe('SIGNATURE_WRAPPING');
+  });
+
+  it('text inside the Signature is refused', () => {
+    expect(codeOf(() => verify(signed.replace('<ds:SignatureValue>', 'x<ds:SignatureValue>')))).toBe('SIGNATURE_WRAPPING');
+  });
+
+  it('line-end and entity variants of the same content still verify (XML semantics, not bytes)', () => {
+    const variant = signed.replace('<Convenant>66</Convenant>', '<Convenant>&#54;6</Convenant>').replace('><Referentie>', '><Referentie><![CDATA[]]>');
+    expect(codeOf(() => verify(variant))).toBe('accepted');
+  });
+});

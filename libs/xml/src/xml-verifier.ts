@@ -1,13 +1,15 @@
-import type { KeyObject } from 'node:crypto';
-import type { Document, Element, Node } from '@xmldom/xmldom';
+import { createHash, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 import type { TrustStore } from '@vir/pki';
-import { SignedXml } from 'xml-crypto';
+import { canonicalizeDocument, canonicalizeElement } from './exc-c14n';
 import { ALGORITHMS, DS_NS, VIR_NS } from './xml-constants';
-import { XmlMessageError } from './xml-errors';
-import { guardRawXml, parseDom } from './xml-guard';
+import { certError, xmlError, type XmlMessageError } from './xml-errors';
+import { guardRawXml } from './xml-guard';
+import { parseXml, type XmlElement } from './xml-parser';
+import { virSchema } from './vir-schema';
 
 export interface OpenOptions {
-  trustStore: TrustStore;
+  /** Decides on the signer's certificate (chain, validity, revocation, key usage, OIN). */
+  trustStore: Pick<TrustStore, 'check'>;
   /** The moment certificates must be valid at (normally the time of receipt). */
   at: Date;
   /** The national index's private key; needed only to decrypt BSNs. */
@@ -17,83 +19,125 @@ export interface OpenOptions {
 }
 
 export interface VerifiedDocument {
-  /** Canonical XML of the signed root, signature removed: the only text business data is read from. */
-  signedXml: string;
+  /** The root of the one parse tree that was canonicalised, digested and schema-validated. */
+  root: XmlElement;
   signerOin: string;
   certificateFingerprint: string;
 }
 
-const ELEMENT_NODE = 1;
-const TEXT_NODE = 3;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-/** Element children; text is refused inside the signature (where it would not be signed). */
-function elementChildren(node: Node, path: string, allowText = false): Element[] {
-  const out: Element[] = [];
-  for (let child = node.firstChild; child; child = child.nextSibling) {
-    if (child.nodeType === ELEMENT_NODE) out.push(child as Element);
-    else if (!allowText && child.nodeType === TEXT_NODE && (child.nodeValue ?? '').trim() !== '') {
-      throw wrapping(`${path} contains unexpected text`);
-    }
-  }
-  return out;
-}
+const XML_SPACE = /^[ \t\n\r]*$/;
+const VERSIONED_NS = /^urn:nl:vir:berichten:v[0-9]+$/;
 
 function wrapping(message: string): XmlMessageError {
-  return new XmlMessageError('SIGNATURE_WRAPPING', message);
+  return xmlError('SIGNATURE_WRAPPING', message);
 }
 
-function invalid(message: string): XmlMessageError {
-  return new XmlMessageError('SIGNATURE_INVALID', message);
+function unsupported(message: string): XmlMessageError {
+  return xmlError('SIGNATURE_UNSUPPORTED', message);
 }
 
-function isDs(el: Element | undefined, local: string): el is Element {
-  return el !== undefined && el.namespaceURI === DS_NS && el.localName === local;
+function isDs(el: XmlElement | undefined, local: string): el is XmlElement {
+  return el !== undefined && el.uri === DS_NS && el.local === local;
 }
 
-function requireAlgorithm(el: Element, expected: string, what: string): void {
-  if (el.getAttribute('Algorithm') !== expected) throw invalid(`${what} must be ${expected}`);
+/** Element children; text inside the signature must be whitespace (it would be unsigned). */
+function dsChildren(el: XmlElement, path: string): XmlElement[] {
+  for (const node of el.content) {
+    if (node.kind === 'pi' || (node.kind === 'text' && !XML_SPACE.test(node.value))) throw wrapping(`${path} contains unexpected text`);
+  }
+  return el.children;
+}
+
+/** A ds element that only names an algorithm: the expected one, no other attributes, no content. */
+function requireAlgorithm(el: XmlElement, expected: string, what: string): void {
+  if (el.attrs.Algorithm !== expected) throw unsupported(`${what} must be ${expected}`);
+  if (el.attributes.length !== 1 || el.children.length > 0 || !XML_SPACE.test(el.text)) {
+    throw unsupported(`${what} may not have other attributes or parameters`);
+  }
+}
+
+function allowOnly(el: XmlElement, names: string[], path: string): void {
+  for (const a of el.attributes) {
+    if (a.uri !== '' || !names.includes(a.local)) throw unsupported(`${path} has an unexpected attribute`);
+  }
+}
+
+function base64Of(el: XmlElement, what: string): Buffer {
+  const text = el.text.replace(/[ \t\n\r]+/g, '');
+  if (el.children.length > 0 || el.attributes.length > 0 || !BASE64.test(text) || text.length % 4 !== 0) {
+    // Both live in (or are checked with) the signed SignedInfo: malformed means not validly signed.
+    throw xmlError('SIGNATURE_VALUE_INVALID', `${what} must be base64`);
+  }
+  return Buffer.from(text, 'base64');
+}
+
+/** Every ds:Signature in the document (there must be exactly one). */
+function signaturesIn(root: XmlElement): XmlElement[] {
+  const found: XmlElement[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const el = stack.pop()!;
+    if (el.uri === DS_NS && el.local === 'Signature') found.push(el);
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]);
+  }
+  return found;
+}
+
+/** The root must be the expected message of our namespace and version. */
+export function checkRoot(root: XmlElement, rootName: string): void {
+  if (root.uri !== VIR_NS) {
+    if (VERSIONED_NS.test(root.uri)) throw xmlError('XML_WRONG_VERSION', `only ${VIR_NS} is supported`);
+    throw xmlError('XML_WRONG_NAMESPACE', `the root element must be in namespace ${VIR_NS}`);
+  }
+  if (root.local !== rootName) {
+    if (virSchema.hasElement(root.local)) {
+      throw xmlError('XML_WRONG_MESSAGE_TYPE', `expected a <${rootName}>, not another national message`);
+    }
+    throw xmlError('XML_SCHEMA_VIOLATION', `the root element must be <${rootName}>`);
+  }
 }
 
 /**
- * Checks the signature of a national message and returns what it covers.
+ * Checks the signature of a national message and returns the tree it covers.
  *
- * Wrapping-safe by construction: exactly one ds:Signature, as the last child of the root, with
- * exactly one Reference whose URI is "" (the whole document); the certificate must chain to our
- * CAs (its presence in the document proves nothing); and callers read business data only from
- * the canonical XML xml-crypto reports as signed, never from the original string.
+ * One parse, one tree: the tree is canonicalised for the digest, validated against the XSD and
+ * read, so nothing a second parser might see differently can slip between what was signed and
+ * what is used. Wrapping-safe by construction: exactly one ds:Signature, as the last element of
+ * the root, exactly one Reference with URI="" (the whole document), no ds:Object; the key comes
+ * from the TrustStore's decision on the certificate, never from the document alone.
+ *
+ * Order: size/DTD guard → parse → root namespace/version/type → signature structure →
+ * certificate trust → SignatureValue → digest → XSD.
  */
 export function verifySignedDocument(xml: string, rootName: string, options: OpenOptions): VerifiedDocument {
   guardRawXml(xml, options.maxBytes);
-  const doc: Document = parseDom(xml);
-  const root = doc.documentElement as Element;
-  if (root.namespaceURI !== VIR_NS) {
-    throw new XmlMessageError('XML_WRONG_NAMESPACE', `the root element must be in namespace ${VIR_NS}`);
-  }
-  if (root.localName !== rootName) {
-    throw new XmlMessageError('XML_SCHEMA_VIOLATION', `the root element must be <${rootName}>`);
-  }
+  const doc = parseXml(xml);
+  const root = doc.root;
+  checkRoot(root, rootName);
+  // Signed but meaningless to us, and one more thing a reader could get wrong.
+  if (doc.hasProcessingInstruction) throw xmlError('XML_SCHEMA_VIOLATION', 'processing instructions are not allowed');
 
-  const signatures = doc.getElementsByTagNameNS(DS_NS, 'Signature');
-  if (signatures.length === 0) throw new XmlMessageError('SIGNATURE_MISSING', 'the message is not signed');
+  const signatures = signaturesIn(root);
+  if (signatures.length === 0) throw xmlError('SIGNATURE_MISSING', 'the message is not signed');
   if (signatures.length > 1) throw wrapping('the message contains more than one ds:Signature');
-  const signature = signatures.item(0) as Element;
-  // Text in the root is signed content; the schema check on the signed form refuses it.
-  const rootChildren = elementChildren(root, `<${rootName}>`, true);
-  if (signature.parentNode !== root || rootChildren[rootChildren.length - 1] !== signature) {
-    throw wrapping(`ds:Signature must be the last child of <${rootName}>`);
+  const signature = signatures[0];
+  if (signature.parent !== root || root.children[root.children.length - 1] !== signature) {
+    throw wrapping(`ds:Signature must be the last element of <${rootName}>`);
   }
+  allowOnly(signature, ['Id'], 'ds:Signature');
 
-  const [signedInfo, signatureValue, keyInfo, ...extra] = elementChildren(signature, 'ds:Signature');
+  const [signedInfo, signatureValue, keyInfo, ...extra] = dsChildren(signature, 'ds:Signature');
   if (!isDs(signedInfo, 'SignedInfo') || !isDs(signatureValue, 'SignatureValue') || !isDs(keyInfo, 'KeyInfo')) {
     throw wrapping('ds:Signature must contain SignedInfo, SignatureValue and KeyInfo');
   }
   // A ds:Object (or anything else) here would be content outside the signed reference.
   if (extra.length > 0) throw wrapping('ds:Signature contains unexpected elements');
+  allowOnly(signedInfo, ['Id'], 'ds:SignedInfo');
 
-  const [c14n, method, ...references] = elementChildren(signedInfo, 'ds:SignedInfo');
+  const [c14n, method, ...references] = dsChildren(signedInfo, 'ds:SignedInfo');
   if (!isDs(c14n, 'CanonicalizationMethod') || !isDs(method, 'SignatureMethod')) {
-    throw invalid('ds:SignedInfo must start with CanonicalizationMethod and SignatureMethod');
+    throw unsupported('ds:SignedInfo must start with CanonicalizationMethod and SignatureMethod');
   }
   requireAlgorithm(c14n, ALGORITHMS.excC14n, 'CanonicalizationMethod');
   requireAlgorithm(method, ALGORITHMS.rsaSha256, 'SignatureMethod');
@@ -101,59 +145,60 @@ export function verifySignedDocument(xml: string, rootName: string, options: Ope
     throw wrapping('ds:SignedInfo must contain exactly one Reference');
   }
   const reference = references[0];
-  if (!reference.hasAttribute('URI') || reference.getAttribute('URI') !== '') {
-    throw wrapping('the Reference must have URI="" (the whole message)');
+  if (reference.attrs.URI !== '') throw wrapping('the Reference must have URI="" (the whole message)');
+  allowOnly(reference, ['URI', 'Id'], 'ds:Reference');
+  const [transforms, digestMethod, digestValue, ...refExtra] = dsChildren(reference, 'ds:Reference');
+  if (!isDs(transforms, 'Transforms') || !isDs(digestMethod, 'DigestMethod') || !isDs(digestValue, 'DigestValue') || refExtra.length > 0) {
+    throw unsupported('ds:Reference must contain Transforms, DigestMethod and DigestValue');
   }
-  const [transforms, digestMethod, digestValue, ...refExtra] = elementChildren(reference, 'ds:Reference');
-  if (!isDs(transforms, 'Transforms') || !isDs(digestMethod, 'DigestMethod') || !isDs(digestValue, 'DigestValue')) {
-    throw invalid('ds:Reference must contain Transforms, DigestMethod and DigestValue');
-  }
-  if (refExtra.length > 0) throw invalid('ds:Reference contains unexpected elements');
-  const transformList = elementChildren(transforms, 'ds:Transforms');
+  allowOnly(transforms, [], 'ds:Transforms');
+  const transformList = dsChildren(transforms, 'ds:Transforms');
   const expected = [ALGORITHMS.envelopedSignature, ALGORITHMS.excC14n];
-  if (
-    transformList.length !== expected.length ||
-    transformList.some((t, i) => !isDs(t, 'Transform') || t.getAttribute('Algorithm') !== expected[i])
-  ) {
-    throw invalid('the Reference transforms must be enveloped-signature followed by exclusive c14n');
+  if (transformList.length !== expected.length || transformList.some((t) => !isDs(t, 'Transform'))) {
+    throw unsupported('the Reference transforms must be enveloped-signature followed by exclusive c14n');
   }
+  transformList.forEach((t, i) => requireAlgorithm(t, expected[i], `Transform ${i + 1}`));
   requireAlgorithm(digestMethod, ALGORITHMS.sha256, 'DigestMethod');
+  const expectedDigest = base64Of(digestValue, 'DigestValue');
+  const value = base64Of(signatureValue, 'SignatureValue');
 
-  const certificatePem = certificateFrom(keyInfo);
-  const trust = options.trustStore.check(certificatePem, options.at);
-  if (!trust.trusted) {
-    throw new XmlMessageError('CERT_UNTRUSTED', `${trust.code}: ${trust.reason}`);
-  }
+  const trust = options.trustStore.check(certificateFrom(keyInfo), options.at);
+  if (!trust.trusted) throw certError(trust.code, trust.reason);
 
-  // The key comes from the trust decision, never from KeyInfo (getCertFromKeyInfo disabled).
-  const verifier = new SignedXml({ publicCert: trust.publicKey, getCertFromKeyInfo: () => null });
-  let signed: string[];
+  // SignedInfo first: once it verifies, a digest mismatch can only mean altered content.
+  const signedInfoBytes = Buffer.from(canonicalizeElement(signedInfo), 'utf8');
+  let valid = false;
   try {
-    // As a string (xmldom adds the in-scope namespace declarations): measurably faster in
-    // xml-crypto than a node of our own document, and what is verified is the same SignedInfo.
-    verifier.loadSignature(signature.toString());
-    if (verifier.checkSignature(xml) !== true) throw new Error('reference digest mismatch');
-    signed = verifier.getSignedReferences();
+    valid = verify('sha256', signedInfoBytes, trust.publicKey, value);
   } catch {
-    throw invalid('the signature does not match the message (altered content or wrong key)');
+    valid = false; // e.g. a key type that cannot do RSA
   }
-  if (signed.length !== 1) throw wrapping('the signature must cover exactly one reference');
-  return { signedXml: signed[0], signerOin: trust.oin, certificateFingerprint: trust.fingerprint256 };
+  if (!valid) throw xmlError('SIGNATURE_VALUE_INVALID', 'the SignatureValue does not verify with the signer certificate');
+  const digest = createHash('sha256').update(canonicalizeDocument(doc, signature), 'utf8').digest();
+  if (digest.length !== expectedDigest.length || !timingSafeEqual(digest, expectedDigest)) {
+    throw xmlError('SIGNATURE_DIGEST_MISMATCH', 'the message was altered after signing (reference digest mismatch)');
+  }
+
+  virSchema.validate(root);
+  return { root, signerOin: trust.oin, certificateFingerprint: trust.fingerprint256 };
 }
 
-function certificateFrom(keyInfo: Element): string {
-  const [x509Data, ...rest] = elementChildren(keyInfo, 'ds:KeyInfo');
-  const certs = isDs(x509Data, 'X509Data')
-    ? elementChildren(x509Data, 'ds:X509Data').filter((el) => isDs(el, 'X509Certificate'))
-    : [];
+const pems = new Map<string, string>();
+
+function certificateFrom(keyInfo: XmlElement): string {
+  const [x509Data, ...rest] = dsChildren(keyInfo, 'ds:KeyInfo');
+  const certs = isDs(x509Data, 'X509Data') ? dsChildren(x509Data, 'ds:X509Data').filter((el) => isDs(el, 'X509Certificate')) : [];
   if (rest.length > 0 || certs.length !== 1) {
-    throw new XmlMessageError('CERT_UNTRUSTED', 'KeyInfo must hold exactly one X509Data/X509Certificate');
+    throw xmlError('CERT_MISSING', 'KeyInfo must hold exactly one X509Data/X509Certificate');
   }
-  // Built here rather than with xml-crypto's toPem, which parses the certificate once more;
-  // the trust store parses (and caches) it anyway.
-  const base64 = (certs[0].textContent ?? '').replace(/\s+/g, '');
-  if (!BASE64.test(base64)) {
-    throw new XmlMessageError('CERT_UNTRUSTED', 'CERT_MALFORMED: the X509Certificate is not base64');
+  const base64 = certs[0].text.replace(/[ \t\n\r]+/g, '');
+  let pem = pems.get(base64);
+  if (pem === undefined) {
+    if (!BASE64.test(base64) || certs[0].children.length > 0) throw certError('CERT_MALFORMED', 'the X509Certificate is not base64');
+    // Built once per certificate; the TrustStore caches its analysis by this same string.
+    pem = `-----BEGIN CERTIFICATE-----\n${base64.replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
+    if (pems.size >= 256) pems.clear();
+    pems.set(base64, pem);
   }
-  return `-----BEGIN CERTIFICATE-----\n${base64.replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
+  return pem;
 }

@@ -1,0 +1,28 @@
+// `npm run bench -- <name>`: micro-benchmarks of the hot paths, one core, no workers. Each
+// benchmark prints readable lines and, as its last line, one JSON object for tooling.
+
+type Bench = (args: string[]) => Promise<void>;
+
+const BENCHES: Record<string, { describe: string; load: () => Promise<Bench> }> = {
+  xml: {
+    describe: 'seal (sign+encrypt) and open (verify+decrypt, XSD) of meldingen against raw RSA-2048/SHA-256',
+    load: async () => (await import('./bench/xml.bench')).runXmlBench,
+  },
+};
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const bench = name !== undefined ? BENCHES[name] : undefined;
+  if (!bench) {
+    console.error(`${name === undefined ? 'Which benchmark?' : `Unknown benchmark '${name}'.`} Available:`);
+    for (const [key, b] of Object.entries(BENCHES)) console.error(`  ${key.padEnd(8)} ${b.describe}`);
+    console.error('Usage: npm run bench -- <name>');
+    process.exit(2);
+  }
+  await (await bench.load())(args);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

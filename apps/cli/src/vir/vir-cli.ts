@@ -1,0 +1,231 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { REVOCATION_REASONS } from '@vir/pki';
+import { CliError, type CliIo } from './cli-io';
+import { render, sign, verify } from './message-commands';
+import { pkiCrl, pkiExpiring, pkiIssue, pkiList, pkiPromote, pkiRevoke, pkiRoot } from './pki-commands';
+
+// The operators' command line: one table of commands, from which the help text is made too.
+
+type Values = Record<string, string | boolean | undefined>;
+
+interface Command {
+  name: string;
+  args: string;
+  summary: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** Named positionals, all required. */
+  positionals: number;
+  run(io: CliIo, p: string[], v: Values, pkiDir: string | undefined): Promise<number>;
+}
+
+const str = (v: Values, key: string) => v[key] as string | undefined;
+const flag = (v: Values, key: string) => v[key] === true;
+
+const COMMANDS: Command[] = [
+  {
+    name: 'render',
+    args: '<melding.json|-> --party <name|OIN> [--convenant <code>] [--out <file>]',
+    summary:
+      "A tenant's JSON melding as the national XML the gateway sends: validated with the gateway's rules\n" +
+      "(exit 2 with the codes), BSNs encrypted for the index, signed with the party's dev key.",
+    options: { party: { type: 'string' }, convenant: { type: 'string' }, out: { type: 'string' }, 'index-cert': { type: 'string' } },
+    positionals: 1,
+    run: (io, [input], v, dir) =>
+      render(io, dir, { input, party: required(v, 'party'), convenant: str(v, 'convenant'), out: str(v, 'out'), indexCert: str(v, 'index-cert') }),
+  },
+  {
+    name: 'sign',
+    args: '<file.json|file.xml|-> --party <name|OIN> [--type <Melding|Matchsignaal|…>] [--out <file>]',
+    summary:
+      'Signed national XML for the party, from a tenant JSON melding, a national message as JSON\n' +
+      '(berichtId, afzenderOin, verzonden filled in when absent) or an unsigned <Melding>/<Matchsignaal>.',
+    options: {
+      party: { type: 'string' },
+      type: { type: 'string' },
+      convenant: { type: 'string' },
+      out: { type: 'string' },
+      'index-cert': { type: 'string' },
+    },
+    positionals: 1,
+    run: (io, [input], v, dir) =>
+      sign(io, dir, {
+        input,
+        party: required(v, 'party'),
+        type: str(v, 'type'),
+        convenant: str(v, 'convenant'),
+        out: str(v, 'out'),
+        indexCert: str(v, 'index-cert'),
+      }),
+  },
+  {
+    name: 'verify',
+    args: '<signed.xml|-> [--at <ISO time>] [--party <name|OIN>]',
+    summary:
+      'Who signed a national message and why it is or is not trusted: chain, validity, revocation,\n' +
+      'key usage, OIN, signature, AfzenderOin = signer. Exit 0 only when trusted.',
+    options: { at: { type: 'string' }, party: { type: 'string' } },
+    positionals: 1,
+    run: (io, [input], v, dir) => verify(io, dir, { input, at: str(v, 'at'), party: str(v, 'party') }),
+  },
+  {
+    name: 'pki issue',
+    args: '<name> --oin <20 digits> --cn "<name>" [--rollover] [--key-encipherment] [--days <n>]',
+    summary:
+      'Issues a party certificate with a new key. An existing party keeps its OIN and name unless given;\n' +
+      'its old certificate stays valid until revoked. --rollover adds <name>.next beside the current one.',
+    options: {
+      oin: { type: 'string' },
+      cn: { type: 'string' },
+      rollover: { type: 'boolean' },
+      'key-encipherment': { type: 'boolean' },
+      days: { type: 'string' },
+    },
+    positionals: 1,
+    run: (io, [name], v, dir) =>
+      pkiIssue(io, dir, {
+        name,
+        oin: str(v, 'oin'),
+        cn: str(v, 'cn'),
+        rollover: flag(v, 'rollover'),
+        keyEncipherment: flag(v, 'key-encipherment'),
+        days: str(v, 'days'),
+      }),
+  },
+  {
+    name: 'pki promote',
+    args: '<name> [--keep-old]',
+    summary: 'Ends a rollover: <name>.next becomes <name>; the old certificate is revoked (superseded) unless --keep-old.',
+    options: { 'keep-old': { type: 'boolean' } },
+    positionals: 1,
+    run: (io, [name], v, dir) => pkiPromote(io, dir, name, flag(v, 'keep-old')),
+  },
+  {
+    name: 'pki revoke',
+    args: '<name|serial> [--reason <reason>]',
+    summary:
+      'Revokes a certificate and publishes a new CRL. --reason (default unspecified), one of:\n' +
+      `${REVOCATION_REASONS.slice(0, 5).join(', ')},\n${REVOCATION_REASONS.slice(5).join(', ')}.`,
+    options: { reason: { type: 'string' } },
+    positionals: 1,
+    run: (io, [ref], v, dir) => pkiRevoke(io, dir, ref, str(v, 'reason')),
+  },
+  {
+    name: 'pki crl',
+    args: '[--text]',
+    summary: "The issuing CA's current CRL as PEM (re-published when past half its life); --text: readable.",
+    options: { text: { type: 'boolean' } },
+    positionals: 0,
+    run: (io, _p, v, dir) => pkiCrl(io, dir, flag(v, 'text')),
+  },
+  {
+    name: 'pki root',
+    args: '',
+    summary: 'The CA certificates as PEM: the root, then the issuing CA (e.g. vir pki root > ca.pem).',
+    options: {},
+    positionals: 0,
+    run: (io, _p, _v, dir) => pkiRoot(io, dir),
+  },
+  {
+    name: 'pki expiring',
+    args: '[--days <n>]',
+    summary: 'Certificates that expire within n days (default 60), expired ones included, soonest first.',
+    options: { days: { type: 'string' } },
+    positionals: 0,
+    run: (io, _p, v, dir) => pkiExpiring(io, dir, str(v, 'days')),
+  },
+  {
+    name: 'pki list',
+    args: '',
+    summary: 'Every party certificate with OIN, serial, expiry and whether it is trusted now.',
+    options: {},
+    positionals: 0,
+    run: (io, _p, _v, dir) => pkiList(io, dir),
+  },
+];
+
+const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
+  'pki-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+function required(v: Values, key: string): string {
+  const value = str(v, key);
+  if (!value) throw new CliError(`--${key} is required`);
+  return value;
+}
+
+export function usage(): string {
+  return [
+    'Usage: npm run -s vir -- <command> [options]',
+    '',
+    'Operators\' tool for the national messages and the development PKI.',
+    '',
+    'Commands:',
+    ...COMMANDS.flatMap((c) => [
+      `  vir ${c.name}${c.args ? ` ${c.args}` : ''}`,
+      ...c.summary.split('\n').map((line) => `      ${line}`),
+    ]),
+    '  vir help',
+    '      This text.',
+    '',
+    'Options for every command:',
+    '  --pki-dir <dir>   PKI directory (default: certs/dev, or $VIR_PKI_DIR); a development PKI is',
+    '                    generated there when it has no CA yet.',
+    '',
+    'Parties are named by file stem in the PKI directory (regio-nhn, rvdk, rvdk.next, …) or by OIN.',
+    'Exit status: 0 done (verify: trusted), 1 failed (verify: not trusted), 2 bad usage or input.',
+    '',
+  ].join('\n');
+}
+
+/** Runs one command line; returns the exit status. Never throws. */
+export async function runVir(argv: string[], io: CliIo): Promise<number> {
+  // First pass, lenient and with every command's options, only to find the command words.
+  const allOptions = Object.assign({}, GLOBAL_OPTIONS, ...COMMANDS.map((c) => c.options)) as typeof GLOBAL_OPTIONS;
+  let words: string[];
+  try {
+    words = parseArgs({ args: argv, options: allOptions, allowPositionals: true, strict: false }).positionals;
+  } catch {
+    words = argv.filter((a) => !a.startsWith('-'));
+  }
+  if (argv.length === 0 || words[0] === 'help' || ((argv.includes('--help') || argv.includes('-h')) && words.length === 0)) {
+    io.out(usage());
+    return 0;
+  }
+  const command =
+    COMMANDS.find((c) => c.name === `${words[0]} ${words[1]}`) ?? COMMANDS.find((c) => c.name === words[0]);
+  if (!command) {
+    io.err(`vir: unknown command '${words.slice(0, words[0] === 'pki' ? 2 : 1).join(' ')}'\n\n${usage()}`);
+    return 2;
+  }
+  const nameWords = command.name.split(' ').length;
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help) {
+      io.out(`Usage: vir ${command.name} ${command.args}\n${command.summary}\n`);
+      return 0;
+    }
+    const rest = positionals.slice(nameWords);
+    if (rest.length !== command.positionals) {
+      throw new CliError(`usage: vir ${command.name} ${command.args}`);
+    }
+    return await command.run(io, rest, values as Values, values['pki-dir'] as string | undefined);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`vir ${command.name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const e = error as { code?: string; message?: string };
+    if (e.code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`vir ${command.name}: ${e.message}\nusage: vir ${command.name} ${command.args}\n`);
+      return 2;
+    }
+    io.err(`vir ${command.name}: ${e.message ?? String(error)}\n`);
+    return 1;
+  }
+}
