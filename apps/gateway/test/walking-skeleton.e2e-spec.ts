@@ -249,7 +249,7 @@ describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
     const tampered = rvdkXml(f).replace('Tamara Test', 'Mallory Test');
     const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body: tampered });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { code: string }).code).toBe('SIGNATURE_INVALID');
+    expect(((await res.json()) as { code: string }).code).toBe('SIGNATURE_DIGEST_MISMATCH');
     const wrong = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(nhn) }, body: rvdkXml({ ...f, berichtId: crypto.randomUUID() }) });
     expect(wrong.status).toBe(403);
     expect(((await wrong.json()) as { code: string }).code).toBe('WRONG_CHANNEL');

@@ -4,12 +4,13 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { Contracts, RegionaleMeldingDto, toMeldingBericht } from '@vir/contracts';
 import { checkMelding, checkMeldingDates, type Clock } from '@vir/domain';
 import type { FlowEventPublisher, MessageBus } from '@vir/messaging';
-import { sealMelding, verifyMelding, XmlMessageError, type XmlErrorCode } from '@vir/xml';
+import { sealMelding, verifyMelding, XmlMessageError } from '@vir/xml';
 import type { TrustStore } from '@vir/pki';
 import type { Party } from '../parties/party.registry';
 import type { IngressLedger } from './ingress.ledger';
 import { GatewayError } from './gateway.error';
 import { parseJson } from './request-body';
+import { xmlRefusal } from './xml-refusal';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -29,19 +30,6 @@ function describe(errors: ValidationError[], prefix = ''): string[] {
   ]);
 }
 
-const XML_CODE_MAP: Record<XmlErrorCode, GatewayError['code']> = {
-  XML_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  XML_DOCTYPE_FORBIDDEN: 'XML_INVALID',
-  XML_MALFORMED: 'XML_INVALID',
-  XML_WRONG_NAMESPACE: 'XML_INVALID',
-  XML_SCHEMA_VIOLATION: 'XML_INVALID',
-  SIGNATURE_MISSING: 'SIGNATURE_INVALID',
-  SIGNATURE_INVALID: 'SIGNATURE_INVALID',
-  SIGNATURE_WRAPPING: 'SIGNATURE_INVALID',
-  CERT_UNTRUSTED: 'CERT_UNTRUSTED',
-  OIN_MISMATCH: 'OIN_MISMATCH',
-  DECRYPTION_FAILED: 'XML_INVALID',
-};
 
 /**
  * Ingress use cases. A melding is accepted only once it is durably on the inbound topic; every
@@ -92,7 +80,7 @@ export class SubmitMeldingUseCase {
       try {
         opened = verifyMelding(xml, { trustStore: this.trustStore, at: this.clock.now(), maxBytes: this.maxBytes });
       } catch (err) {
-        if (err instanceof XmlMessageError) throw new GatewayError(XML_CODE_MAP[err.code], err.message, [err.code]);
+        if (err instanceof XmlMessageError) throw xmlRefusal(err);
         throw err;
       }
       trackingId = opened.message.berichtId;
