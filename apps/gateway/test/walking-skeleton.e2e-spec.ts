@@ -7,6 +7,7 @@ import { DEV_INDEX, type DevParty } from '@vir/devstack';
 import { TrustStore } from '@vir/pki';
 import { postJson, regionalMelding, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
 import { openMatchsignaal, sealMelding } from '@vir/xml';
+import type { MeldingBericht } from '@vir/contracts';
 
 // The walking skeleton end to end: real gateway HTTP API, real Kafka, real PostgreSQL, the index
 // and the monitor as real processes; webhooks stand in for the parties.
@@ -43,6 +44,22 @@ async function trace(trackingId: string, untilStep: string): Promise<{ steps: { 
     20_000,
     `trace of ${trackingId} reaching ${untilStep}`,
   );
+}
+
+/** A well-formed national melding (for signing tests), about a fresh test BSN. */
+function regionalAsNational(): MeldingBericht {
+  return {
+    berichtId: crypto.randomUUID(),
+    afzenderOin: rvdk.oin,
+    verzonden: new Date().toISOString(),
+    convenant: '7',
+    referentie: 'OTHER-1',
+    jeugdige: { bsn: testBsn(2005), geboortedatum: '2012-02-02' },
+    ouders: [],
+    meldingsdatum: new Date().toISOString().slice(0, 10),
+    melder: { id: 'x', naam: 'Someone Else' },
+    organisatie: { naam: 'School', domein: 'onderwijs' },
+  };
 }
 
 function rvdkXml(melding: { berichtId: string; referentie: string; bsn: string; melderId: string; naam: string; ouders?: string[] }): string {
@@ -255,6 +272,30 @@ describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
     expect(((await wrong.json()) as { code: string }).code).toBe('WRONG_CHANNEL');
   });
 
+  it('refuses direct XML with its own code for each kind of defect, forwarding none of it', async () => {
+    const f = () => ({ berichtId: crypto.randomUUID(), referentie: 'RVDK-X', bsn: testBsn(2004), melderId: 'rvdk-x', naam: 'Xander Test' });
+    const signed = rvdkXml(f());
+    const { pki } = e2e.stack;
+    // Signed correctly, but by a regional tenant (for itself) and sent in as the RvdK.
+    const byOther = sealMelding(
+      { ...regionalAsNational(), afzenderOin: nhn.oin },
+      { signer: { oin: nhn.oin, privateKey: createPrivateKey(readFileSync(pki.key('regio-nhn'))), certificatePem: readFileSync(pki.cert('regio-nhn'), 'utf8') }, recipientCertificatePem: readFileSync(pki.cert(DEV_INDEX.name), 'utf8') },
+    );
+    const cases: [string, string, number][] = [
+      ['<Melding xmlns="urn:nl:vir:berichten:v1"><Kop>', 'XML_MALFORMED', 400],
+      ['<?xml version="1.0"?><!DOCTYPE Melding SYSTEM "http://attacker.example/x.dtd"><Melding/>', 'XML_EXTERNAL_ENTITY', 400],
+      ['<?xml version="1.0"?><!DOCTYPE m [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><m>&b;</m>', 'XML_ENTITY_EXPANSION', 400],
+      [signed.replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, ''), 'SIGNATURE_MISSING', 400],
+      [signed.replaceAll('urn:nl:vir:berichten:v1', 'urn:nl:vir:berichten:v9'), 'XML_WRONG_VERSION', 400],
+      [byOther, 'OIN_MISMATCH', 403],
+      ['x'.repeat(70_000), 'PAYLOAD_TOO_LARGE', 413],
+    ];
+    for (const [body, code, status] of cases) {
+      const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body });
+      expect({ code: ((await res.json()) as { code: string }).code, status: res.status }).toEqual({ code, status });
+    }
+  });
+
   it('left nothing on the inbound topic and nothing in the index tables for any refused melding (checked with kcat)', async () => {
     const refused = [bsnBad.id, aged.id, future.id, missing.id, malformed.id];
     const keys = kcat(`${e2e.namespace}.vir.inbound.v1`, '%k\\n').split('\n').filter(Boolean);
@@ -269,7 +310,7 @@ describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
 // Last: after every scenario above has run.
 describe('privacy', () => {
   // Every BSN the scenarios above sent.
-  const bsns = [1001, 1002, 1003, 1004, 1101, 1102, 1103, 1104, 2001, 2002, 2003].map(testBsn);
+  const bsns = [1001, 1002, 1003, 1004, 1101, 1102, 1103, 1104, 2001, 2002, 2003, 2004, 2005].map(testBsn);
 
   it('no Kafka topic holds a plaintext BSN of the scenario above (checked with kcat)', () => {
     for (const t of ['vir.inbound.v1', 'vir.outbound.v1', 'vir.flow-events.v1']) {
