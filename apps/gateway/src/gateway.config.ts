@@ -18,6 +18,9 @@ export class GatewayConfig {
   @IsInt() @Min(1000) CRL_REFRESH_MS: number = 600_000;
   /** The national index's certificate: BSNs are encrypted for it, signals must be signed by it. */
   @IsString() INDEX_CERT_FILE!: string;
+  /** The gateway's own signing identity, for the acknowledgements it sends direct parties. */
+  @IsOptional() @IsString() GATEWAY_KEY_FILE?: string;
+  @IsOptional() @IsString() GATEWAY_CERT_FILE?: string;
   @IsInt() @Min(1024) MAX_BODY_BYTES: number = 65_536;
   @IsInt() @Min(10) DELIVERY_POLL_MS: number = 500;
   @IsInt() @Min(10) DELIVERY_RETRY_BASE_MS: number = 1_000;

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
@@ -11,6 +12,7 @@ import { OutboundController } from './delivery/outbound.controller';
 import { SignalIntake } from './delivery/signal-intake.service';
 import { WebhookClient } from './delivery/webhook.client';
 import { GatewayConfig } from './gateway.config';
+import { AcknowledgementSigner } from './ingress/acknowledgement.signer';
 import { GatewayErrorFilter } from './ingress/gateway-error.filter';
 import { IngressController, MAX_BODY_BYTES } from './ingress/ingress.controller';
 import { SubmitMeldingUseCase } from './ingress/submit-melding.use-case';
@@ -69,6 +71,20 @@ export class GatewayModule {
         { provide: TrustStore, useValue: trustStore },
         { provide: PartyRegistry, useFactory: () => PartyRegistry.fromFile(config.PARTIES_FILE) },
         { provide: WebhookClient, useFactory: () => new WebhookClient(config.DELIVERY_TIMEOUT_MS) },
+        ...(config.GATEWAY_KEY_FILE && config.GATEWAY_CERT_FILE
+          ? [
+              {
+                provide: AcknowledgementSigner,
+                useFactory: (clk: Clock) => {
+                  const certificatePem = readFileSync(config.GATEWAY_CERT_FILE!, 'utf8');
+                  const oin = oinOfCertificate(certificatePem);
+                  if (!oin) throw new Error(`GATEWAY_CERT_FILE ${config.GATEWAY_CERT_FILE} carries no OIN`);
+                  return new AcknowledgementSigner({ oin, privateKey: createPrivateKey(readFileSync(config.GATEWAY_KEY_FILE!)), certificatePem }, clk);
+                },
+                inject: [Clock],
+              },
+            ]
+          : []),
         {
           provide: SubmitMeldingUseCase,
           useFactory: (bus: MessageBus, flow: FlowEventPublisher, clk: Clock, ds: DataSource) =>

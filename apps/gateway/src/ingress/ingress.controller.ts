@@ -1,6 +1,10 @@
-import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import type { Request } from 'express';
+import { randomUUID } from 'node:crypto';
+import { Controller, HttpCode, Inject, Optional, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { OntvangstResultaat } from '@vir/contracts';
 import { PartyRegistry } from '../parties/party.registry';
+import { AcknowledgementSigner } from './acknowledgement.signer';
+import { GatewayError } from './gateway.error';
 import { identifyParty } from './party-identity';
 import { readBody, requireMediaType } from './request-body';
 import { SubmitMeldingUseCase, type Accepted } from './submit-melding.use-case';
@@ -13,6 +17,7 @@ export class IngressController {
     private readonly submit: SubmitMeldingUseCase,
     private readonly parties: PartyRegistry,
     @Inject(MAX_BODY_BYTES) private readonly maxBytes: number,
+    @Optional() private readonly acks?: AcknowledgementSigner,
   ) {}
 
   /** Regional tenants: a melding in the tenant JSON (v1). */
@@ -24,12 +29,27 @@ export class IngressController {
     return this.submit.submitRegional(party, await readBody(req, this.maxBytes));
   }
 
-  /** Direct parties (the RvdK): the national XML they signed themselves. */
+  /**
+   * Direct parties (the RvdK): the national XML they signed themselves, answered with the signed
+   * Ontvangstbevestiging (or JSON when the gateway has no signing identity, or on Accept: JSON).
+   */
   @Post('berichten')
-  @HttpCode(202)
-  async bericht(@Req() req: Request): Promise<Accepted> {
+  async bericht(@Req() req: Request, @Res() res: Response): Promise<void> {
     const party = identifyParty(req, this.parties);
-    requireMediaType(req, ['application/xml', 'text/xml']);
-    return this.submit.submitDirect(party, await readBody(req, this.maxBytes));
+    const xmlAnswer = this.acks !== undefined && !(req.headers.accept ?? '').includes('application/json');
+    let status: number;
+    let result: OntvangstResultaat;
+    let json: unknown;
+    try {
+      requireMediaType(req, ['application/xml', 'text/xml']);
+      const accepted = await this.submit.submitDirect(party, await readBody(req, this.maxBytes));
+      [status, result, json] = [202, { trackingId: accepted.trackingId, berichtId: accepted.trackingId, resultaat: 'geaccepteerd' }, accepted];
+    } catch (err) {
+      if (!(err instanceof GatewayError) || !xmlAnswer) throw err;
+      if (err.retryAfterSeconds) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      [status, result] = [err.status, { trackingId: err.trackingId ?? randomUUID(), resultaat: 'afgewezen', fout: { code: err.code, omschrijving: err.message } }];
+    }
+    if (xmlAnswer) res.status(status).type('application/xml').send(this.acks!.sign(party.oin, [result]));
+    else res.status(status).json(json);
   }
 }
