@@ -17,8 +17,7 @@ import { GatewayErrorFilter } from './ingress/gateway-error.filter';
 import { IngressController, MAX_BODY_BYTES } from './ingress/ingress.controller';
 import { SubmitMeldingUseCase } from './ingress/submit-melding.use-case';
 import { IngressLedger } from './ingress/ingress.ledger';
-import { InitialGatewaySchema1763788800000 } from './migrations/1763788800000-initial-gateway-schema';
-import { IngressLedger1763800000000 } from './migrations/1763800000000-ingress-ledger';
+import { GATEWAY_MIGRATIONS } from './migrations';
 import { PartyRegistry } from './parties/party.registry';
 import { GATEWAY_ENTITIES } from './persistence/gateway.entities';
 
@@ -60,7 +59,7 @@ export class GatewayModule {
           url: config.DATABASE_URL,
           schema: config.DATABASE_SCHEMA,
           entities: GATEWAY_ENTITIES,
-          migrations: [InitialGatewaySchema1763788800000, IngressLedger1763800000000],
+          migrations: GATEWAY_MIGRATIONS,
           applicationName: 'vir-gateway',
         }),
       ],

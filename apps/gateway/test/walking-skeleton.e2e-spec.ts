@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { DEV_INDEX, type DevParty } from '@vir/devstack';
 import { TrustStore } from '@vir/pki';
 import { postJson, regionalMelding, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
-import { openMatchsignaal, sealMelding } from '@vir/xml';
+import { openFoutbericht, openMatchsignaal, sealMelding } from '@vir/xml';
 import type { MeldingBericht } from '@vir/contracts';
 
 // The walking skeleton end to end: real gateway HTTP API, real Kafka, real PostgreSQL, the index
@@ -294,6 +294,21 @@ describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
       const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body });
       expect({ code: ((await res.json()) as { code: string }).code, status: res.status }).toEqual({ code, status });
     }
+  });
+
+  it("sends the RvdK a signed Foutbericht when the index refuses a BSN the gateway could not read, storing nothing", async () => {
+    const f = { berichtId: crypto.randomUUID(), referentie: 'RVDK-BAD', bsn: '123456789', melderId: 'rvdk-b', naam: 'Bert Test' };
+    const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', accept: 'application/json', ...asParty(rvdk) }, body: rvdkXml(f) });
+    expect(res.status).toBe(202); // encrypted for the index: the gateway cannot check the 11-proef
+    await e2e.webhooks.waitFor((ds) => ds.some((d) => d.party === 'rvdk' && d.body.includes(f.berichtId) && d.body.includes('Foutbericht')), 30_000);
+    const delivered = e2e.webhooks.deliveries.find((d) => d.body.includes(f.berichtId) && d.body.includes('Foutbericht'))!;
+    const { pki } = e2e.stack;
+    const trust = new TrustStore({ roots: [readFileSync(pki.rootCert, 'utf8')], intermediates: [readFileSync(pki.intermediateCert, 'utf8')] });
+    expect(openFoutbericht(delivered.body, { trustStore: trust, at: new Date() }).message).toMatchObject({ betreft: f.berichtId, code: 'BSN_INVALID', ontvangerOin: rvdk.oin });
+    const t = await trace(f.berichtId, 'gateway.delivered');
+    expect(t.steps.find((s) => s.step === 'index.verified')).toMatchObject({ outcome: 'rejected', code: 'BSN_INVALID' });
+    const stored = await db.query(`SELECT count(*)::int AS n FROM "${e2e.namespace}_index".inbox WHERE message_id = $1`, [f.berichtId]);
+    expect(stored.rows[0].n).toBe(0);
   });
 
   it('left nothing on the inbound topic and nothing in the index tables for any refused melding (checked with kcat)', async () => {

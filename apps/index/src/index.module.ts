@@ -83,8 +83,9 @@ export class IndexModule {
         { provide: OutboxRelay, useFactory: (ds: DataSource, bus: MessageBus) => new OutboxRelay(ds, bus, config.OUTBOX_POLL_MS), inject: [DataSource, MessageBus] },
         {
           provide: MeldingProcessor,
-          useFactory: (c: IndexCrypto, p: Pseudonymizer, s: MeldingStore, r: OutboxRelay, f: FlowEventPublisher, clk: Clock) => new MeldingProcessor(c, p, s, r, f, clk),
-          inject: [IndexCrypto, Pseudonymizer, MeldingStore, OutboxRelay, FlowEventPublisher, Clock],
+          useFactory: (c: IndexCrypto, p: Pseudonymizer, s: MeldingStore, r: OutboxRelay, f: FlowEventPublisher, clk: Clock, bus: MessageBus) =>
+            new MeldingProcessor(c, p, s, r, f, clk, bus),
+          inject: [IndexCrypto, Pseudonymizer, MeldingStore, OutboxRelay, FlowEventPublisher, Clock, MessageBus],
         },
         { provide: LifecycleJob, useFactory: (ds: DataSource, clk: Clock) => new LifecycleJob(ds, clk), inject: [DataSource, Clock] },
         BackgroundWork,

@@ -20,10 +20,10 @@ export class InboundMessage {
   @IsString() @MaxLength(1_048_576) xml!: string;
 }
 
-export const OUTBOUND_TYPES = ['matchsignaal'] as const;
+export const OUTBOUND_TYPES = ['matchsignaal', 'foutbericht'] as const;
 export type OutboundType = (typeof OUTBOUND_TYPES)[number];
 
-/** vir.outbound.v1 — a signed message from the index to one party, keyed by its OIN. */
+/** vir.outbound.v1 — a signed message (matchsignaal, or a foutbericht about a refused message) from the index to one party, keyed by its OIN. */
 export class OutboundMessage {
   @IsUUID() messageId!: string;
   @IsIn(OUTBOUND_TYPES) type!: OutboundType;

@@ -3,12 +3,14 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '@vir/domain';
 import type { FlowEventPublisher } from '@vir/messaging';
 import type { TrustStore } from '@vir/pki';
-import { openMatchsignaal } from '@vir/xml';
+import type { OutboundType } from '@vir/contracts';
+import { openOutbound } from './outbound-message.reader';
 import type { Party, PartyRegistry } from '../parties/party.registry';
 import type { WebhookClient } from './webhook.client';
 
 interface DueSignal {
   id: string;
+  type: OutboundType;
   seq: string;
   recipient_oin: string;
   correlation_ids: string[];
@@ -82,7 +84,7 @@ export class DeliveryWorker {
       `UPDATE signal SET next_attempt_at = $2
        WHERE id IN (SELECT id FROM signal WHERE status IN ('queued','retrying') AND next_attempt_at <= $1
                     ORDER BY seq LIMIT 200 FOR UPDATE SKIP LOCKED)
-       RETURNING id, seq, recipient_oin, correlation_ids, xml, attempts, received_at`,
+       RETURNING id, type, seq, recipient_oin, correlation_ids, xml, attempts, received_at`,
       [now, new Date(now.getTime() + this.policy.leaseMs)],
     );
     if (rows.length === 0) return;
@@ -110,7 +112,7 @@ export class DeliveryWorker {
     const base = { messageId: s.id, correlationIds: s.correlation_ids, partyOin: party.oin };
     const attempts = s.attempts + 1;
     const result = party.webhookUrl
-      ? await this.client.post(party.webhookUrl, ...this.render(party, s), { 'Idempotency-Key': s.id, 'X-VIR-Signal-Id': s.id })
+      ? await this.client.post(party.webhookUrl, ...this.render(party, s), { 'Idempotency-Key': s.id, 'X-VIR-Signal-Id': s.id, 'X-VIR-Message-Type': s.type })
       : { ok: false, error: 'no webhook configured' };
     const now = this.clock.now();
     if (result.ok) {
@@ -140,7 +142,7 @@ export class DeliveryWorker {
   /** Direct parties get the signed XML; regional tenants the same content as JSON. */
   private render(party: Party, s: DueSignal): [string, string] {
     if (party.deliveryFormat === 'xml') return [s.xml, 'application/xml'];
-    const opened = openMatchsignaal(s.xml, { trustStore: this.trustStore, at: new Date(s.received_at) });
-    return [JSON.stringify(opened.message), 'application/json'];
+    const opened = openOutbound(s.type, s.xml, this.trustStore, new Date(s.received_at));
+    return [JSON.stringify({ berichtType: s.type, ...opened.message }), 'application/json'];
   }
 }

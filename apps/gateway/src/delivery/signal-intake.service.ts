@@ -2,14 +2,15 @@ import { ContractViolation, Contracts } from '@vir/contracts';
 import type { Clock } from '@vir/domain';
 import { PermanentMessageError, type FlowEventPublisher, type KafkaRecord } from '@vir/messaging';
 import type { TrustStore } from '@vir/pki';
-import { openMatchsignaal, XmlMessageError } from '@vir/xml';
+import { XmlMessageError } from '@vir/xml';
+import { openOutbound } from './outbound-message.reader';
 import type { DataSource } from 'typeorm';
 import type { PartyRegistry } from '../parties/party.registry';
 import { SignalRow } from '../persistence/gateway.entities';
 import type { DeliveryWorker } from './delivery.worker';
 
 /**
- * Takes a signal from the index: checks the contract and the index's signature, then queues
+ * Takes a signal (or a foutbericht) from the index: checks the contract and the index's signature, then queues
  * it durably for delivery. A redelivered signal (same id) is ignored.
  */
 export class SignalIntake {
@@ -33,7 +34,7 @@ export class SignalIntake {
     }
     const base = { messageId: envelope.messageId, correlationIds: envelope.correlationIds, partyOin: envelope.recipientOin };
     try {
-      const opened = openMatchsignaal(envelope.xml, { trustStore: this.trustStore, at: this.clock.now() });
+      const opened = openOutbound(envelope.type, envelope.xml, this.trustStore, this.clock.now());
       if (opened.signerOin !== this.indexOin) throw new XmlMessageError('OIN_MISMATCH', 'signal not signed by the national index');
       if (opened.message.ontvangerOin !== envelope.recipientOin) throw new XmlMessageError('OIN_MISMATCH', 'recipient differs from the envelope');
     } catch (err) {
@@ -54,6 +55,7 @@ export class SignalIntake {
       .into(SignalRow)
       .values({
         id: envelope.messageId,
+        type: envelope.type,
         recipientOin: envelope.recipientOin,
         correlationIds: envelope.correlationIds,
         xml: envelope.xml,

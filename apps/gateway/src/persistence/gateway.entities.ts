@@ -1,12 +1,14 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { OutboundType } from '@vir/contracts';
 
 export type SignalStatus = 'queued' | 'retrying' | 'delivered' | 'failed';
 
-/** A matchsignaal on its way to one party. Survives restarts; the id makes intake idempotent. */
+/** A matchsignaal (or foutbericht) on its way to one party. Survives restarts; the id makes intake idempotent. */
 @Entity({ name: 'signal' })
 @Index('signal_due', ['nextAttemptAt'], { where: "status IN ('queued','retrying')" })
 export class SignalRow {
   @PrimaryColumn('uuid') id!: string;
+  @Column('text') type!: OutboundType;
   /** Order of arrival: signals to one party are delivered in this order. */
   @Column('bigint', { generated: 'increment' }) seq!: string;
   @Column('char', { name: 'recipient_oin', length: 20 }) recipientOin!: string;

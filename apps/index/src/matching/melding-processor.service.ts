@@ -1,12 +1,19 @@
 import { Logger } from '@nestjs/common';
-import { ContractViolation, Contracts, type InboundMessage } from '@vir/contracts';
+import { createHash } from 'node:crypto';
+import { ContractViolation, Contracts, type FoutBericht, type InboundMessage } from '@vir/contracts';
 import { checkMelding, type Clock } from '@vir/domain';
-import { FlowEventPublisher, PermanentMessageError, type KafkaRecord } from '@vir/messaging';
-import { openMelding, XmlMessageError } from '@vir/xml';
+import { FlowEventPublisher, PermanentMessageError, type KafkaRecord, type MessageBus } from '@vir/messaging';
+import { openMelding, signFoutbericht, XmlMessageError } from '@vir/xml';
 import type { IndexCrypto } from './index-crypto';
 import type { MeldingStore } from './melding.store';
 import type { OutboxRelay } from './outbox.relay';
 import type { Pseudonymizer } from './pseudonymizer';
+
+/** A UUID (v4 layout) derived from a name: the same input always gives the same id. */
+function derivedId(kind: string, id: string): string {
+  const h = createHash('sha256').update(`${kind}:${id}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 /**
  * The index's use case for one inbound message: verify (signature, trust, sender), decrypt
@@ -23,7 +30,32 @@ export class MeldingProcessor {
     private readonly relay: OutboxRelay,
     private readonly flow: FlowEventPublisher,
     private readonly clock: Clock,
+    private readonly bus: MessageBus,
   ) {}
+
+  /**
+   * A refusal changes nothing; the sender gets a signed Foutbericht (delivered like a signal)
+   * and the trace a coded event. The Foutbericht's id derives from the message id, so a
+   * redelivered message cannot produce a second one downstream.
+   */
+  private async reject(envelope: InboundMessage, code: string, detail: string): Promise<void> {
+    const fout: FoutBericht = {
+      berichtId: derivedId('foutbericht', envelope.messageId),
+      afzenderOin: this.crypto.signer.oin,
+      ontvangerOin: envelope.senderOin,
+      verzonden: this.clock.now().toISOString(),
+      betreft: envelope.messageId,
+      code,
+      omschrijving: detail.slice(0, 400),
+    };
+    await this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.verified', outcome: 'rejected', code, detail: fout.omschrijving });
+    await this.bus.publish(Contracts.outbound, [
+      {
+        key: envelope.senderOin,
+        value: { messageId: fout.berichtId, type: 'foutbericht', recipientOin: envelope.senderOin, correlationIds: [envelope.messageId], producedAt: fout.verzonden, xml: signFoutbericht(fout, this.crypto.signer) },
+      },
+    ]);
+  }
 
   async process(record: KafkaRecord): Promise<void> {
     let envelope: InboundMessage;
@@ -33,15 +65,14 @@ export class MeldingProcessor {
       if (err instanceof ContractViolation) throw new PermanentMessageError('CONTRACT_VIOLATION', err.message);
       throw err;
     }
-    const reject = (code: string, detail: string) =>
-      this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.verified', outcome: 'rejected', code, detail });
+    const reject = (code: string, detail: string) => this.reject(envelope, code, detail);
 
     const now = this.clock.now();
     let opened;
     try {
       opened = openMelding(envelope.xml, { trustStore: this.crypto.trustStore, at: now, recipientKey: this.crypto.decryptionKey });
     } catch (err) {
-      if (err instanceof XmlMessageError) return reject(err.code, err.message);
+      if (err instanceof XmlMessageError) return reject(err.detailCode, err.message);
       throw err;
     }
     const melding = opened.message;

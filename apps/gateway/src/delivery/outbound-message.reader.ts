@@ -1,0 +1,13 @@
+import type { OutboundType } from '@vir/contracts';
+import type { TrustStore } from '@vir/pki';
+import { openFoutbericht, openMatchsignaal, type Opened } from '@vir/xml';
+
+/** Verifies a signed message from the index by its type and returns its content. */
+export function openOutbound(type: OutboundType, xml: string, trustStore: TrustStore, at: Date): Opened<{ ontvangerOin: string }> {
+  switch (type) {
+    case 'matchsignaal':
+      return openMatchsignaal(xml, { trustStore, at });
+    case 'foutbericht':
+      return openFoutbericht(xml, { trustStore, at });
+  }
+}
