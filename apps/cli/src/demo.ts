@@ -40,6 +40,9 @@ const EXPECTED = [
 
 const TIMEOUT_MS = 60_000;
 
+/** Signed acknowledgements the gateway answered direct XML with. */
+const acknowledgements: { id: string; xml: string }[] = [];
+
 async function send(env: DevEnvironment, m: DemoMelding, run: string, ids: Map<string, string>): Promise<void> {
   const party = env.stack.parties.find((p) => p.name === m.party) as DevParty;
   const berichtId = randomUUID();
@@ -75,7 +78,10 @@ async function send(env: DevEnvironment, m: DemoMelding, run: string, ids: Map<s
     });
     res = await fetch(`${env.stack.urls.gateway}/v1/berichten`, { method: 'POST', headers: { 'content-type': 'application/xml', 'x-vir-party': party.oin }, body: xml });
   }
-  if (res.status !== 202) throw new Error(`melding ${m.key} (${m.party}) refused: ${res.status} ${await res.text()}`);
+  const answer = await res.text();
+  if (res.status !== 202) throw new Error(`melding ${m.key} (${m.party}) refused: ${res.status} ${answer}`);
+  // A direct party is answered with the gateway's signed Ontvangstbevestiging.
+  if ((res.headers.get('content-type') ?? '').includes('xml')) acknowledgements.push({ id: berichtId, xml: answer });
 }
 
 /** `--dump DIR`: every national XML message the demo exchanged, one file each. */
@@ -94,9 +100,6 @@ async function dump(env: DevEnvironment, dir: string): Promise<number> {
   for (const a of acknowledgements) write('ontvangstbevestiging', a.id, a.xml);
   return n;
 }
-
-/** Signed acknowledgements the gateway answered direct XML with. */
-const acknowledgements: { id: string; xml: string }[] = [];
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { dump: { type: 'string' } }, allowPositionals: false });
