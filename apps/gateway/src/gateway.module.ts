@@ -15,7 +15,7 @@ import { GatewayConfig } from './gateway.config';
 import { AcknowledgementSigner } from './ingress/acknowledgement.signer';
 import { GatewayErrorFilter } from './ingress/gateway-error.filter';
 import { IngressController, MAX_BODY_BYTES } from './ingress/ingress.controller';
-import { SubmitMeldingUseCase } from './ingress/submit-melding.use-case';
+import { SubmitMessageUseCase } from './ingress/submit-message.use-case';
 import { IngressLedger } from './ingress/ingress.ledger';
 import { GATEWAY_MIGRATIONS } from './migrations';
 import { PartyRegistry } from './parties/party.registry';
@@ -85,9 +85,9 @@ export class GatewayModule {
             ]
           : []),
         {
-          provide: SubmitMeldingUseCase,
+          provide: SubmitMessageUseCase,
           useFactory: (bus: MessageBus, flow: FlowEventPublisher, clk: Clock, ds: DataSource) =>
-            new SubmitMeldingUseCase(bus, flow, clk, trustStore, indexCertificatePem, config.MAX_BODY_BYTES, new IngressLedger(ds)),
+            new SubmitMessageUseCase(bus, flow, clk, trustStore, indexCertificatePem, config.MAX_BODY_BYTES, new IngressLedger(ds)),
           inject: [MessageBus, FlowEventPublisher, Clock, DataSource],
         },
         {

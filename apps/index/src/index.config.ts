@@ -23,6 +23,8 @@ export class IndexConfig {
   @IsInt() @Min(10) OUTBOX_POLL_MS: number = 250;
   /** Comma-separated OINs of tenants that match within their own area: cross-area signals only. */
   @IsOptional() @Matches(/^\d{20}(,\d{20})*$/) LOCAL_MATCHING_OINS?: string;
+  /** Comma-separated OINs of parties that may order a melding removed after an objection (verwijdering). */
+  @IsOptional() @Matches(/^\d{20}(,\d{20})*$/) REMOVAL_AUTHORISED_OINS?: string;
   /** How often the lifecycle job ends and purges meldingen (it also runs at start). */
   @IsInt() @Min(1000) LIFECYCLE_INTERVAL_MS: number = 3_600_000;
   /** `name:token` pairs (tokens ≥ 32 characters) allowed to use the audited inzage API; empty: nobody. */

@@ -13,6 +13,7 @@ import { OutboxRelay } from './matching/outbox.relay';
 import { Pseudonymizer } from './matching/pseudonymizer';
 import { INDEX_MIGRATIONS } from './migrations';
 import { LifecycleJob } from './lifecycle/lifecycle.job';
+import { MeldingEndingService } from './lifecycle/melding-ending.service';
 import { API_TOKENS } from './inzage/api-token.guard';
 import { InzageController } from './inzage/inzage.controller';
 import { InzageService } from './inzage/inzage.service';
@@ -83,9 +84,9 @@ export class IndexModule {
         { provide: OutboxRelay, useFactory: (ds: DataSource, bus: MessageBus) => new OutboxRelay(ds, bus, config.OUTBOX_POLL_MS), inject: [DataSource, MessageBus] },
         {
           provide: MeldingProcessor,
-          useFactory: (c: IndexCrypto, p: Pseudonymizer, s: MeldingStore, r: OutboxRelay, f: FlowEventPublisher, clk: Clock, bus: MessageBus) =>
-            new MeldingProcessor(c, p, s, r, f, clk, bus),
-          inject: [IndexCrypto, Pseudonymizer, MeldingStore, OutboxRelay, FlowEventPublisher, Clock, MessageBus],
+          useFactory: (c: IndexCrypto, p: Pseudonymizer, s: MeldingStore, r: OutboxRelay, f: FlowEventPublisher, clk: Clock, bus: MessageBus, ds: DataSource) =>
+            new MeldingProcessor(c, p, s, r, f, clk, bus, new MeldingEndingService(ds, clk), new Set((config.REMOVAL_AUTHORISED_OINS ?? '').split(',').filter(Boolean))),
+          inject: [IndexCrypto, Pseudonymizer, MeldingStore, OutboxRelay, FlowEventPublisher, Clock, MessageBus, DataSource],
         },
         { provide: LifecycleJob, useFactory: (ds: DataSource, clk: Clock) => new LifecycleJob(ds, clk), inject: [DataSource, Clock] },
         BackgroundWork,

@@ -6,7 +6,7 @@ export const OIN_PATTERN = /^\d{20}$/;
 
 /** How a party reached the gateway: translated from its JSON, or its own signed XML. */
 export type IngressChannel = 'regional-json' | 'direct-xml';
-export const INBOUND_TYPES = ['melding'] as const;
+export const INBOUND_TYPES = ['melding', 'intrekking', 'verwijdering'] as const;
 export type InboundType = (typeof INBOUND_TYPES)[number];
 
 /** vir.inbound.v1 — a signed national message on its way to the index. */

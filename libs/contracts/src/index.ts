@@ -4,4 +4,5 @@ export * from './message-contract';
 export * from './envelopes';
 export * from './regional-melding.dto';
 export * from './regional-melding.translator';
+export * from './regional-lifecycle.dto';
 export * from './error-codes';

@@ -7,14 +7,14 @@ import { AcknowledgementSigner } from './acknowledgement.signer';
 import { GatewayError } from './gateway.error';
 import { identifyParty } from './party-identity';
 import { readBody, requireMediaType } from './request-body';
-import { SubmitMeldingUseCase, type Accepted } from './submit-melding.use-case';
+import { SubmitMessageUseCase, type Accepted } from './submit-message.use-case';
 
 export const MAX_BODY_BYTES = Symbol('MAX_BODY_BYTES');
 
 @Controller('v1')
 export class IngressController {
   constructor(
-    private readonly submit: SubmitMeldingUseCase,
+    private readonly submit: SubmitMessageUseCase,
     private readonly parties: PartyRegistry,
     @Inject(MAX_BODY_BYTES) private readonly maxBytes: number,
     @Optional() private readonly acks?: AcknowledgementSigner,
@@ -26,7 +26,25 @@ export class IngressController {
   async melding(@Req() req: Request): Promise<Accepted> {
     const party = identifyParty(req, this.parties);
     requireMediaType(req, ['application/json']);
-    return this.submit.submitRegional(party, await readBody(req, this.maxBytes));
+    return this.submit.submitRegionalMelding(party, await readBody(req, this.maxBytes));
+  }
+
+  /** Regional tenants: withdraw their own melding (intrekking). */
+  @Post('intrekkingen')
+  @HttpCode(202)
+  async intrekking(@Req() req: Request): Promise<Accepted> {
+    const party = identifyParty(req, this.parties);
+    requireMediaType(req, ['application/json']);
+    return this.submit.submitRegionalIntrekking(party, await readBody(req, this.maxBytes));
+  }
+
+  /** A removal ordered by a municipality after an objection (verwijdering). */
+  @Post('verwijderingen')
+  @HttpCode(202)
+  async verwijdering(@Req() req: Request): Promise<Accepted> {
+    const party = identifyParty(req, this.parties);
+    requireMediaType(req, ['application/json']);
+    return this.submit.submitRegionalVerwijdering(party, await readBody(req, this.maxBytes));
   }
 
   /**

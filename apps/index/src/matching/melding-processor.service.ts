@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { ContractViolation, Contracts, type FoutBericht, type InboundMessage } from '@vir/contracts';
 import { checkMelding, type Clock } from '@vir/domain';
 import { FlowEventPublisher, PermanentMessageError, type KafkaRecord, type MessageBus } from '@vir/messaging';
-import { openMelding, signFoutbericht, XmlMessageError } from '@vir/xml';
+import { openIntrekking, openMelding, openVerwijdering, signFoutbericht, XmlMessageError } from '@vir/xml';
+import { EndingRefused, type EndingRequest, type MeldingEndingService } from '../lifecycle/melding-ending.service';
 import type { IndexCrypto } from './index-crypto';
 import type { MeldingStore } from './melding.store';
 import type { OutboxRelay } from './outbox.relay';
@@ -31,6 +32,9 @@ export class MeldingProcessor {
     private readonly flow: FlowEventPublisher,
     private readonly clock: Clock,
     private readonly bus: MessageBus,
+    private readonly endings: MeldingEndingService,
+    /** Parties (OINs) that may order a removal after an objection. */
+    private readonly removalAuthorised: ReadonlySet<string>,
   ) {}
 
   /**
@@ -57,6 +61,47 @@ export class MeldingProcessor {
     ]);
   }
 
+  /** An intrekking (by the reporter) or verwijdering (ordered by an authorised party). */
+  private async processEnding(envelope: InboundMessage, reject: (code: string, detail: string) => Promise<void>): Promise<void> {
+    const o = { trustStore: this.crypto.trustStore, at: this.clock.now() };
+    let request: Omit<EndingRequest, 'flow'>;
+    try {
+      if (envelope.type === 'intrekking') {
+        const { message: m, signerOin } = openIntrekking(envelope.xml, o);
+        if (m.berichtId !== envelope.messageId || signerOin !== envelope.senderOin) return reject('ENVELOPE_MISMATCH', 'the envelope does not match the signed message');
+        request = { messageId: m.berichtId, actorOin: signerOin, ownerOin: signerOin, melding: m.melding, status: 'withdrawn', endedOn: m.intrekkingsdatum, reason: m.reden ?? 'ingetrokken door de melder' };
+      } else {
+        const { message: m, signerOin } = openVerwijdering(envelope.xml, o);
+        if (m.berichtId !== envelope.messageId || signerOin !== envelope.senderOin) return reject('ENVELOPE_MISMATCH', 'the envelope does not match the signed message');
+        if (!this.removalAuthorised.has(signerOin)) return reject('NOT_AUTHORISED', 'this party may not order removals');
+        request = {
+          messageId: m.berichtId,
+          actorOin: signerOin,
+          ownerOin: m.melding.afzenderOin,
+          melding: m.melding,
+          status: 'removed',
+          endedOn: this.clock.today(),
+          reason: m.reden,
+          detail: { gemeentecode: m.gemeentecode, besluitdatum: m.besluitdatum },
+        };
+      }
+    } catch (err) {
+      if (err instanceof XmlMessageError) return reject(err.detailCode, err.message);
+      throw err;
+    }
+    try {
+      const outcome = await this.endings.end({ ...request, flow: (step) => this.flow.build(step) });
+      if (outcome === 'duplicate') {
+        await this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.duplicate', outcome: 'ok', detail: 'already processed; nothing changed' });
+      } else {
+        this.relay.kick();
+      }
+    } catch (err) {
+      if (err instanceof EndingRefused) return reject(err.code, err.message);
+      throw err;
+    }
+  }
+
   async process(record: KafkaRecord): Promise<void> {
     let envelope: InboundMessage;
     try {
@@ -66,6 +111,7 @@ export class MeldingProcessor {
       throw err;
     }
     const reject = (code: string, detail: string) => this.reject(envelope, code, detail);
+    if (envelope.type !== 'melding') return this.processEnding(envelope, reject);
 
     const now = this.clock.now();
     let opened;
