@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { CustomTransportStrategy, RpcException, Server } from '@nestjs/microservices';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { Contracts } from '@vir/contracts';
 import type { MessageBus } from './message-bus';
@@ -18,16 +18,26 @@ export interface KafkaRecord {
 /**
  * Thrown by a handler for a message that can never be processed (contract violation,
  * undecodable). The transport parks it on the dead-letter topic and moves on; any other
- * error is retried, so a database outage never skips a message.
+ * error is retried, so a database outage never skips a message. An RpcException, because Nest
+ * hands a handler's exception to the transport as `getError()` of an RpcException only.
  */
-export class PermanentMessageError extends Error {
+export class PermanentMessageError extends RpcException {
   constructor(
     readonly code: string,
     reason: string,
   ) {
-    super(reason);
+    super({ permanent: true, code, reason });
+    this.message = reason;
     this.name = 'PermanentMessageError';
   }
+}
+
+/** The permanent failure in what a handler threw, as it arrives through Nest's RPC proxy. */
+function permanentFailure(err: unknown): { code: string; reason: string } | undefined {
+  if (err instanceof PermanentMessageError) return { code: err.code, reason: err.message };
+  const e = err as { permanent?: unknown; code?: unknown; reason?: unknown } | null;
+  if (e && typeof e === 'object' && e.permanent === true && typeof e.code === 'string') return { code: e.code, reason: String(e.reason ?? '') };
+  return undefined;
 }
 
 export interface KafkaConsumerTransportOptions {
@@ -109,16 +119,17 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
         await new Promise<void>((resolve, reject) => this.transformToObservable(result).subscribe({ complete: resolve, error: reject }));
       }
     } catch (err) {
-      if (!(err instanceof PermanentMessageError)) throw err;
-      this.log.warn(`Dead-lettering ${topic}[${partition}]@${message.offset}: ${err.code}`);
+      const permanent = permanentFailure(err);
+      if (!permanent) throw err;
+      this.log.warn(`Dead-lettering ${topic}[${partition}]@${message.offset}: ${permanent.code}`);
       await this.options.bus.publish(Contracts.deadLetter, [
         {
           key: `${topic}:${partition}:${message.offset}`,
           value: {
             sourceTopic: topic,
             consumerGroup: this.options.bus.topicPrefix + this.options.groupId,
-            code: err.code,
-            reason: err.message.slice(0, 1000),
+            code: permanent.code,
+            reason: permanent.reason.slice(0, 1000),
             at: this.options.now().toISOString(),
             valueBase64: (message.value ?? Buffer.alloc(0)).toString('base64'),
           },
