@@ -2,7 +2,7 @@ import { randomBytes, randomUUID, createPrivateKey } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { onShutdown, readWholeTopic, startDevEnvironment, DEV_INDEX, type DevEnvironment, type DevParty } from '@vir/devstack';
+import { onShutdown, readWholeTopic, startDevEnvironment, DEV_INDEX_ENCRYPTION, type DevEnvironment, type DevParty } from '@vir/devstack';
 import { testBsn } from '@vir/testing';
 import { sealMelding } from '@vir/xml';
 import { Contracts, TOPICS, type MeldingBericht, type OrganisatieDomein } from '@vir/contracts';
@@ -74,7 +74,7 @@ async function send(env: DevEnvironment, m: DemoMelding, run: string, ids: Map<s
     };
     const xml = sealMelding(melding, {
       signer: { oin: party.oin, privateKey: createPrivateKey(readFileSync(pki.key(party.name))), certificatePem: readFileSync(pki.cert(party.name), 'utf8') },
-      recipientCertificatePem: readFileSync(pki.cert(DEV_INDEX.name), 'utf8'),
+      recipientCertificatePem: readFileSync(pki.cert(DEV_INDEX_ENCRYPTION.name), 'utf8'),
     });
     res = await fetch(`${env.stack.urls.gateway}/v1/berichten`, { method: 'POST', headers: { 'content-type': 'application/xml', 'x-vir-party': party.oin }, body: xml });
   }

@@ -16,8 +16,10 @@ export class GatewayConfig {
   /** The issuing CA's CRL; re-read every CRL_REFRESH_MS. Without it revocation is not checked. */
   @IsOptional() @IsString() TRUST_CRL_FILE?: string;
   @IsInt() @Min(1000) CRL_REFRESH_MS: number = 600_000;
-  /** The national index's certificate: BSNs are encrypted for it, signals must be signed by it. */
+  /** The national index's (signing) certificate: signals must be signed by its OIN. */
   @IsString() INDEX_CERT_FILE!: string;
+  /** The index's encryption certificate (EC P-256: ECDH-ES); without it BSNs are encrypted for INDEX_CERT_FILE (RSA-OAEP). */
+  @IsOptional() @IsString() INDEX_ENCRYPTION_CERT_FILE?: string;
   /** The gateway's own signing identity, for the acknowledgements it sends direct parties. */
   @IsOptional() @IsString() GATEWAY_KEY_FILE?: string;
   @IsOptional() @IsString() GATEWAY_CERT_FILE?: string;

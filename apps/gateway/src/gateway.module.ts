@@ -50,6 +50,11 @@ export class GatewayModule {
     const indexOin = oinOfCertificate(indexCertificatePem);
     if (!indexOin) throw new Error(`INDEX_CERT_FILE ${config.INDEX_CERT_FILE} carries no OIN`);
     const trustStore = loadTrustStore({ rootFile: config.TRUST_ROOT_FILE, intermediatesFile: config.TRUST_INTERMEDIATES_FILE, crlFile: config.TRUST_CRL_FILE });
+    // BSNs are encrypted for this certificate: it must be the index's and fit for encryption.
+    const encryptionCertificatePem = config.INDEX_ENCRYPTION_CERT_FILE ? readFileSync(config.INDEX_ENCRYPTION_CERT_FILE, 'utf8') : indexCertificatePem;
+    const fit = trustStore.check(encryptionCertificatePem, new Date(), { purpose: 'encryption' });
+    if (!fit.trusted) throw new Error(`The index encryption certificate is not usable: ${fit.code} ${fit.reason}`);
+    if (fit.oin !== indexOin) throw new Error('The index encryption certificate belongs to another OIN than the index');
     return {
       module: GatewayModule,
       imports: [
@@ -87,7 +92,7 @@ export class GatewayModule {
         {
           provide: SubmitMessageUseCase,
           useFactory: (bus: MessageBus, flow: FlowEventPublisher, clk: Clock, ds: DataSource) =>
-            new SubmitMessageUseCase(bus, flow, clk, trustStore, indexCertificatePem, config.MAX_BODY_BYTES, new IngressLedger(ds)),
+            new SubmitMessageUseCase(bus, flow, clk, trustStore, encryptionCertificatePem, config.MAX_BODY_BYTES, new IngressLedger(ds)),
           inject: [MessageBus, FlowEventPublisher, Clock, DataSource],
         },
         {

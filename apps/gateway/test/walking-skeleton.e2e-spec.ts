@@ -3,10 +3,10 @@ import { createPrivateKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DEV_INDEX, type DevParty } from '@vir/devstack';
+import { DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, type DevParty } from '@vir/devstack';
 import { TrustStore } from '@vir/pki';
 import { postJson, regionalMelding, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
-import { openFoutbericht, openMatchsignaal, sealMelding } from '@vir/xml';
+import { openFoutbericht, openMatchsignaal, openOntvangstbevestiging, sealMelding } from '@vir/xml';
 import type { MeldingBericht } from '@vir/contracts';
 
 // The walking skeleton end to end: real gateway HTTP API, real Kafka, real PostgreSQL, the index
@@ -46,6 +46,11 @@ async function trace(trackingId: string, untilStep: string): Promise<{ steps: { 
   );
 }
 
+function trustStore(): TrustStore {
+  const { pki } = e2e.stack;
+  return new TrustStore({ roots: [readFileSync(pki.rootCert, 'utf8')], intermediates: [readFileSync(pki.intermediateCert, 'utf8')] });
+}
+
 /** A well-formed national melding (for signing tests), about a fresh test BSN. */
 function regionalAsNational(): MeldingBericht {
   return {
@@ -79,7 +84,7 @@ function rvdkXml(melding: { berichtId: string; referentie: string; bsn: string; 
     },
     {
       signer: { oin: rvdk.oin, privateKey: createPrivateKey(readFileSync(pki.key('rvdk'))), certificatePem: readFileSync(pki.cert('rvdk'), 'utf8') },
-      recipientCertificatePem: readFileSync(pki.cert(DEV_INDEX.name), 'utf8'),
+      recipientCertificatePem: readFileSync(pki.cert(DEV_INDEX_ENCRYPTION.name), 'utf8'),
     },
   );
 }
@@ -149,7 +154,11 @@ describe('walking skeleton', () => {
     expect(xml).not.toContain(bsnZ);
     const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body: xml });
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ trackingId: f.berichtId, status: 'accepted' });
+    // A direct party is answered with the gateway's signed Ontvangstbevestiging.
+    expect(res.headers.get('content-type')).toMatch(/^application\/xml/);
+    const ack = openOntvangstbevestiging(await res.text(), { trustStore: trustStore(), at: new Date() });
+    expect(ack.signerOin).toBe(DEV_GATEWAY.oin);
+    expect(ack.message).toMatchObject({ ontvangerOin: rvdk.oin, resultaten: [{ trackingId: f.berichtId, berichtId: f.berichtId, resultaat: 'geaccepteerd' }] });
 
     const forRef = (ref: string) => e2e.webhooks.deliveries.filter((x) => x.body.includes(ref));
     await e2e.webhooks.waitFor(() => [c, d, e].every((m) => forRef(m.referentie).length === 1) && forRef(f.referentie).length === 1, 30_000);
@@ -266,8 +275,9 @@ describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
     const tampered = rvdkXml(f).replace('Tamara Test', 'Mallory Test');
     const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body: tampered });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { code: string }).code).toBe('SIGNATURE_DIGEST_MISMATCH');
-    const wrong = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(nhn) }, body: rvdkXml({ ...f, berichtId: crypto.randomUUID() }) });
+    const ack = openOntvangstbevestiging(await res.text(), { trustStore: trustStore(), at: new Date() });
+    expect(ack.message.resultaten).toEqual([expect.objectContaining({ resultaat: 'afgewezen', fout: expect.objectContaining({ code: 'SIGNATURE_DIGEST_MISMATCH' }) })]);
+    const wrong = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', accept: 'application/json', ...asParty(nhn) }, body: rvdkXml({ ...f, berichtId: crypto.randomUUID() }) });
     expect(wrong.status).toBe(403);
     expect(((await wrong.json()) as { code: string }).code).toBe('WRONG_CHANNEL');
   });
@@ -279,7 +289,7 @@ describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
     // Signed correctly, but by a regional tenant (for itself) and sent in as the RvdK.
     const byOther = sealMelding(
       { ...regionalAsNational(), afzenderOin: nhn.oin },
-      { signer: { oin: nhn.oin, privateKey: createPrivateKey(readFileSync(pki.key('regio-nhn'))), certificatePem: readFileSync(pki.cert('regio-nhn'), 'utf8') }, recipientCertificatePem: readFileSync(pki.cert(DEV_INDEX.name), 'utf8') },
+      { signer: { oin: nhn.oin, privateKey: createPrivateKey(readFileSync(pki.key('regio-nhn'))), certificatePem: readFileSync(pki.cert('regio-nhn'), 'utf8') }, recipientCertificatePem: readFileSync(pki.cert(DEV_INDEX_ENCRYPTION.name), 'utf8') },
     );
     const cases: [string, string, number][] = [
       ['<Melding xmlns="urn:nl:vir:berichten:v1"><Kop>', 'XML_MALFORMED', 400],
@@ -291,7 +301,7 @@ describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
       ['x'.repeat(70_000), 'PAYLOAD_TOO_LARGE', 413],
     ];
     for (const [body, code, status] of cases) {
-      const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body });
+      const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', accept: 'application/json', ...asParty(rvdk) }, body });
       expect({ code: ((await res.json()) as { code: string }).code, status: res.status }).toEqual({ code, status });
     }
   });

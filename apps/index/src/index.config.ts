@@ -11,6 +11,9 @@ export class IndexConfig {
   @IsInt() @Min(0) @Max(65535) PORT: number = 3002;
   @IsString() INDEX_KEY_FILE!: string;
   @IsString() INDEX_CERT_FILE!: string;
+  /** The encryption key parties encrypt BSNs for (EC P-256, ECDH-ES); the RSA key above still decrypts RSA-OAEP. */
+  @IsOptional() @IsString() INDEX_DECRYPTION_KEY_FILE?: string;
+  @IsOptional() @IsString() INDEX_DECRYPTION_CERT_FILE?: string;
   @IsString() TRUST_ROOT_FILE!: string;
   @IsOptional() @IsString() TRUST_INTERMEDIATES_FILE?: string;
   /** The issuing CA's CRL; re-read every CRL_REFRESH_MS. Without it revocation is not checked. */
@@ -19,6 +22,9 @@ export class IndexConfig {
   /** Secret for the keyed BSN pseudonyms (base64, at least 32 bytes). */
   @IsString() @MinLength(43) PSEUDONYM_KEY!: string;
   @IsString() @Matches(/^v\d+$/) PSEUDONYM_KEY_VERSION: string = 'v1';
+  /** After a rotation: the previous keys as `v1:base64,…`, so rows made under them are still found. */
+  @IsOptional() @Matches(/^v\d+:[A-Za-z0-9+/=]{43,}(,v\d+:[A-Za-z0-9+/=]{43,})*$/, { message: 'PSEUDONYM_PREVIOUS_KEYS must be version:base64 pairs' })
+  PSEUDONYM_PREVIOUS_KEYS?: string;
   @IsInt() @Min(1) @Max(64) PARTITIONS_CONCURRENTLY: number = 3;
   @IsInt() @Min(10) OUTBOX_POLL_MS: number = 250;
   /** Comma-separated OINs of tenants that match within their own area: cross-area signals only. */

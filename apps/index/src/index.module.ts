@@ -10,7 +10,7 @@ import { InboundController } from './matching/inbound.controller';
 import { MeldingProcessor } from './matching/melding-processor.service';
 import { MeldingStore } from './matching/melding.store';
 import { OutboxRelay } from './matching/outbox.relay';
-import { Pseudonymizer } from './matching/pseudonymizer';
+import { parsePseudonymKeys, Pseudonymizer } from './matching/pseudonymizer';
 import { INDEX_MIGRATIONS } from './migrations';
 import { LifecycleJob } from './lifecycle/lifecycle.job';
 import { MeldingEndingService } from './lifecycle/melding-ending.service';
@@ -72,9 +72,14 @@ export class IndexModule {
               rootFile: config.TRUST_ROOT_FILE,
               intermediatesFile: config.TRUST_INTERMEDIATES_FILE,
               crlFile: config.TRUST_CRL_FILE,
+              decryptionKeyFile: config.INDEX_DECRYPTION_KEY_FILE,
+              decryptionCertFile: config.INDEX_DECRYPTION_CERT_FILE,
             }),
         },
-        { provide: Pseudonymizer, useFactory: () => new Pseudonymizer(config.PSEUDONYM_KEY, config.PSEUDONYM_KEY_VERSION) },
+        {
+          provide: Pseudonymizer,
+          useFactory: () => new Pseudonymizer({ version: config.PSEUDONYM_KEY_VERSION, keyBase64: config.PSEUDONYM_KEY }, parsePseudonymKeys(config.PSEUDONYM_PREVIOUS_KEYS)),
+        },
         {
           provide: MeldingStore,
           useFactory: (ds: DataSource, c: IndexCrypto) =>

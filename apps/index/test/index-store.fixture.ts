@@ -43,8 +43,8 @@ export function recordAs(store: MeldingStore, clock: Clock, o: { party: string; 
   };
   return store.record({
     melding,
-    pseudonym: o.child,
-    ouderPseudonyms: o.ouders ?? [],
+    jeugdige: { current: o.child, all: [o.child] },
+    ouders: (o.ouders ?? []).map((p) => ({ current: p, all: [p] })),
     at: clock.now(),
     flow: (s) => ({ ...s, eventId: randomUUID(), at: clock.now().toISOString(), component: 'index' }),
   });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createDevPki, crlFile } from '@vir/pki';
-import { DEMO_PARTIES, DEV_INDEX, type DevParty } from './dev-parties';
+import { DEMO_PARTIES, DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, devPkiSpecs, type DevParty } from './dev-parties';
 import type { DevstackLog } from './devstack.types';
 import { ServiceProcess, type ServiceName } from './service.process';
 
@@ -17,13 +17,13 @@ export interface DevPkiLayout {
   key(name: string): string;
 }
 
-/** Generates (first time only) the development PKI into certs/dev: CAs, the index, the demo parties. */
+/**
+ * Generates (first time only) the development PKI into certs/dev: CAs, the index (RSA signing
+ * certificate and EC P-256 encryption certificate), the demo parties.
+ */
 export async function ensureDevPki(rootDir: string, parties: DevParty[] = DEMO_PARTIES): Promise<DevPkiLayout> {
   const dir = join(rootDir, 'certs', 'dev');
-  await createDevPki(dir, [
-    { name: DEV_INDEX.name, oin: DEV_INDEX.oin, commonName: DEV_INDEX.commonName, keyEncipherment: true },
-    ...parties.map((p) => ({ name: p.name, oin: p.oin, commonName: p.commonName })),
-  ]);
+  await createDevPki(dir, devPkiSpecs(parties));
   return {
     dir,
     rootCert: join(dir, 'root-ca.cert.pem'),
@@ -132,6 +132,8 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
       DATABASE_SCHEMA: schema('index'),
       INDEX_KEY_FILE: pki.key(DEV_INDEX.name),
       INDEX_CERT_FILE: pki.cert(DEV_INDEX.name),
+      INDEX_DECRYPTION_KEY_FILE: pki.key(DEV_INDEX_ENCRYPTION.name),
+      INDEX_DECRYPTION_CERT_FILE: pki.cert(DEV_INDEX_ENCRYPTION.name),
       PSEUDONYM_KEY: devSecret(o.rootDir, 'pseudonym-key'),
       ...o.env?.index,
     },
@@ -141,6 +143,9 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
       DATABASE_SCHEMA: schema('gateway'),
       PARTIES_FILE: partiesFile,
       INDEX_CERT_FILE: pki.cert(DEV_INDEX.name),
+      INDEX_ENCRYPTION_CERT_FILE: pki.cert(DEV_INDEX_ENCRYPTION.name),
+      GATEWAY_KEY_FILE: pki.key(DEV_GATEWAY.name),
+      GATEWAY_CERT_FILE: pki.cert(DEV_GATEWAY.name),
       ...o.env?.gateway,
     },
     monitor: { ...common, PORT: String(ports.monitor), DATABASE_SCHEMA: schema('monitor'), ...o.env?.monitor },

@@ -32,6 +32,7 @@ describe('readCertificateFields', () => {
         nonRepudiation: false,
         keyEncipherment: true,
         dataEncipherment: false,
+        keyAgreement: false,
         keyCertSign: false,
         cRLSign: false,
       },

@@ -14,6 +14,8 @@ export interface KeyUsageFlags {
   nonRepudiation: boolean;
   keyEncipherment: boolean;
   dataEncipherment: boolean;
+  /** ECDH key agreement (e.g. the index's EC encryption key for ECDH-ES). */
+  keyAgreement: boolean;
   keyCertSign: boolean;
   cRLSign: boolean;
 }
@@ -74,6 +76,7 @@ export function readCertificateFields(der: Uint8Array): CertificateFields {
         nonRepudiation: (b0 & 0x40) !== 0,
         keyEncipherment: (b0 & 0x20) !== 0,
         dataEncipherment: (b0 & 0x10) !== 0,
+        keyAgreement: (b0 & 0x08) !== 0,
         keyCertSign: (b0 & 0x04) !== 0,
         cRLSign: (b0 & 0x02) !== 0,
       };

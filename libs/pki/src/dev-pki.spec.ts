@@ -227,3 +227,42 @@ describe('issuePartyCertificate', () => {
     expect(await currentCrl(dir)).toBe(crl);
   });
 });
+
+describe('EC P-256 encryption certificates (the index, ECDH-ES)', () => {
+  const INDEX_ENC: DevPartySpec = {
+    name: 'landelijke-index-enc',
+    oin: '00000001823288444000',
+    commonName: 'Landelijke Verwijsindex (versleuteling)',
+    keyType: 'ec-p256',
+    keyAgreement: true,
+  };
+
+  it('issues an EC P-256 leaf with keyUsage keyAgreement only, trusted for encryption but never as a signer', async () => {
+    const dir = newDir();
+    await createDevPki(dir, [PARTIES[0], INDEX_ENC]);
+    const credentials = loadCredentials(dir, INDEX_ENC.name);
+    expect(credentials.oin).toBe(INDEX_ENC.oin);
+    expect(credentials.privateKey.asymmetricKeyType).toBe('ec');
+    const cert = new X509Certificate(credentials.certificatePem);
+    expect(cert.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(cert.checkPrivateKey(credentials.privateKey)).toBe(true);
+    expect(readCertificateFields(cert.raw).keyUsage).toMatchObject({ keyAgreement: true, digitalSignature: false, keyEncipherment: false });
+    const [root, issuing] = loadCaBundle(dir);
+    const store = new TrustStore({ roots: [root], intermediates: [issuing] });
+    expect(store.check(credentials.certificatePem, new Date(), { purpose: 'encryption' })).toMatchObject({ trusted: true, oin: INDEX_ENC.oin });
+    expect(store.check(credentials.certificatePem, new Date())).toMatchObject({ trusted: false, code: 'CERT_KEY_USAGE' });
+    // The RSA index certificate is an encryption certificate too (keyEncipherment), a party's is not.
+    const rsaIndex = loadCredentials(dir, PARTIES[0].name).certificatePem;
+    expect(store.check(rsaIndex, new Date(), { purpose: 'encryption' })).toMatchObject({ trusted: true });
+  });
+
+  it('re-issues when the key type asked for changes, and refuses impossible combinations', async () => {
+    const dir = newDir();
+    await createDevPki(dir, [{ ...INDEX_ENC, keyType: undefined, keyAgreement: undefined }]);
+    expect(loadCredentials(dir, INDEX_ENC.name).privateKey.asymmetricKeyType).toBe('rsa');
+    await createDevPki(dir, [INDEX_ENC]);
+    expect(loadCredentials(dir, INDEX_ENC.name).privateKey.asymmetricKeyType).toBe('ec');
+    await expect(createDevPki(dir, [{ ...INDEX_ENC, keyType: 'rsa-2048' as const, keyAgreement: true }])).rejects.toThrow(/keyAgreement/);
+    await expect(createDevPki(dir, [{ ...INDEX_ENC, keyEncipherment: true }])).rejects.toThrow(/keyEncipherment/);
+  });
+});

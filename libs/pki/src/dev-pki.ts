@@ -1,4 +1,4 @@
-import { generateKeyPair, KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPair, KeyObject, randomBytes, sign, X509Certificate } from 'node:crypto';
 import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as forge from 'node-forge';
@@ -32,7 +32,13 @@ export interface DevPartySpec {
   commonName: string;
   /** Also allow keyEncipherment: for the national index, which receives encrypted BSNs. */
   keyEncipherment?: boolean;
+  /** The leaf key: RSA-2048 (default) or EC P-256 (for key agreement, e.g. the index's ECDH-ES key). */
+  keyType?: DevKeyType;
+  /** Also allow keyAgreement: an EC key the index uses to receive BSNs with ECDH-ES. */
+  keyAgreement?: boolean;
 }
+
+export type DevKeyType = 'rsa-2048' | 'ec-p256';
 
 export const DEV_PKI_CRL_URL = 'http://pki.vir.local/issuing-ca.crl';
 
@@ -91,6 +97,11 @@ function checkSpec(p: DevPartySpec, caller: string): void {
   if (!p.commonName || p.commonName.length > 64) {
     throw new Error(`${caller}: party '${p.name}' needs a commonName of 1-64 characters`);
   }
+  if (p.keyType !== undefined && p.keyType !== 'rsa-2048' && p.keyType !== 'ec-p256') {
+    throw new Error(`${caller}: party '${p.name}' has an unknown keyType '${String(p.keyType)}'`);
+  }
+  if (p.keyAgreement && p.keyType !== 'ec-p256') throw new Error(`${caller}: keyAgreement needs keyType 'ec-p256' ('${p.name}')`);
+  if (p.keyEncipherment && p.keyType === 'ec-p256') throw new Error(`${caller}: an EC key cannot do keyEncipherment ('${p.name}')`);
 }
 
 /**
@@ -115,7 +126,7 @@ export async function createDevPki(dir: string, parties: DevPartySpec[]): Promis
     // Start every key generation at once: they run in parallel on the libuv thread pool.
     const rootKey = loadedRoot ? undefined : newKeyPair();
     const issuingKey = loadedIssuing ? undefined : newKeyPair();
-    const partyKeys = stale.map(() => newKeyPair());
+    const partyKeys = stale.map((p) => newKeyPair(p.keyType));
 
     const root = loadedRoot ?? (await issueCa(dir, ROOT_CA, 'VIR Dev Root CA', await rootKey!, undefined, now, 20 * 365));
     const issuing =
@@ -145,7 +156,7 @@ export async function issuePartyCertificate(
   }
   const now = (options.now ?? new Date()).getTime();
   if (Number.isNaN(now)) throw new TypeError('issuePartyCertificate: invalid date');
-  const keyPair = newKeyPair(); // outside the lock: the slow part
+  const keyPair = newKeyPair(spec.keyType); // outside the lock: the slow part
   keyPair.catch(() => undefined); // awaited below; not an unhandled rejection if the lock fails first
   return withLock(dir, async () => {
     const issuer = await requireIssuingCa(dir);
@@ -220,20 +231,33 @@ export function listPartyCertificates(dir: string): PartyCertificateFile[] {
 
 async function partyIsCurrent(dir: string, party: DevPartySpec): Promise<boolean> {
   if (!(await exists(keyFile(dir, party.name))) || !(await exists(certFile(dir, party.name)))) return false;
-  return oinOfCertificate(await fs.readFile(certFile(dir, party.name), 'utf8')) === party.oin;
+  const pem = await fs.readFile(certFile(dir, party.name), 'utf8');
+  if (oinOfCertificate(pem) !== party.oin) return false; // also for an unreadable file
+  // A changed key type (e.g. an RSA index certificate where EC is now asked for) is re-issued too.
+  const keyType = new X509Certificate(pem).publicKey.asymmetricKeyType === 'ec' ? 'ec-p256' : 'rsa-2048';
+  return keyType === (party.keyType ?? 'rsa-2048');
 }
 
 interface KeyPair {
   privateKey: KeyObject;
-  publicKey: forge.pki.PublicKey;
+  /** forge handles RSA keys only; an EC key travels as its SPKI DER, put into the TBS as is. */
+  publicKey: forge.pki.PublicKey | { spkiDer: Buffer };
 }
 
-const generateRsa = promisify(generateKeyPair);
+const generateKeyPairAsync = promisify(generateKeyPair);
 
-async function newKeyPair(): Promise<KeyPair> {
-  const { privateKey, publicKey } = await generateRsa('rsa', { modulusLength: 2048 });
+async function newKeyPair(keyType: DevKeyType = 'rsa-2048'): Promise<KeyPair> {
+  if (keyType === 'ec-p256') {
+    const { privateKey, publicKey } = await generateKeyPairAsync('ec', { namedCurve: 'P-256' });
+    return { privateKey, publicKey: { spkiDer: publicKey.export({ type: 'spki', format: 'der' }) } };
+  }
+  const { privateKey, publicKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048 });
   const spki = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   return { privateKey, publicKey: forge.pki.publicKeyFromPem(spki) };
+}
+
+function isSpki(key: KeyPair['publicKey']): key is { spkiDer: Buffer } {
+  return (key as { spkiDer?: Buffer }).spkiDer !== undefined;
 }
 
 function newCertificate(publicKey: forge.pki.PublicKey, now: number, days: number): forge.pki.Certificate {
@@ -247,12 +271,19 @@ function newCertificate(publicKey: forge.pki.PublicKey, now: number, days: numbe
   return cert;
 }
 
-/** Signs with node:crypto instead of forge's `cert.sign` (which does RSA in JavaScript). */
-function signCertificate(cert: forge.pki.Certificate, issuerKey: KeyObject): string {
+/**
+ * Signs with node:crypto instead of forge's `cert.sign` (which does RSA in JavaScript). With
+ * `spkiDer` the TBS gets that SubjectPublicKeyInfo instead of forge's (forge knows only RSA keys).
+ */
+function signCertificate(cert: forge.pki.Certificate, issuerKey: KeyObject, spkiDer?: Buffer): string {
   cert.signatureOid = cert.siginfo.algorithmOid = forge.pki.oids.sha256WithRSAEncryption;
   // getTBSCertificate exists in node-forge but is missing from @types/node-forge.
   const { getTBSCertificate } = forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
   cert.tbsCertificate = getTBSCertificate(cert);
+  if (spkiDer) {
+    // tbsCertificate: [0] version, serial, signature, issuer, validity, subject, subjectPublicKeyInfo, …
+    (cert.tbsCertificate.value as forge.asn1.Asn1[])[6] = forge.asn1.fromDer(spkiDer.toString('binary'));
+  }
   const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
   cert.signature = sign('sha256', tbs, issuerKey).toString('binary');
   return forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'); // forge writes CRLF
@@ -271,6 +302,7 @@ async function issueCa(
   now: number,
   days: number,
 ): Promise<Issuer> {
+  if (isSpki(publicKey)) throw new Error('dev PKI: CA keys are RSA');
   const cert = newCertificate(publicKey, now, days);
   const subject = [
     { shortName: 'C', value: 'NL' },
@@ -299,7 +331,9 @@ async function issueParty(
   now: number,
   days: number,
 ): Promise<string> {
-  const cert = newCertificate(publicKey, now, days);
+  const spkiDer = isSpki(publicKey) ? publicKey.spkiDer : undefined;
+  // For an EC key, forge gets the issuer's RSA key as a stand-in; signCertificate puts the real SPKI in.
+  const cert = newCertificate(spkiDer ? issuer.cert.publicKey : (publicKey as forge.pki.PublicKey), now, days);
   cert.setSubject([
     { shortName: 'C', value: 'NL' },
     { shortName: 'O', value: party.commonName },
@@ -309,22 +343,28 @@ async function issueParty(
   cert.setIssuer(issuer.cert.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
-    {
-      name: 'keyUsage',
-      digitalSignature: true,
-      keyEncipherment: party.keyEncipherment === true,
-      critical: true,
-    },
-    { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+    spkiDer
+      ? // An encryption-only key (ECDH-ES): it never signs, so no digitalSignature and no TLS use.
+        { name: 'keyUsage', keyAgreement: party.keyAgreement === true, critical: true }
+      : { name: 'keyUsage', digitalSignature: true, keyEncipherment: party.keyEncipherment === true, critical: true },
+    ...(spkiDer ? [] : [{ name: 'extKeyUsage', serverAuth: true, clientAuth: true }]),
     // Lets the same certificate serve mTLS between dev containers named after the party.
     { name: 'subjectAltName', altNames: [{ type: 2, value: party.name }, { type: 2, value: 'localhost' }] },
-    { name: 'subjectKeyIdentifier' },
+    spkiDer ? { name: 'subjectKeyIdentifier', value: subjectKeyIdentifierOf(spkiDer) } : { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: authorityKeyId(issuer.cert) },
     { name: 'cRLDistributionPoints', altNames: [{ type: 6, value: DEV_PKI_CRL_URL }] },
   ]);
-  const pem = signCertificate(cert, issuer.key);
+  const pem = signCertificate(cert, issuer.key, spkiDer);
   await writeKeyAndCert(dir, stem, privateKey, pem);
   return pem;
+}
+
+/** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING's value, as an OCTET STRING. */
+function subjectKeyIdentifierOf(spkiDer: Buffer): forge.asn1.Asn1 {
+  const spki = forge.asn1.fromDer(spkiDer.toString('binary'));
+  const bitString = (spki.value as forge.asn1.Asn1[])[1].value as string; // leading unused-bits octet
+  const ski = createHash('sha1').update(Buffer.from(bitString.slice(1), 'binary')).digest();
+  return forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.OCTETSTRING, false, ski.toString('binary'));
 }
 
 async function writeKeyAndCert(dir: string, name: string, key: KeyObject, certPem: string): Promise<void> {

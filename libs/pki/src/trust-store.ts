@@ -48,6 +48,17 @@ export interface TrustStoreOptions {
   crlGraceMs?: number;
 }
 
+/**
+ * What a certificate is checked for: `signing` (the default; a signer of national messages) needs
+ * digitalSignature; `encryption` (the index's certificate that BSNs are encrypted for) needs
+ * keyEncipherment for an RSA key, keyAgreement for an EC key, and never signs.
+ */
+export type CertificatePurpose = 'signing' | 'encryption';
+
+export interface CheckOptions {
+  purpose?: CertificatePurpose;
+}
+
 /** What the store knows about one CA's revocations (for operators and `vir verify`). */
 export interface CrlStatus {
   issuer: string;
@@ -85,7 +96,15 @@ type LeafAnalysis =
       notAfter: Date;
       /** Issuers from the leaf's issuer up to a root, or why no such path exists. */
       path: CaCertificate[] | string;
+      /** Per-certificate values every trusted answer carries, computed once (node's getters recompute them). */
+      subject: string;
+      fingerprint256: string;
+      publicKey: KeyObject;
+      /** The validity windows to check, leaf first (with the names errors use). */
+      validity: { name: string; notBefore: Date; notAfter: Date }[];
       keyUsageProblem?: string;
+      /** Why the leaf may not be an encryption certificate (purpose `encryption`). */
+      encryptionProblem?: string;
       oin?: string;
     };
 
@@ -106,7 +125,9 @@ function oneLine(name: string): string {
  * Decides whether a certificate may sign national messages: it must chain to one of our roots
  * (never trusted just because a document carries it), every certificate on the path must be
  * valid at the given time and not revoked, the leaf must allow digitalSignature and carry a
- * 20-digit OIN.
+ * 20-digit OIN. With `{ purpose: 'encryption' }` it decides instead whether BSNs may be encrypted
+ * for the certificate (the index's): same chain, validity, revocation and OIN, but keyEncipherment
+ * (RSA) or keyAgreement (EC) in place of digitalSignature.
  *
  * Results that do not depend on time or CRLs are cached per certificate, because every party
  * signs thousands of messages with the same one; per message that leaves a few comparisons and
@@ -194,20 +215,16 @@ export class TrustStore {
     }));
   }
 
-  check(certificatePem: string, at: Date): TrustResult {
+  check(certificatePem: string, at: Date, options: CheckOptions = {}): TrustResult {
     // An invalid date would make every validity comparison false, i.e. pass: fail closed.
     if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new TypeError('TrustStore.check: invalid date');
     const analysis = this.analyse(certificatePem);
     if (analysis.malformed !== undefined) return fail('CERT_MALFORMED', analysis.malformed);
-    const { leaf, path } = analysis;
+    const { path } = analysis;
     if (typeof path === 'string') return fail('CERT_UNKNOWN_CA', path);
 
     const time = at.getTime();
-    const subject = oneLine(leaf.subject);
-    const validity: { name: string; notBefore: Date; notAfter: Date }[] = [
-      { name: `certificate ${subject}`, notBefore: analysis.notBefore, notAfter: analysis.notAfter },
-      ...path.map((ca) => ({ name: `CA ${oneLine(ca.cert.subject)}`, notBefore: ca.notBefore, notAfter: ca.notAfter })),
-    ];
+    const { subject, validity } = analysis;
     for (const v of validity) {
       if (time > v.notAfter.getTime()) {
         return fail('CERT_EXPIRED', `${v.name} expired at ${v.notAfter.toISOString()}`);
@@ -218,7 +235,8 @@ export class TrustStore {
     }
     const revocation = this.checkRevocation(analysis.serialNumber, subject, path, time);
     if (typeof revocation !== 'boolean') return revocation;
-    if (analysis.keyUsageProblem) return fail('CERT_KEY_USAGE', `certificate ${subject} ${analysis.keyUsageProblem}`);
+    const usageProblem = options.purpose === 'encryption' ? analysis.encryptionProblem : analysis.keyUsageProblem;
+    if (usageProblem) return fail('CERT_KEY_USAGE', `certificate ${subject} ${usageProblem}`);
     if (!analysis.oin) {
       return fail('CERT_NO_OIN', `certificate ${subject} has no 20-digit OIN in its subject serialNumber`);
     }
@@ -227,8 +245,8 @@ export class TrustStore {
       oin: analysis.oin,
       subject,
       notAfter: analysis.notAfter,
-      fingerprint256: leaf.fingerprint256,
-      publicKey: leaf.publicKey,
+      fingerprint256: analysis.fingerprint256,
+      publicKey: analysis.publicKey,
       serialNumber: analysis.serialNumber,
       revocationChecked: revocation,
     };
@@ -286,13 +304,34 @@ export class TrustStore {
     if (leaf.ca) keyUsageProblem = 'is a CA certificate and may not sign messages';
     else if (!fields.keyUsage) keyUsageProblem = 'has no keyUsage extension';
     else if (!fields.keyUsage.digitalSignature) keyUsageProblem = 'does not allow digitalSignature';
+    let encryptionProblem: string | undefined;
+    const keyType = leaf.publicKey.asymmetricKeyType;
+    if (leaf.ca) encryptionProblem = 'is a CA certificate';
+    else if (!fields.keyUsage) encryptionProblem = 'has no keyUsage extension';
+    else if (keyType === 'rsa') {
+      if (!fields.keyUsage.keyEncipherment) encryptionProblem = 'does not allow keyEncipherment';
+    } else if (keyType === 'ec') {
+      if (!fields.keyUsage.keyAgreement) encryptionProblem = 'does not allow keyAgreement';
+    } else encryptionProblem = 'has a key that is neither RSA nor EC';
+    const notBefore = new Date(leaf.validFrom);
+    const notAfter = new Date(leaf.validTo);
+    const subject = oneLine(leaf.subject);
+    const path = this.buildPath(leaf);
     return {
       leaf,
       serialNumber: normalizeSerial(leaf.serialNumber),
-      notBefore: new Date(leaf.validFrom),
-      notAfter: new Date(leaf.validTo),
-      path: this.buildPath(leaf),
+      notBefore,
+      notAfter,
+      path,
+      subject,
+      fingerprint256: leaf.fingerprint256,
+      publicKey: leaf.publicKey,
+      validity: [
+        { name: `certificate ${subject}`, notBefore, notAfter },
+        ...(typeof path === 'string' ? [] : path).map((ca) => ({ name: `CA ${oneLine(ca.cert.subject)}`, notBefore: ca.notBefore, notAfter: ca.notAfter })),
+      ],
       keyUsageProblem,
+      encryptionProblem,
       oin: oinOfFields(fields),
     };
   }

@@ -6,6 +6,7 @@ export type { OpenOptions } from './xml-verifier';
 export type { Opened } from './message-codec';
 export { sealMelding, verifyMelding, openMelding } from './melding-codec';
 export type { SealOptions, VerifiedMelding, OpenMeldingOptions } from './melding-codec';
+export type { RecipientKey, RecipientKeys } from './bsn-encryptor';
 export { signMatchsignaal, openMatchsignaal } from './matchsignaal-codec';
 export { signIntrekking, openIntrekking } from './intrekking-codec';
 export { signVerwijdering, openVerwijdering } from './verwijdering-codec';

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { openMelding, sealMelding, verifyMelding, XmlMessageError, type XmlErrorCode } from './index';
 import { signDocument } from './xml-signer';
 import { BSN, createTestPki, NOW, OIN, sampleMelding, stripSignature, type TestPki } from './test-pki.fixture';
@@ -167,5 +167,96 @@ describe('openMelding rejects', () => {
   it('a matchsignaal handed in as melding (XML_SCHEMA_VIOLATION)', () => {
     const xml = seal().replace(/<Melding /, '<Matchsignaal ').replace(/<\/Melding>$/, '</Matchsignaal>');
     expectError(() => open(xml), 'XML_SCHEMA_VIOLATION');
+  });
+});
+
+describe('ECDH-ES key agreement (EC P-256 encryption certificate of the index)', () => {
+  const sealEc = (m = sampleMelding(), signer = pki.rvdk) =>
+    sealMelding(m, { signer, recipientCertificatePem: pki.indexEnc.certificatePem });
+  const openEc = (xml: string, recipientKey: Parameters<typeof openMelding>[1]['recipientKey'] = pki.indexEnc.privateKey) =>
+    openMelding(xml, { trustStore: pki.trustStore, at: NOW, recipientKey });
+  /** Re-signs after `edit` of the unsigned document, so only the decryption can fail. */
+  const resigned = (xml: string, edit: (unsigned: string) => string) => signDocument(edit(stripSignature(xml)), pki.rvdk);
+
+  it('round-trips a melding exactly, BSNs included', () => {
+    const melding = sampleMelding();
+    const opened = openEc(sealEc(melding));
+    expect(opened.message).toEqual(melding);
+    expect(opened.signerOin).toBe(OIN.rvdk);
+  });
+
+  it('writes ECDH-ES + ConcatKDF + kw-aes256 with an ephemeral P-256 key and the recipient digest, never a BSN', () => {
+    const xml = sealEc();
+    for (const bsn of Object.values(BSN)) expect(xml).not.toContain(bsn);
+    expect(xml).toContain('<xenc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#kw-aes256"/>');
+    expect(xml).toContain('<xenc:AgreementMethod Algorithm="http://www.w3.org/2009/xmlenc11#ECDH-ES">');
+    expect(xml).toContain('<xenc11:KeyDerivationMethod Algorithm="http://www.w3.org/2009/xmlenc11#ConcatKDF">');
+    expect(xml).toMatch(/<xenc11:ConcatKDFParams AlgorithmID="00[0-9a-f]+" PartyUInfo="00[0-9a-f]+" PartyVInfo="00[0-9a-f]{64}">/);
+    expect(xml).toContain('<dsig11:NamedCurve URI="urn:oid:1.2.840.10045.3.1.7"/>');
+    const digest = createHash('sha256').update(new X509Certificate(pki.indexEnc.certificatePem).raw).digest('base64');
+    expect(xml).toContain(`<xenc:RecipientKeyInfo><ds:X509Data><dsig11:X509Digest Algorithm="http://www.w3.org/2001/04/xmlenc#sha256">${digest}</dsig11:X509Digest>`);
+    expect(xml).not.toContain('rsa-oaep');
+    // One ephemeral key per message.
+    const ephemeral = (x: string) => /<dsig11:PublicKey>([^<]+)</.exec(x)![1];
+    expect(ephemeral(sealEc())).not.toBe(ephemeral(xml));
+    expect(Buffer.from(ephemeral(xml), 'base64')).toHaveLength(65);
+  });
+
+  it('refuses the wrong EC key, the RSA key and a key of another curve (DECRYPTION_FAILED)', () => {
+    const xml = sealEc();
+    const otherEc = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const otherCurve = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey;
+    expectError(() => openEc(xml, otherEc), 'DECRYPTION_FAILED');
+    expectError(() => openEc(xml, pki.index.privateKey), 'DECRYPTION_FAILED');
+    expectError(() => openEc(xml, otherCurve), 'DECRYPTION_FAILED');
+  });
+
+  it('refuses a tampered ephemeral key, validly re-signed (DECRYPTION_FAILED)', () => {
+    const xml = sealEc();
+    const point = /<dsig11:PublicKey>([^<]+)</.exec(xml)![1];
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' }).subarray(-65);
+    // Another valid point: the derived key differs, the key wrap's integrity check fails.
+    expectError(() => openEc(resigned(xml, (u) => u.replace(point, other.toString('base64')))), 'DECRYPTION_FAILED');
+    // A point off the curve (invalid-curve attack): refused by the ECDH itself.
+    const bytes = Buffer.from(point, 'base64');
+    bytes[64] ^= 0x01;
+    expectError(() => openEc(resigned(xml, (u) => u.replace(point, bytes.toString('base64')))), 'DECRYPTION_FAILED');
+  });
+
+  it('refuses altered KDF parameters or wrapped key, validly re-signed (DECRYPTION_FAILED)', () => {
+    const xml = sealEc();
+    expectError(() => openEc(resigned(xml, (u) => u.replace(/PartyUInfo="00/, 'PartyUInfo="0001'))), 'DECRYPTION_FAILED');
+    const wrapped = /<xenc:EncryptedKey [\s\S]*?<xenc:CipherValue>([^<]+)</.exec(xml)![1];
+    const bytes = Buffer.from(wrapped, 'base64');
+    bytes[10] ^= 0x01;
+    expectError(() => openEc(resigned(xml, (u) => u.replace(wrapped, bytes.toString('base64')))), 'DECRYPTION_FAILED');
+  });
+
+  it('refuses another curve, a compressed point or a missing KDF (XML_SCHEMA_VIOLATION)', () => {
+    const xml = sealEc();
+    expectError(() => openEc(resigned(xml, (u) => u.replace('urn:oid:1.2.840.10045.3.1.7', 'urn:oid:1.3.132.0.34'))), 'XML_SCHEMA_VIOLATION');
+    const point = /<dsig11:PublicKey>([^<]+)</.exec(xml)![1];
+    const compressed = Buffer.from(point, 'base64').subarray(0, 33);
+    compressed[0] = 2;
+    expectError(() => openEc(resigned(xml, (u) => u.replace(point, compressed.toString('base64')))), 'XML_SCHEMA_VIOLATION');
+    expectError(() => openEc(resigned(xml, (u) => u.replace(/<xenc11:KeyDerivationMethod[\s\S]*?<\/xenc11:KeyDerivationMethod>/, ''))), 'XML_SCHEMA_VIOLATION');
+    expectError(() => openEc(resigned(xml, (u) => u.replace('#ConcatKDF', '#pbkdf2'))), 'XML_SCHEMA_VIOLATION');
+  });
+
+  it('still accepts RSA-OAEP, and picks the right key from a list (rollover)', () => {
+    const keys = [
+      { privateKey: pki.indexEnc.privateKey, certificatePem: pki.indexEnc.certificatePem },
+      { privateKey: pki.index.privateKey, certificatePem: pki.index.certificatePem },
+    ];
+    const melding = sampleMelding();
+    expect(openEc(sealEc(melding), keys).message).toEqual(melding);
+    expect(openEc(seal(melding), keys).message).toEqual(melding);
+    expect(openEc(seal(melding), [pki.indexEnc.privateKey, pki.index.privateKey]).message).toEqual(melding);
+    // A key listed with another certificate is not used for a message naming this one.
+    expectError(() => openEc(sealEc(melding), [{ privateKey: pki.indexEnc.privateKey, certificatePem: pki.index.certificatePem }]), 'DECRYPTION_FAILED');
+  });
+
+  it('verifyMelding needs no key', () => {
+    expect(verifyMelding(sealEc(), { trustStore: pki.trustStore, at: NOW }).signerOin).toBe(OIN.rvdk);
   });
 });

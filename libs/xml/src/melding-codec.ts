@@ -1,4 +1,3 @@
-import type { KeyObject } from 'node:crypto';
 import type { MeldingBericht } from '@vir/contracts';
 import { isValidBsn } from '@vir/domain';
 import {
@@ -7,6 +6,7 @@ import {
   type EncryptedKeyNode,
   newContentKey,
   readEncryptedData,
+  type RecipientKeys,
   readEncryptedKey,
   unwrapContentKey,
 } from './bsn-encryptor';
@@ -24,12 +24,20 @@ export type { Opened } from './message-codec';
 
 export interface SealOptions {
   signer: Signer;
-  /** The national index's certificate: BSNs are encrypted for its public key. */
+  /**
+   * The national index's encryption certificate: BSNs are encrypted for its public key, with
+   * ECDH-ES (ConcatKDF, AES-256 key wrap) for an EC P-256 key, with RSA-OAEP for an RSA key.
+   */
   recipientCertificatePem: string;
 }
 
 export interface OpenMeldingOptions extends OpenOptions {
-  recipientKey: KeyObject;
+  /**
+   * The index's private key(s): one KeyObject, `{ privateKey, certificatePem }`, or a list of
+   * those during a key rollover (e.g. the EC key for ECDH-ES beside the RSA key for RSA-OAEP).
+   * The key is chosen by the message's transport and, with certificates given, its X509Digest.
+   */
+  recipientKey: RecipientKeys;
   /**
    * Also apply the 11-proef to every decrypted BSN (detail code BSN_INVALID). Off by default:
    * the index applies it with the other domain rules (checkMelding), which answer BSN_INVALID too.
@@ -61,7 +69,7 @@ export function sealMelding(m: MeldingBericht, o: SealOptions): string {
   }
   m.ouders.forEach((ouder, i) => rules.bsn(ouder?.bsn, `/Melding/Ouders/Ouder[${i + 1}]/Bsn`));
 
-  const contentKey = newContentKey(o.recipientCertificatePem);
+  const contentKey = newContentKey(o.recipientCertificatePem, { senderOin: m.afzenderOin });
   const bsn = (value: string) => el('Bsn', encryptBsn(contentKey, value));
   const xml = buildDocument(
     ROOT,

@@ -79,6 +79,7 @@ describe('validator agrees with xmllint --schema', () => {
     const melding = sealMelding(sampleMelding(), { signer: pki.rvdk, recipientCertificatePem: pki.index.certificatePem });
     const valid: Record<string, string> = {
       melding,
+      meldingEcdhEs: sealMelding(sampleMelding(), { signer: pki.rvdk, recipientCertificatePem: pki.indexEnc.certificatePem }),
       matchsignaal: signMatchsignaal(sampleMatchsignaal(), pki.index),
       intrekking: signIntrekking(sampleIntrekking(), pki.rvdk),
       verwijdering: signVerwijdering(sampleVerwijdering(), pki.regio),

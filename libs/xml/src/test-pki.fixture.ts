@@ -25,6 +25,8 @@ export const OIN = {
 export interface TestPki {
   dir: string;
   index: Credentials;
+  /** The index's EC P-256 encryption certificate (keyAgreement only): ECDH-ES. */
+  indexEnc: Credentials;
   rvdk: Credentials;
   regio: Credentials;
   /** Same OIN as rvdk, issued by a CA we do not trust. */
@@ -41,6 +43,7 @@ export async function createTestPki(): Promise<TestPki> {
   await Promise.all([
     createDevPki(dir, [
       { name: 'index', oin: OIN.index, commonName: 'Landelijke Verwijsindex', keyEncipherment: true },
+      { name: 'index-enc', oin: OIN.index, commonName: 'Landelijke Verwijsindex (versleuteling)', keyType: 'ec-p256', keyAgreement: true },
       { name: 'rvdk', oin: OIN.rvdk, commonName: 'Raad voor de Kinderbescherming' },
       { name: 'regio', oin: OIN.regio, commonName: 'Verwijsindex Noord-Holland Noord' },
     ]),
@@ -50,6 +53,7 @@ export async function createTestPki(): Promise<TestPki> {
   return {
     dir,
     index: loadCredentials(dir, 'index'),
+    indexEnc: loadCredentials(dir, 'index-enc'),
     rvdk: loadCredentials(dir, 'rvdk'),
     regio: loadCredentials(dir, 'regio'),
     impostor: loadCredentials(rogueDir, 'rvdk'),

@@ -19,7 +19,16 @@ export const ALGORITHMS = {
   rsaOaepMgf1p: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
   sha1: 'http://www.w3.org/2000/09/xmldsig#sha1',
   mgf1Sha1: 'http://www.w3.org/2009/xmlenc11#mgf1sha1',
+  /** Key agreement (XML Encryption 1.1 §5.6.1): ephemeral-static ECDH, what we send to an EC key. */
+  ecdhEs: 'http://www.w3.org/2009/xmlenc11#ECDH-ES',
+  /** Key derivation from the ECDH secret (§5.4.2), NIST SP 800-56A concatenation KDF. */
+  concatKdf: 'http://www.w3.org/2009/xmlenc11#ConcatKDF',
+  /** AES-256 key wrap (RFC 3394) of the content key with the derived key. */
+  kwAes256: 'http://www.w3.org/2001/04/xmlenc#kw-aes256',
 } as const;
+
+/** dsig11:NamedCurve URI of P-256 (secp256r1 / prime256v1). */
+export const P256_CURVE_URI = 'urn:oid:1.2.840.10045.3.1.7';
 
 export const XENC_TYPE_CONTENT = 'http://www.w3.org/2001/04/xmlenc#Content';
 export const XENC_TYPE_ENCRYPTED_KEY = 'http://www.w3.org/2001/04/xmlenc#EncryptedKey';

@@ -15,7 +15,8 @@ export function guardRawXml(xml: string, maxBytes: number = DEFAULT_MAX_BYTES): 
   if (xml.length > maxBytes || (xml.length * 3 > maxBytes && Buffer.byteLength(xml, 'utf8') > maxBytes)) {
     throw xmlError('XML_TOO_LARGE', `the document exceeds ${maxBytes} bytes`);
   }
-  if (DTD_MARKUP.test(xml)) {
+  // Every pattern starts with "<!": most messages have none, and indexOf is far cheaper than the regex.
+  if (xml.indexOf('<!') >= 0 && DTD_MARKUP.test(xml)) {
     if (EXTERNAL.test(xml)) throw xmlError('XML_EXTERNAL_ENTITY', 'external entities and external DTDs are not allowed');
     if (ENTITY.test(xml)) throw xmlError('XML_ENTITY_EXPANSION', 'entity declarations are not allowed');
     throw xmlError('XML_DOCTYPE_FORBIDDEN', 'DOCTYPE and markup declarations are not allowed');

@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createHash, timingSafeEqual, verify } from 'node:crypto';
 import type { TrustStore } from '@vir/pki';
+import type { RecipientKeys } from './bsn-encryptor';
 import { canonicalizeDocument, canonicalizeElement } from './exc-c14n';
 import { ALGORITHMS, DS_NS, VIR_NS } from './xml-constants';
 import { certError, xmlError, type XmlMessageError } from './xml-errors';
@@ -12,8 +13,8 @@ export interface OpenOptions {
   trustStore: Pick<TrustStore, 'check'>;
   /** The moment certificates must be valid at (normally the time of receipt). */
   at: Date;
-  /** The national index's private key; needed only to decrypt BSNs. */
-  recipientKey?: KeyObject;
+  /** The national index's private key(s); needed only to decrypt BSNs (see OpenMeldingOptions). */
+  recipientKey?: RecipientKeys;
   /** Upper bound for the raw document; default 65536. */
   maxBytes?: number;
 }

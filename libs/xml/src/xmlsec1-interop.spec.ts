@@ -82,6 +82,7 @@ describe('independent tools', () => {
   };
   const produced = () => ({
     Melding: sealMelding(sampleMelding(), { signer: pki.rvdk, recipientCertificatePem: pki.index.certificatePem }),
+    'Melding (ECDH-ES)': sealMelding(sampleMelding(), { signer: pki.rvdk, recipientCertificatePem: pki.indexEnc.certificatePem }),
     Intrekking: signIntrekking(sampleIntrekking(), pki.rvdk),
     Verwijdering: signVerwijdering(sampleVerwijdering(), pki.regio),
     Matchsignaal: signMatchsignaal(sampleMatchsignaal(), pki.index),

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_PARTIES, DEV_INDEX } from '@vir/devstack';
+import { DEMO_PARTIES, DEV_INDEX_ENCRYPTION, devPkiSpecs } from '@vir/devstack';
 import {
   certFile,
   createDevPki,
@@ -24,10 +24,7 @@ import { CliError, resolvePath, type CliIo } from './cli-io';
 // generated on first use, and the parties in it.
 
 /** What `npm start` generates too (libs/devstack ensureDevPki): the index and the demo parties. */
-export const DEV_PKI_PARTIES: DevPartySpec[] = [
-  { name: DEV_INDEX.name, oin: DEV_INDEX.oin, commonName: DEV_INDEX.commonName, keyEncipherment: true },
-  ...DEMO_PARTIES.map((p) => ({ name: p.name, oin: p.oin, commonName: p.commonName })),
-];
+export const DEV_PKI_PARTIES: DevPartySpec[] = devPkiSpecs();
 
 export function pkiDirOf(io: CliIo, option: string | undefined): string {
   const dir = option ?? io.env.VIR_PKI_DIR;
@@ -70,7 +67,7 @@ export function resolveParty(dir: string, ref: string): Party {
 
 /** The national index's certificate, which BSNs are encrypted for. */
 export function indexCertificate(io: CliIo, dir: string, option: string | undefined): string {
-  const path = option ? resolvePath(io, option) : certFile(dir, DEV_INDEX.name);
+  const path = option ? resolvePath(io, option) : certFile(dir, DEV_INDEX_ENCRYPTION.name);
   if (!existsSync(path)) throw new CliError(`no index certificate at ${path} (pass --index-cert)`);
   return readFileSync(path, 'utf8');
 }

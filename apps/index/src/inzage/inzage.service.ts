@@ -53,15 +53,15 @@ export class InzageService {
   ) {}
 
   async report(bsn: string, actor: string, reason: string | undefined): Promise<InzageReport> {
-    const subject = this.pseudonymizer.pseudonym(bsn);
+    const { current: subject, all: subjects } = this.pseudonymizer.pseudonyms(bsn);
     return this.ds.transaction(async (em) => {
       await recordAudit(em, [{ at: this.clock.now(), actor, action: 'inzage', subject, reason }]);
       const rows: Record<string, string | null>[] = await em.query(
         `SELECT id, status, to_char(meldingsdatum, 'YYYY-MM-DD') AS meldingsdatum, to_char(ends_on, 'YYYY-MM-DD') AS ends_on,
                 to_char(ended_on, 'YYYY-MM-DD') AS ended_on, to_char(purge_on, 'YYYY-MM-DD') AS purge_on, party_oin, convenant, referentie,
                 organisatie_naam, organisatie_domein, melder_naam, melder_telefoon, melder_email
-         FROM melding WHERE jeugdige_pseudonym = $1 ORDER BY meldingsdatum, created_at`,
-        [subject],
+         FROM melding WHERE jeugdige_pseudonym = ANY($1) ORDER BY meldingsdatum, created_at`,
+        [subjects],
       );
       const ids = rows.map((r) => r.id as string);
       const matches: Record<string, string>[] = ids.length
@@ -76,7 +76,7 @@ export class InzageService {
           )
         : [];
       const accesses: InzageAccess[] = (
-        await em.query(`SELECT at, actor, action, reason FROM audit_log WHERE subject = $1 ORDER BY at DESC, id DESC LIMIT 20`, [subject])
+        await em.query(`SELECT at, actor, action, reason FROM audit_log WHERE subject = ANY($1) ORDER BY at DESC, id DESC LIMIT 20`, [subjects])
       ).map((a: { at: Date; actor: string; action: string; reason: string | null }) => ({ at: a.at.toISOString(), actor: a.actor, action: a.action, reason: a.reason }));
       return {
         meldingen: rows.map((r) => ({

@@ -116,7 +116,7 @@ export class MeldingProcessor {
     const now = this.clock.now();
     let opened;
     try {
-      opened = openMelding(envelope.xml, { trustStore: this.crypto.trustStore, at: now, recipientKey: this.crypto.decryptionKey });
+      opened = openMelding(envelope.xml, { trustStore: this.crypto.trustStore, at: now, recipientKey: this.crypto.decryptionKeys });
     } catch (err) {
       if (err instanceof XmlMessageError) return reject(err.detailCode, err.message);
       throw err;
@@ -131,8 +131,8 @@ export class MeldingProcessor {
     await this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.verified', outcome: 'ok' });
     const result = await this.store.record({
       melding,
-      pseudonym: this.pseudonymizer.pseudonym(melding.jeugdige.bsn),
-      ouderPseudonyms: melding.ouders.map((o) => this.pseudonymizer.pseudonym(o.bsn)),
+      jeugdige: this.pseudonymizer.pseudonyms(melding.jeugdige.bsn),
+      ouders: melding.ouders.map((o) => this.pseudonymizer.pseudonyms(o.bsn)),
       at: now,
       flow: (step) => this.flow.build(step),
     });

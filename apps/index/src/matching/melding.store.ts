@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts, type FlowEvent, type MatchsignaalBericht, type MeldingBericht, type OutboundMessage } from '@vir/contracts';
 import { endOfActivePeriod, matchNewMelding, type MatchCandidate } from '@vir/domain';
+import type { Pseudonyms } from './pseudonymizer';
 import { signMatchsignaal, type Signer } from '@vir/xml';
 import { InboxEntry, MatchRow, MeldingOuderRow, MeldingRow, OutboxRow } from '../persistence/index.entities';
 
@@ -13,8 +14,9 @@ export interface RecordResult {
 
 export interface RecordInput {
   melding: MeldingBericht;
-  pseudonym: string;
-  ouderPseudonyms: string[];
+  /** The young person under every pseudonym key in use (current one stored). */
+  jeugdige: Pseudonyms;
+  ouders: Pseudonyms[];
   at: Date;
   /** Builds a flow event for the outbox (same ids/clock as the publisher). */
   flow: (step: Omit<FlowEvent, 'eventId' | 'at' | 'component'>) => FlowEvent;
@@ -24,10 +26,6 @@ function toCandidate(r: MeldingRow, ouders: string[]): MatchCandidate {
   return { id: r.id, jeugdigePseudonym: r.jeugdigePseudonym, ouderPseudonyms: ouders, professionalKey: r.professionalKey, convenant: r.convenant, status: r.status };
 }
 
-/**
- * Stores a verified melding, its matches, its signals and its flow events in ONE transaction
- * (transactional outbox): a crash anywhere either leaves no trace or all of it.
- */
 export interface MeldingStoreOptions {
   /**
    * Parties (OINs) that match within their own covenant area themselves: they get signals for
@@ -36,6 +34,10 @@ export interface MeldingStoreOptions {
   localMatchingOins?: ReadonlySet<string>;
 }
 
+/**
+ * Stores a verified melding, its matches, its signals and its flow events in ONE transaction
+ * (transactional outbox): a crash anywhere either leaves no trace or all of it.
+ */
 export class MeldingStore {
   constructor(
     private readonly ds: DataSource,
@@ -45,7 +47,13 @@ export class MeldingStore {
 
   async record(input: RecordInput): Promise<RecordResult> {
     return this.ds.transaction('READ COMMITTED', async (em) => {
-      const { melding: m, pseudonym, at } = input;
+      const { melding: m, at } = input;
+      const pseudonym = input.jeugdige.current;
+      const ouders = [...new Set(input.ouders.map((o) => o.current))];
+      // Rows made under a previous pseudonym key are the same people: read them as current.
+      const asCurrent = new Map<string, string>();
+      for (const p of [input.jeugdige, ...input.ouders]) for (const alias of p.all) asCurrent.set(alias, p.current);
+      const normalise = (p: string) => asCurrent.get(p) ?? p;
       const inserted = await em
         .createQueryBuilder()
         .insert()
@@ -58,8 +66,9 @@ export class MeldingStore {
 
       // Serialise concurrent meldingen about the same young person or the same family, across
       // index instances: one lock per pseudonym, always taken in sorted order (no deadlocks).
-      const ouders = [...new Set(input.ouderPseudonyms)];
-      for (const key of [...new Set([pseudonym, ...ouders])].sort()) {
+      const lookupChild = input.jeugdige.all;
+      const lookupOuders = [...new Set(input.ouders.flatMap((o) => o.all))];
+      for (const key of [...new Set([...lookupChild, ...lookupOuders])].sort()) {
         await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
       }
       const active: MeldingRow[] = await em
@@ -67,14 +76,14 @@ export class MeldingStore {
         .createQueryBuilder('m')
         .where("m.status = 'active'")
         .andWhere(
-          '(m.jeugdige_pseudonym = :pseudonym OR m.id IN (SELECT o.melding_id FROM melding_ouder o WHERE o.ouder_pseudonym = ANY(:ouders)))',
-          { pseudonym, ouders },
+          '(m.jeugdige_pseudonym = ANY(:lookupChild) OR m.id IN (SELECT o.melding_id FROM melding_ouder o WHERE o.ouder_pseudonym = ANY(:lookupOuders)))',
+          { lookupChild, lookupOuders },
         )
         .getMany();
       const ouderRows: MeldingOuderRow[] = active.length
         ? await em.getRepository(MeldingOuderRow).createQueryBuilder('o').where('o.melding_id = ANY(:ids)', { ids: active.map((a) => a.id) }).getMany()
         : [];
-      const oudersOf = (id: string) => ouderRows.filter((o) => o.meldingId === id).map((o) => o.ouderPseudonym);
+      const oudersOf = (id: string) => ouderRows.filter((o) => o.meldingId === id).map((o) => normalise(o.ouderPseudonym));
 
       const professionalKey = `${m.afzenderOin}/${m.melder.id}`;
       const row: MeldingRow = Object.assign(new MeldingRow(), {
@@ -100,7 +109,10 @@ export class MeldingStore {
         createdAt: at,
         updatedAt: at,
       });
-      const outcome = matchNewMelding(toCandidate(row, ouders), active.map((a) => toCandidate(a, oudersOf(a.id))));
+      const outcome = matchNewMelding(
+        toCandidate(row, ouders),
+        active.map((a) => ({ ...toCandidate(a, oudersOf(a.id)), jeugdigePseudonym: normalise(a.jeugdigePseudonym) })),
+      );
       const events: FlowEvent[] = [];
 
       if (outcome.kind === 'update') {
