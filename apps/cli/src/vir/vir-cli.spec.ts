@@ -147,7 +147,7 @@ describe('vir render', () => {
     expect(run.out).toMatch(/^<\?xml[^>]*\?><Melding xmlns="urn:nl:vir:berichten:v1"/);
     expect(run.out).not.toContain(BSN.jeugdige);
     expect(run.out).not.toContain(BSN.ouder);
-    const index = loadCredentials(pki, 'landelijke-index');
+    const index = loadCredentials(pki, 'landelijke-index-enc'); // BSNs are encrypted for the index's EC key
     const opened = openMelding(run.out, { trustStore: trustStore(), at: new Date(), recipientKey: index.privateKey });
     expect(opened.signerOin).toBe(NHN);
     expect(opened.message).toMatchObject({
@@ -215,7 +215,7 @@ describe('vir sign', () => {
     const run = await vir(['sign', file('draft.xml', draft), '--party', 'rvdk']);
     expect(run).toMatchObject({ code: 0, err: '' });
     expect(run.out).not.toContain(BSN.jeugdige);
-    const index = loadCredentials(pki, 'landelijke-index');
+    const index = loadCredentials(pki, 'landelijke-index-enc'); // BSNs are encrypted for the index's EC key
     const opened = openMelding(run.out, { trustStore: trustStore(), at: new Date(), recipientKey: index.privateKey });
     expect(opened.message).toMatchObject({ convenant: '66', jeugdige: { bsn: BSN.jeugdige }, ouders: [{ bsn: BSN.ouder }] });
 
@@ -263,7 +263,10 @@ describe('vir verify', () => {
   it('exit 1 for a certificate of another CA, and after expiry', async () => {
     const rogue = join(work, 'rogue');
     await createDevPki(rogue, [{ name: 'regio-twente', oin: '00000003273416560002', commonName: 'Verwijsindex Twente' }]);
-    await createDevPki(rogue, [{ name: 'landelijke-index', oin: INDEX, commonName: 'Index', keyEncipherment: true }]);
+    await createDevPki(rogue, [
+      { name: 'landelijke-index', oin: INDEX, commonName: 'Index', keyEncipherment: true },
+      { name: 'landelijke-index-enc', oin: INDEX, commonName: 'Index', keyType: 'ec-p256', keyAgreement: true },
+    ]);
     const forged = await vir(['render', 'v.json', '--party', 'regio-twente', '--pki-dir', rogue]);
     const run = await vir(['verify', file('forged.xml', forged.out)]);
     expect(run).toMatchObject({ code: 1, out: expect.stringContaining('FAIL  chain') });
