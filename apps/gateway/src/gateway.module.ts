@@ -6,12 +6,12 @@ import { DataSource } from 'typeorm';
 import { Clock, ClockModule } from '@vir/domain';
 import { FlowEventPublisher, HealthController, MessageBus, MessagingModule } from '@vir/messaging';
 import { PersistenceModule } from '@vir/persistence';
-import { loadTrustStore, oinOfCertificate, refreshCrlPeriodically, TrustStore } from '@vir/pki';
+import { loadTrustStore, oinOfCertificate, TrustStore } from '@vir/pki';
 import { DeliveryWorker } from './delivery/delivery.worker';
 import { OutboundController } from './delivery/outbound.controller';
 import { SignalIntake } from './delivery/signal-intake.service';
 import { WebhookClient } from './delivery/webhook.client';
-import { GatewayConfig } from './gateway.config';
+import type { GatewayConfig } from './gateway.config';
 import { AcknowledgementSigner } from './ingress/acknowledgement.signer';
 import { GatewayErrorFilter } from './ingress/gateway-error.filter';
 import { IngressController, MAX_BODY_BYTES } from './ingress/ingress.controller';
@@ -21,24 +21,13 @@ import { GATEWAY_MIGRATIONS } from './migrations';
 import { PartyRegistry } from './parties/party.registry';
 import { GATEWAY_ENTITIES } from './persistence/gateway.entities';
 
-const CONFIG = Symbol('GATEWAY_CONFIG');
-
-/** The gateway's background work: push delivery and CRL refresh. */
+/** The gateway's background work: push delivery. */
 class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
-  private stopCrlRefresh?: () => void;
-  constructor(
-    @Inject(DeliveryWorker) private readonly worker: DeliveryWorker,
-    @Inject(TrustStore) private readonly trustStore: TrustStore,
-    @Inject(CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  constructor(@Inject(DeliveryWorker) private readonly worker: DeliveryWorker) {}
   onApplicationBootstrap(): void {
     this.worker.start();
-    if (this.config.TRUST_CRL_FILE) {
-      this.stopCrlRefresh = refreshCrlPeriodically(this.trustStore, this.config.TRUST_CRL_FILE, this.config.CRL_REFRESH_MS, (l) => new Logger('Trust').warn(l));
-    }
   }
   onApplicationShutdown(): Promise<void> {
-    this.stopCrlRefresh?.();
     return this.worker.stop();
   }
 }
@@ -49,7 +38,10 @@ export class GatewayModule {
     const indexCertificatePem = readFileSync(config.INDEX_CERT_FILE, 'utf8');
     const indexOin = oinOfCertificate(indexCertificatePem);
     if (!indexOin) throw new Error(`INDEX_CERT_FILE ${config.INDEX_CERT_FILE} carries no OIN`);
-    const trustStore = loadTrustStore({ rootFile: config.TRUST_ROOT_FILE, intermediatesFile: config.TRUST_INTERMEDIATES_FILE, crlFile: config.TRUST_CRL_FILE });
+    const trustStore = loadTrustStore(
+      { rootFile: config.TRUST_ROOT_FILE, intermediatesFile: config.TRUST_INTERMEDIATES_FILE, crlFile: config.TRUST_CRL_FILE },
+      { intervalMs: config.CRL_REFRESH_MS, warn: (l) => new Logger('Trust').warn(l) },
+    );
     // BSNs are encrypted for this certificate: it must be the index's and fit for encryption.
     const encryptionCertificatePem = config.INDEX_ENCRYPTION_CERT_FILE ? readFileSync(config.INDEX_ENCRYPTION_CERT_FILE, 'utf8') : indexCertificatePem;
     const fit = trustStore.check(encryptionCertificatePem, new Date(), { purpose: 'encryption' });
@@ -112,7 +104,6 @@ export class GatewayModule {
             new SignalIntake(ds, trustStore, indexOin, parties, worker, flow, clk),
           inject: [DataSource, PartyRegistry, DeliveryWorker, FlowEventPublisher, Clock],
         },
-        { provide: CONFIG, useValue: config },
         BackgroundWork,
       ],
     };

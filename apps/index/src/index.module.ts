@@ -1,5 +1,4 @@
 import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { refreshCrlPeriodically } from '@vir/pki';
 import { DataSource } from 'typeorm';
 import { Clock, ClockModule } from '@vir/domain';
 import { FlowEventPublisher, HealthController, MessageBus, MessagingModule } from '@vir/messaging';
@@ -23,22 +22,16 @@ const CONFIG = Symbol('INDEX_CONFIG');
 
 /** The index's background work: the outbox relay and the lifecycle job. */
 class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
-  private stopCrlRefresh?: () => void;
   constructor(
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(LifecycleJob) private readonly lifecycle: LifecycleJob,
-    @Inject(IndexCrypto) private readonly crypto: IndexCrypto,
     @Inject(CONFIG) private readonly config: IndexConfig,
   ) {}
   onApplicationBootstrap(): void {
     this.relay.start();
     this.lifecycle.start(this.config.LIFECYCLE_INTERVAL_MS);
-    if (this.config.TRUST_CRL_FILE) {
-      this.stopCrlRefresh = refreshCrlPeriodically(this.crypto.trustStore, this.config.TRUST_CRL_FILE, this.config.CRL_REFRESH_MS, (l) => new Logger('Trust').warn(l));
-    }
   }
   onApplicationShutdown(): Promise<void> {
-    this.stopCrlRefresh?.();
     this.lifecycle.stop();
     return this.relay.stop();
   }
@@ -74,7 +67,7 @@ export class IndexModule {
               crlFile: config.TRUST_CRL_FILE,
               decryptionKeyFile: config.INDEX_DECRYPTION_KEY_FILE,
               decryptionCertFile: config.INDEX_DECRYPTION_CERT_FILE,
-            }),
+            }, { intervalMs: config.CRL_REFRESH_MS, warn: (l) => new Logger('Trust').warn(l) }),
         },
         {
           provide: Pseudonymizer,

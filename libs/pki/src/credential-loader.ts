@@ -50,13 +50,18 @@ function readCrlFile(file: string): string | Buffer {
   return bytes.subarray(0, 64).toString('latin1').includes('-----BEGIN') ? bytes.toString('utf8') : bytes;
 }
 
-/** A service's trust store from its configured files (a startup step). */
-export function loadTrustStore(files: TrustFiles): TrustStore {
-  return new TrustStore({
+/**
+ * A service's trust store from its configured files (a startup step). With `refresh`, the CRL
+ * file is re-read periodically (an unref'd timer: it never keeps the process alive).
+ */
+export function loadTrustStore(files: TrustFiles, refresh?: { intervalMs: number; warn: (line: string) => void }): TrustStore {
+  const store = new TrustStore({
     roots: [readFileSync(files.rootFile, 'utf8')],
     intermediates: files.intermediatesFile ? [readFileSync(files.intermediatesFile, 'utf8')] : [],
     crls: files.crlFile ? [readCrlFile(files.crlFile)] : [],
   });
+  if (files.crlFile && refresh) refreshCrlPeriodically(store, files.crlFile, refresh.intervalMs, refresh.warn);
+  return store;
 }
 
 /**

@@ -10,7 +10,7 @@ export type { DevPartySpec, DevKeyType, IssueOptions, IssuedCertificate, PartyCe
 export { currentCrl, revokeCertificate, DEV_CRL_VALIDITY_DAYS } from './dev-crl';
 export type { CrlOptions, RevocationOutcome } from './dev-crl';
 export { certFile, keyFile, crlFile, ROOT_CA, ISSUING_CA, NEXT_SUFFIX } from './dev-pki-files';
-export { loadCredentials, loadCaBundle, loadCrl, loadTrustStore, refreshCrlPeriodically } from './credential-loader';
+export { loadCredentials, loadCaBundle, loadCrl, loadTrustStore } from './credential-loader';
 export type { Credentials, TrustFiles } from './credential-loader';
 export { TrustStore, TRUST_ERROR_CODES } from './trust-store';
 export type { TrustResult, TrustErrorCode, TrustStoreOptions, CrlStatus, CertificatePurpose, CheckOptions } from './trust-store';

@@ -10,8 +10,11 @@ export class IndexCrypto {
   readonly decryptionKeys: RecipientKey[];
   readonly signer: Signer;
 
-  constructor(files: TrustFiles & { keyFile: string; certFile: string; decryptionKeyFile?: string; decryptionCertFile?: string }) {
-    this.trustStore = loadTrustStore(files);
+  constructor(
+    files: TrustFiles & { keyFile: string; certFile: string; decryptionKeyFile?: string; decryptionCertFile?: string },
+    crlRefresh?: { intervalMs: number; warn: (line: string) => void },
+  ) {
+    this.trustStore = loadTrustStore(files, crlRefresh);
     const key = createPrivateKey(readFileSync(files.keyFile));
     const certificatePem = readFileSync(files.certFile, 'utf8');
     const oin = oinOfCertificate(certificatePem);
