@@ -84,7 +84,7 @@ export class GatewayModule {
         {
           provide: SubmitMessageUseCase,
           useFactory: (bus: MessageBus, flow: FlowEventPublisher, clk: Clock, ds: DataSource) =>
-            new SubmitMessageUseCase(bus, flow, clk, trustStore, encryptionCertificatePem, config.MAX_BODY_BYTES, new IngressLedger(ds)),
+            new SubmitMessageUseCase(bus, flow, clk, trustStore, encryptionCertificatePem, config.MAX_BODY_BYTES, new IngressLedger(ds), indexOin),
           inject: [MessageBus, FlowEventPublisher, Clock, DataSource],
         },
         {

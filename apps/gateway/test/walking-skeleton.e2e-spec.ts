@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, type DevParty } from '@vir/devstack';
 import { TrustStore } from '@vir/pki';
 import { postJson, regionalMelding, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
-import { openFoutbericht, openMatchsignaal, openOntvangstbevestiging, sealMelding } from '@vir/xml';
+import { openFoutbericht, openMatchsignaal, openOntvangstbevestiging, openPing, sealMelding, signPing } from '@vir/xml';
 import type { MeldingBericht } from '@vir/contracts';
 
 // The walking skeleton end to end: real gateway HTTP API, real Kafka, real PostgreSQL, the index
@@ -216,6 +216,37 @@ describe('family match', () => {
     const { pki } = e2e.stack;
     const trust = new TrustStore({ roots: [readFileSync(pki.rootCert, 'utf8')], intermediates: [readFileSync(pki.intermediateCert, 'utf8')] });
     expect(openMatchsignaal(forRef(h.referentie)[0].body, { trustStore: trust, at: new Date() }).message).toMatchObject({ soort: 'gezin', andereMelder: { naam: 'Gerda Wijkteam' } });
+  });
+});
+
+describe('ping', () => {
+  it('travels gateway → Kafka → index → Kafka → gateway and comes back to a tenant with per-hop timings', async () => {
+    const berichtId = crypto.randomUUID();
+    expect(await postJson(gateway('/v1/ping'), { berichtId }, asParty(twente))).toEqual({ status: 202, body: { trackingId: berichtId, status: 'accepted' } });
+    await e2e.webhooks.waitFor((ds) => ds.some((d) => d.party === 'regio-twente' && d.body.includes(berichtId)), 30_000);
+    const answer = JSON.parse(e2e.webhooks.deliveries.find((d) => d.party === 'regio-twente' && d.body.includes(berichtId))!.body);
+    expect(answer).toMatchObject({ berichtType: 'ping', pingId: berichtId, richting: 'terug', afzenderOin: DEV_INDEX.oin, ontvangerOin: twente.oin });
+    expect(answer.hops.map((h: { component: string }) => h.component)).toEqual(['gateway', 'index', 'gateway-delivery']);
+    expect(answer.hopMs).toHaveLength(2);
+    expect(answer.hopMs.every((ms: number) => ms >= 0)).toBe(true);
+    expect(answer.totalMs).toBe(answer.hopMs[0] + answer.hopMs[1]);
+    const t = await trace(berichtId, 'gateway.delivered');
+    expect(t.steps.map((s) => s.step)).toEqual(expect.arrayContaining(['gateway.forwarded', 'index.ping-answered', 'gateway.signal-received', 'gateway.delivered']));
+  });
+
+  it("answers the RvdK's own signed Ping with the index's signed answer", async () => {
+    const { pki } = e2e.stack;
+    const now = new Date().toISOString();
+    const ping = signPing(
+      { berichtId: crypto.randomUUID(), afzenderOin: rvdk.oin, ontvangerOin: DEV_INDEX.oin, verzonden: now, pingId: crypto.randomUUID(), richting: 'heen', hops: [{ component: 'rvdk', tijdstip: now }] },
+      { oin: rvdk.oin, privateKey: createPrivateKey(readFileSync(pki.key('rvdk'))), certificatePem: readFileSync(pki.cert('rvdk'), 'utf8') },
+    );
+    const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body: ping });
+    expect(res.status).toBe(202);
+    await e2e.webhooks.waitFor((ds) => ds.some((d) => d.party === 'rvdk' && d.body.includes('<Ping')), 30_000);
+    const answer = openPing(e2e.webhooks.deliveries.find((d) => d.party === 'rvdk' && d.body.includes('<Ping'))!.body, { trustStore: trustStore(), at: new Date() });
+    expect(answer.signerOin).toBe(DEV_INDEX.oin);
+    expect(answer.message).toMatchObject({ richting: 'terug', ontvangerOin: rvdk.oin, hops: [{ component: 'rvdk' }, { component: 'index' }] });
   });
 });
 

@@ -6,7 +6,7 @@ export const OIN_PATTERN = /^\d{20}$/;
 
 /** How a party reached the gateway: translated from its JSON, or its own signed XML. */
 export type IngressChannel = 'regional-json' | 'direct-xml';
-export const INBOUND_TYPES = ['melding', 'intrekking', 'verwijdering'] as const;
+export const INBOUND_TYPES = ['melding', 'intrekking', 'verwijdering', 'ping'] as const;
 export type InboundType = (typeof INBOUND_TYPES)[number];
 
 /** vir.inbound.v1 — a signed national message on its way to the index. */
@@ -20,7 +20,7 @@ export class InboundMessage {
   @IsString() @MaxLength(1_048_576) xml!: string;
 }
 
-export const OUTBOUND_TYPES = ['matchsignaal', 'foutbericht'] as const;
+export const OUTBOUND_TYPES = ['matchsignaal', 'foutbericht', 'ping'] as const;
 export type OutboundType = (typeof OUTBOUND_TYPES)[number];
 
 /** vir.outbound.v1 — a signed message (matchsignaal, or a foutbericht about a refused message) from the index to one party, keyed by its OIN. */

@@ -34,3 +34,10 @@ export class RegionaleVerwijderingDto {
   @IsIn(VERWIJDERING_REDENEN) reden!: VerwijderingReden;
   @Matches(DATE, { message: 'besluitdatum must be YYYY-MM-DD' }) besluitdatum!: string;
 }
+
+/** A connectivity test: the answer travels back through the whole chain with per-hop times. */
+export class RegionalePingDto {
+  @IsUUID() berichtId!: string;
+  /** Defaults to berichtId. */
+  @IsOptional() @IsUUID() pingId?: string;
+}

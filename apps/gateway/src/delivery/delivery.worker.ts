@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Clock } from '@vir/domain';
 import type { FlowEventPublisher } from '@vir/messaging';
 import type { TrustStore } from '@vir/pki';
-import type { OutboundType } from '@vir/contracts';
+import type { OutboundType, PingBericht } from '@vir/contracts';
 import { openOutbound } from './outbound-message.reader';
 import type { Party, PartyRegistry } from '../parties/party.registry';
 import type { WebhookClient } from './webhook.client';
@@ -25,6 +25,13 @@ export interface DeliveryPolicy {
   giveUpMs: number;
   /** A claimed signal not finished within this time is claimed again (crash safety). */
   leaseMs: number;
+}
+
+/** A ping answer as a tenant gets it: the hops so far, the delivery hop, and the time each hop took. */
+function withDeliveryHop(ping: PingBericht, now: Date): PingBericht & { hopMs: number[]; totalMs: number } {
+  const hops = [...ping.hops, { component: 'gateway-delivery', tijdstip: now.toISOString() }];
+  const times = hops.map((h) => Date.parse(h.tijdstip));
+  return { ...ping, hops, hopMs: times.slice(1).map((t, i) => t - times[i]), totalMs: times[times.length - 1] - times[0] };
 }
 
 /**
@@ -143,6 +150,7 @@ export class DeliveryWorker {
   private render(party: Party, s: DueSignal): [string, string] {
     if (party.deliveryFormat === 'xml') return [s.xml, 'application/xml'];
     const opened = openOutbound(s.type, s.xml, this.trustStore, new Date(s.received_at));
+    if (s.type === 'ping') return [JSON.stringify({ berichtType: s.type, ...withDeliveryHop(opened.message as PingBericht, this.clock.now()) }), 'application/json'];
     return [JSON.stringify({ berichtType: s.type, ...opened.message }), 'application/json'];
   }
 }

@@ -1,6 +1,6 @@
 import type { OutboundType } from '@vir/contracts';
 import type { TrustStore } from '@vir/pki';
-import { openFoutbericht, openMatchsignaal, type Opened } from '@vir/xml';
+import { openFoutbericht, openMatchsignaal, openPing, type Opened } from '@vir/xml';
 
 /** Verifies a signed message from the index by its type and returns its content. */
 export function openOutbound(type: OutboundType, xml: string, trustStore: TrustStore, at: Date): Opened<{ ontvangerOin: string }> {
@@ -9,5 +9,7 @@ export function openOutbound(type: OutboundType, xml: string, trustStore: TrustS
       return openMatchsignaal(xml, { trustStore, at });
     case 'foutbericht':
       return openFoutbericht(xml, { trustStore, at });
+    case 'ping':
+      return openPing(xml, { trustStore, at });
   }
 }

@@ -38,6 +38,15 @@ export class IngressController {
     return this.submit.submitRegionalIntrekking(party, await readBody(req, this.maxBytes));
   }
 
+  /** A connectivity test through gateway → Kafka → index → Kafka → gateway; the answer arrives like a signal. */
+  @Post('ping')
+  @HttpCode(202)
+  async ping(@Req() req: Request): Promise<Accepted> {
+    const party = identifyParty(req, this.parties);
+    requireMediaType(req, ['application/json']);
+    return this.submit.submitRegionalPing(party, await readBody(req, this.maxBytes));
+  }
+
   /** A removal ordered by a municipality after an objection (verwijdering). */
   @Post('verwijderingen')
   @HttpCode(202)

@@ -5,6 +5,7 @@ import {
   Contracts,
   RegionaleIntrekkingDto,
   RegionaleMeldingDto,
+  RegionalePingDto,
   RegionaleVerwijderingDto,
   toMeldingBericht,
   type InboundType,
@@ -13,7 +14,7 @@ import {
 import { checkMelding, checkMeldingDates, type Clock } from '@vir/domain';
 import type { FlowEventPublisher, MessageBus } from '@vir/messaging';
 import type { TrustStore } from '@vir/pki';
-import { openIntrekking, openVerwijdering, sealMelding, signIntrekking, signVerwijdering, verifyMelding, XmlMessageError, type Signer } from '@vir/xml';
+import { openIntrekking, openPing, openVerwijdering, sealMelding, signIntrekking, signPing, signVerwijdering, verifyMelding, XmlMessageError, type Signer } from '@vir/xml';
 import type { Party } from '../parties/party.registry';
 import { GatewayError } from './gateway.error';
 import type { IngressLedger } from './ingress.ledger';
@@ -58,6 +59,7 @@ export class SubmitMessageUseCase {
     private readonly indexCertificatePem: string,
     private readonly maxBytes: number,
     private readonly ledger: IngressLedger,
+    private readonly indexOin: string,
   ) {}
 
   /** A regional tenant's JSON melding: validate, translate, encrypt BSNs, sign, forward. */
@@ -111,6 +113,15 @@ export class SubmitMessageUseCase {
     });
   }
 
+  /** A tenant's connectivity test: a signed Ping to the index, answered like a signal. */
+  submitRegionalPing(party: Party, rawBody: string): Promise<Accepted> {
+    return this.regional(party, rawBody, RegionalePingDto, (dto, p, signer) => {
+      const now = this.clock.now().toISOString();
+      const ping = { berichtId: dto.berichtId, afzenderOin: p.oin, ontvangerOin: this.indexOin, verzonden: now, pingId: dto.pingId ?? dto.berichtId, richting: 'heen' as const, hops: [{ component: 'gateway', tijdstip: now }] };
+      return { type: 'ping', xml: signPing(ping, signer) };
+    });
+  }
+
   private async regional<T extends { berichtId: string }>(party: Party, rawBody: string, cls: new () => T, translate: Translate<T>): Promise<Accepted> {
     let trackingId: string = randomUUID();
     try {
@@ -129,7 +140,7 @@ export class SubmitMessageUseCase {
     }
   }
 
-  /** A direct party's own signed XML (melding, intrekking, verwijdering): verify, then forward as is. */
+  /** A direct party's own signed XML (melding, intrekking, verwijdering, ping): verify, then forward as is. */
   async submitDirect(party: Party, xml: string): Promise<Accepted> {
     let trackingId: string = randomUUID();
     try {
@@ -155,6 +166,10 @@ export class SubmitMessageUseCase {
         case 'Intrekking': {
           const { message, signerOin } = openIntrekking(xml, o);
           return { type: 'intrekking', berichtId: message.berichtId, afzenderOin: message.afzenderOin, signerOin };
+        }
+        case 'Ping': {
+          const { message, signerOin } = openPing(xml, o);
+          return { type: 'ping', berichtId: message.berichtId, afzenderOin: message.afzenderOin, signerOin };
         }
         case 'Verwijdering': {
           const { message, signerOin } = openVerwijdering(xml, o);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { ContractViolation, Contracts, type FoutBericht, type InboundMessage } from '@vir/contracts';
 import { checkMelding, type Clock } from '@vir/domain';
 import { FlowEventPublisher, PermanentMessageError, type KafkaRecord, type MessageBus } from '@vir/messaging';
-import { openIntrekking, openMelding, openVerwijdering, signFoutbericht, XmlMessageError } from '@vir/xml';
+import { answerPing, openIntrekking, openMelding, openPing, openVerwijdering, signFoutbericht, signPing, XmlMessageError } from '@vir/xml';
 import { EndingRefused, type EndingRequest, type MeldingEndingService } from '../lifecycle/melding-ending.service';
 import type { IndexCrypto } from './index-crypto';
 import type { MeldingStore } from './melding.store';
@@ -61,6 +61,27 @@ export class MeldingProcessor {
     ]);
   }
 
+  /** A connectivity test: answered at once, signed by the index, changing nothing. */
+  private async answerPing(envelope: InboundMessage, reject: (code: string, detail: string) => Promise<void>): Promise<void> {
+    let ping;
+    try {
+      const opened = openPing(envelope.xml, { trustStore: this.crypto.trustStore, at: this.clock.now() });
+      if (opened.signerOin !== envelope.senderOin || opened.message.richting !== 'heen') return reject('ENVELOPE_MISMATCH', 'not a ping from this party');
+      ping = opened.message;
+    } catch (err) {
+      if (err instanceof XmlMessageError) return reject(err.detailCode, err.message);
+      throw err;
+    }
+    const answer = answerPing(ping, { component: 'index', tijdstip: this.clock.now().toISOString(), afzenderOin: this.crypto.signer.oin });
+    await this.bus.publish(Contracts.outbound, [
+      {
+        key: envelope.senderOin,
+        value: { messageId: answer.berichtId, type: 'ping', recipientOin: envelope.senderOin, correlationIds: [envelope.messageId], producedAt: answer.verzonden, xml: signPing(answer, this.crypto.signer) },
+      },
+    ]);
+    await this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.ping-answered', outcome: 'ok' });
+  }
+
   /** An intrekking (by the reporter) or verwijdering (ordered by an authorised party). */
   private async processEnding(envelope: InboundMessage, reject: (code: string, detail: string) => Promise<void>): Promise<void> {
     const o = { trustStore: this.crypto.trustStore, at: this.clock.now() };
@@ -111,6 +132,7 @@ export class MeldingProcessor {
       throw err;
     }
     const reject = (code: string, detail: string) => this.reject(envelope, code, detail);
+    if (envelope.type === 'ping') return this.answerPing(envelope, reject);
     if (envelope.type !== 'melding') return this.processEnding(envelope, reject);
 
     const now = this.clock.now();
