@@ -8,6 +8,10 @@ const BENCHES: Record<string, { describe: string; load: () => Promise<Bench> }> 
     describe: 'seal (sign+encrypt) and open (verify+decrypt, XSD) of meldingen against raw RSA-2048/SHA-256',
     load: async () => (await import('./bench/xml.bench')).runXmlBench,
   },
+  index: {
+    describe: 'one index instance processing meldingen (verify, decrypt, match, sign signals, outbox) at 10k and --stored N (default 2M) stored meldingen',
+    load: async () => (await import('./bench/index.bench')).runIndexBench,
+  },
 };
 
 async function main(): Promise<void> {

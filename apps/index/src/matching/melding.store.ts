@@ -71,15 +71,21 @@ export class MeldingStore {
       for (const key of [...new Set([...lookupChild, ...lookupOuders])].sort()) {
         await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
       }
-      const active: MeldingRow[] = await em
+      // Two index lookups, not one OR (which PostgreSQL answers with a scan of every melding).
+      const sameChild = await em
         .getRepository(MeldingRow)
         .createQueryBuilder('m')
-        .where("m.status = 'active'")
-        .andWhere(
-          '(m.jeugdige_pseudonym = ANY(:lookupChild) OR m.id IN (SELECT o.melding_id FROM melding_ouder o WHERE o.ouder_pseudonym = ANY(:lookupOuders)))',
-          { lookupChild, lookupOuders },
-        )
+        .where("m.status = 'active' AND m.jeugdige_pseudonym = ANY(:lookupChild)", { lookupChild })
         .getMany();
+      const sameParents = lookupOuders.length
+        ? await em
+            .getRepository(MeldingRow)
+            .createQueryBuilder('m')
+            .innerJoin(MeldingOuderRow, 'o', 'o.melding_id = m.id')
+            .where("m.status = 'active' AND o.ouder_pseudonym = ANY(:lookupOuders)", { lookupOuders })
+            .getMany()
+        : [];
+      const active = [...new Map([...sameChild, ...sameParents].map((r) => [r.id, r])).values()];
       const ouderRows: MeldingOuderRow[] = active.length
         ? await em.getRepository(MeldingOuderRow).createQueryBuilder('o').where('o.melding_id = ANY(:ids)', { ids: active.map((a) => a.id) }).getMany()
         : [];

@@ -1,0 +1,190 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Contracts, type MeldingBericht, type OrganisatieDomein } from '@vir/contracts';
+import { DEMO_PARTIES, DEV_INDEX, DEV_INDEX_ENCRYPTION, ensureDevPki, startPostgres } from '@vir/devstack';
+import { SystemClock } from '@vir/domain';
+import { FlowEventPublisher, type KafkaRecord, type MessageBus } from '@vir/messaging';
+import { loadCredentials } from '@vir/pki';
+import { openDataSource } from '@vir/persistence';
+import { testBsn } from '@vir/testing';
+import { sealMelding } from '@vir/xml';
+import { IndexCrypto } from '../../../index/src/matching/index-crypto';
+import { MeldingProcessor } from '../../../index/src/matching/melding-processor.service';
+import { MeldingStore } from '../../../index/src/matching/melding.store';
+import { OutboxRelay } from '../../../index/src/matching/outbox.relay';
+import { Pseudonymizer } from '../../../index/src/matching/pseudonymizer';
+import { MeldingEndingService } from '../../../index/src/lifecycle/melding-ending.service';
+import { INDEX_MIGRATIONS } from '../../../index/src/migrations';
+import { INDEX_ENTITIES } from '../../../index/src/persistence/index.entities';
+import { ROOT_DIR } from '../cli-paths';
+
+// `npm run bench -- index [--stored N] [--measure M]`: one index instance's processing of
+// meldingen (verification, decryption, pseudonyms, matching, signal signing, outbox and relay),
+// against a real PostgreSQL (fsync on), at 10 k and at N (default 2 M) stored meldingen. Kafka is
+// left out on purpose: its produce is replaced by a no-op, so the figure is the index's own cost.
+
+/** Kafka replaced by nothing: the bench measures the index, not the broker. */
+const nullBus = { topicPrefix: '', publish: async () => undefined, publishRaw: async () => undefined, connect: async () => undefined, disconnect: async () => undefined } as unknown as MessageBus;
+
+const DOMEINEN: OrganisatieDomein[] = ['onderwijs', 'jeugdhulp', 'jeugdgezondheidszorg', 'gezondheidszorg', 'politie-en-justitie'];
+
+/**
+ * A synthetic stream in national proportions: about 1.8 meldingen per young person, families of
+ * one to three children sharing their parents (named in 70 % of meldingen).
+ */
+function population(count: number, seed: number): { child: number; parents: number[]; party: number }[] {
+  const out: { child: number; parents: number[]; party: number }[] = [];
+  let next = seed;
+  const families: { children: number[]; parents: number[] }[] = [];
+  while (out.length < count) {
+    const f = { children: Array.from({ length: 1 + (next % 3 === 0 ? 1 : 0) + (next % 7 === 0 ? 1 : 0) }, () => next++), parents: [next++, next++] };
+    families.push(f);
+    for (const child of f.children) {
+      const meldingen = Math.random() < 0.55 ? 1 : Math.random() < 0.75 ? 2 : 3;
+      for (let i = 0; i < meldingen && out.length < count; i++) out.push({ child, parents: Math.random() < 0.7 ? f.parents : [], party: Math.floor(Math.random() * 2) });
+    }
+  }
+  // Shuffle so matches arrive spread over the stream, as in reality.
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+export async function runIndexBench(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { stored: { type: 'string', default: '2000000' }, measure: { type: 'string', default: '3000' } } });
+  const stored = Number(values.stored);
+  const measure = Number(values.measure);
+  const log = (l: string) => console.log(l);
+  Logger.overrideLogger(['error', 'warn']);
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+
+  const pg = await startPostgres({
+    dataDir: join(ROOT_DIR, '.cache', 'bench', `pg-${process.pid}`),
+    log,
+    removeDataDirOnStop: true,
+    settings: { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on', shared_buffers: '512MB' },
+  });
+  try {
+    const ds = await openDataSource({ url: pg.url, schema: 'vir_index', entities: INDEX_ENTITIES, migrations: INDEX_MIGRATIONS, applicationName: 'bench-index', poolSize: 10 });
+    const pki = await ensureDevPki(ROOT_DIR);
+    const crypto = new IndexCrypto({
+      keyFile: pki.key(DEV_INDEX.name),
+      certFile: pki.cert(DEV_INDEX.name),
+      decryptionKeyFile: pki.key(DEV_INDEX_ENCRYPTION.name),
+      decryptionCertFile: pki.cert(DEV_INDEX_ENCRYPTION.name),
+      rootFile: pki.rootCert,
+      intermediatesFile: pki.intermediateCert,
+      crlFile: pki.crl,
+    });
+    const clock = new SystemClock();
+    const relay = new OutboxRelay(ds, nullBus, 250);
+    const processor = new MeldingProcessor(
+      crypto,
+      new Pseudonymizer({ version: 'v1', keyBase64: randomBytes(32).toString('base64') }),
+      new MeldingStore(ds, crypto.signer),
+      relay,
+      new FlowEventPublisher(nullBus, clock, 'index'),
+      clock,
+      nullBus,
+      new MeldingEndingService(ds, clock),
+      new Set(),
+    );
+    relay.start();
+
+    const tenants = DEMO_PARTIES.filter((p) => p.kind === 'regional').map((p) => ({ party: p, signer: loadCredentials(pki.dir, p.name) }));
+    const recipient = readFileSync(pki.cert(DEV_INDEX_ENCRYPTION.name), 'utf8');
+    const today = new Date().toISOString().slice(0, 10);
+    const seal = (stream: ReturnType<typeof population>): KafkaRecord[] =>
+      stream.map((m, i) => {
+        const t = tenants[m.party];
+        const melding: MeldingBericht = {
+          berichtId: randomUUID(),
+          afzenderOin: t.party.oin,
+          verzonden: new Date().toISOString(),
+          convenant: t.party.convenant,
+          referentie: `B-${m.child}-${i}`,
+          jeugdige: { bsn: testBsn(m.child), geboortedatum: '2011-05-05' },
+          ouders: m.parents.map((p) => ({ bsn: testBsn(p) })),
+          meldingsdatum: today,
+          melder: { id: `prof-${i}`, naam: `Professional ${i}`, telefoon: '072-5550101', email: `prof${i}@example.nl` },
+          organisatie: { naam: 'Organisatie', domein: DOMEINEN[i % DOMEINEN.length] },
+        };
+        const xml = sealMelding(melding, { signer: t.signer, recipientCertificatePem: recipient });
+        const value = Contracts.inbound.serialize({ messageId: melding.berichtId, type: 'melding', senderOin: t.party.oin, channel: 'regional-json', receivedAt: new Date().toISOString(), xml });
+        return { topic: 'vir.inbound.v1', partition: 0, offset: String(i), key: melding.berichtId, value, headers: {}, timestamp: '0' };
+      });
+
+    /** Other young people's meldingen, straight into the tables (random pseudonyms, 60 % with parents). */
+    const fill = async (upTo: number) => {
+      const [{ n }] = await ds.query('SELECT count(*)::int AS n FROM melding');
+      for (let from = n; from < upTo; from += 50_000) {
+        const to = Math.min(upTo, from + 50_000) - 1;
+        await ds.query(
+          `WITH ins AS (
+             INSERT INTO melding (id, message_id, party_oin, convenant, referentie, professional_key, melder_id, melder_naam, organisatie_naam, organisatie_domein,
+                                  jeugdige_pseudonym, geboortedatum, meldingsdatum, ends_on, status, created_at, updated_at)
+             SELECT gen_random_uuid(), gen_random_uuid(), '00000003273416560001', '7', 'BULK-' || g, 'bulk/' || g, 'b' || g, 'Bulk', 'Organisatie', 'onderwijs',
+                    'v1:' || md5('child' || g), DATE '2012-01-01', CURRENT_DATE, CURRENT_DATE + 700, 'active', now(), now()
+             FROM generate_series($1::int, $2::int) g
+             RETURNING id, referentie)
+           INSERT INTO melding_ouder (melding_id, ouder_pseudonym)
+           SELECT id, 'v1:' || md5('parent' || (abs(hashtext(referentie)) % 1000000)) FROM ins WHERE random() < 0.6`,
+          [from, to],
+        );
+      }
+      await ds.query('ANALYZE');
+    };
+
+    const run = async (records: KafkaRecord[]) => {
+      let next = 0;
+      const started = process.hrtime.bigint();
+      // Three partitions' worth of concurrency, as PARTITIONS_CONCURRENTLY defaults to.
+      await Promise.all(
+        Array.from({ length: 3 }, async () => {
+          while (next < records.length) await processor.process(records[next++]);
+        }),
+      );
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    };
+
+    log(`Sealing ${2 * measure} meldingen (not measured)…`);
+    const [small, large] = [seal(population(measure, 1)), seal(population(measure, 500_000))];
+    await run(seal(population(200, 900_000))); // warm-up: JIT, pools, caches
+
+    await fill(10_000);
+    const msSmall = await run(small);
+    const matchesSmall = (await ds.query(`SELECT count(*)::int AS n FROM match`))[0].n as number;
+    log(`at ~10k stored: ${measure} meldingen in ${(msSmall / 1000).toFixed(1)} s (${matchesSmall} matches so far)`);
+
+    log(`Filling to ${stored} stored meldingen…`);
+    const fillStart = Date.now();
+    await fill(stored);
+    log(`  filled in ${((Date.now() - fillStart) / 1000).toFixed(0)} s`);
+    const msLarge = await run(large);
+    log(`at ~${stored} stored: ${measure} meldingen in ${(msLarge / 1000).toFixed(1)} s`);
+    await relay.stop();
+    await ds.destroy();
+    clearInterval(sampler);
+
+    const msPerMelding10k = msSmall / measure;
+    const msPerMelding2M = msLarge / measure;
+    console.log(
+      JSON.stringify({
+        meldingenPerSec: Math.round(measure / (msSmall / 1000)),
+        msPerMelding10k: Number(msPerMelding10k.toFixed(3)),
+        msPerMelding2M: Number(msPerMelding2M.toFixed(3)),
+        costRatio: Number((msPerMelding2M / msPerMelding10k).toFixed(2)),
+        peakRssMB: Math.round(peakRss / 1024 / 1024),
+      }),
+    );
+  } finally {
+    clearInterval(sampler);
+    await pg.stop();
+  }
+}
