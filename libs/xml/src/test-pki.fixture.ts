@@ -15,6 +15,7 @@ import type {
   VerwijderingBericht,
 } from '@vir/contracts';
 import { createDevPki, loadCaBundle, loadCredentials, TrustStore, type Credentials } from '@vir/pki';
+import { XmlMessageError } from './xml-errors';
 
 export const OIN = {
   index: '00000001823288444000',
@@ -194,4 +195,19 @@ export function samplePing(afzenderOin: string = OIN.regio): PingBericht {
     richting: 'heen',
     hops: [{ component: 'regio:nhn/connector', tijdstip: '2025-03-01T10:00:00.000Z' }],
   };
+}
+
+/**
+ * What a call refuses with (or 'accepted'), checking on the way that no refusal message ever
+ * carries one of the test BSNs.
+ */
+export function refusalOf(fn: () => unknown): XmlMessageError | 'accepted' {
+  try {
+    fn();
+    return 'accepted';
+  } catch (error) {
+    if (!(error instanceof XmlMessageError)) throw error;
+    for (const bsn of Object.values(BSN)) expect(error.message).not.toContain(bsn);
+    return error;
+  }
 }

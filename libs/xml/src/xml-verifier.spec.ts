@@ -1,6 +1,6 @@
-import { openMelding, sealMelding, verifyMelding, VIR_NS, XmlMessageError, type XmlErrorCode } from './index';
+import { openMelding, sealMelding, verifyMelding, VIR_NS, type XmlErrorCode } from './index';
 import { signDocument } from './xml-signer';
-import { BSN, createTestPki, NOW, sampleMelding, stripSignature, type TestPki } from './test-pki.fixture';
+import { BSN, createTestPki, NOW, refusalOf, sampleMelding, stripSignature, type TestPki } from './test-pki.fixture';
 
 let pki: TestPki;
 let signed: string;
@@ -13,14 +13,8 @@ afterAll(() => pki.cleanup());
 const verify = (xml: string, maxBytes?: number) => verifyMelding(xml, { trustStore: pki.trustStore, at: NOW, maxBytes });
 
 function codeOf(fn: () => unknown): XmlErrorCode | 'accepted' {
-  try {
-    fn();
-    return 'accepted';
-  } catch (error) {
-    if (!(error instanceof XmlMessageError)) throw error;
-    for (const bsn of Object.values(BSN)) expect(error.message).not.toContain(bsn);
-    return error.code;
-  }
+  const r = refusalOf(fn);
+  return r === 'accepted' ? r : r.code;
 }
 
 const signatureOf = (xml: string) => /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(xml)![0];
