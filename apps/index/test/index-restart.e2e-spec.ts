@@ -31,11 +31,9 @@ it('delivers every signal exactly once when the index is killed at random points
     }
   })();
   // The gateway keeps accepting while the index is down: Kafka holds the meldingen.
-  const kills: number[] = [];
   for (let k = 0; k < 3; k++) {
     const wait = 200 + Math.floor(Math.random() * 900);
     await new Promise((r) => setTimeout(r, wait));
-    kills.push(wait);
     await e2e.stack.restart('index'); // SIGKILL, then a fresh process
   }
   await stream;
@@ -46,5 +44,4 @@ it('delivers every signal exactly once when the index is killed at random points
   expect(refs.filter((r) => has(r).length !== 1)).toEqual([]);
   expect(e2e.webhooks.deliveries).toHaveLength(pairs * 2);
   expect(new Set(e2e.webhooks.deliveries.map((d) => d.signalId)).size).toBe(pairs * 2);
-  expect(kills).toHaveLength(3);
 });

@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import { Controller, Get, HttpCode, Inject, OnApplicationShutdown, Optional, ServiceUnavailableException } from '@nestjs/common';
+import type { Admin, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { KAFKA } from './messaging.module';
 
@@ -8,11 +8,20 @@ import { KAFKA } from './messaging.module';
  * real). `/health` is the readiness answer, for scripts and load balancers.
  */
 @Controller('health')
-export class HealthController {
+export class HealthController implements OnApplicationShutdown {
+  /** One admin connection for every probe, not a new one per request. */
+  private admin?: Admin;
+
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Optional() private readonly ds?: DataSource,
   ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.disconnect().catch(() => undefined);
+  }
 
   @Get('live')
   live(): { status: 'ok' } {
@@ -33,16 +42,19 @@ export class HealthController {
         checks.postgres = (e as Error).message;
       }
     }
-    const admin = this.kafka.admin();
     try {
-      await admin.connect();
-      await admin.describeCluster();
+      if (!this.admin) {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        this.admin = admin;
+      }
+      await this.admin.describeCluster();
       checks.kafka = 'ok';
     } catch (e) {
       ok = false;
       checks.kafka = (e as Error).message;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
+      // Start afresh next time: the connection may be what failed.
+      await this.onApplicationShutdown();
     }
     if (!ok) throw new ServiceUnavailableException({ status: 'unavailable', checks });
     return { status: 'ok', checks };

@@ -15,6 +15,8 @@ interface DueSignal {
   recipient_oin: string;
   correlation_ids: string[];
   xml: string;
+  /** Verified at intake; older rows (before it was kept) are verified here. */
+  content: object | null;
   attempts: number;
   received_at: Date;
 }
@@ -91,7 +93,7 @@ export class DeliveryWorker {
       `UPDATE signal SET next_attempt_at = $2
        WHERE id IN (SELECT id FROM signal WHERE status IN ('queued','retrying') AND next_attempt_at <= $1
                     ORDER BY seq LIMIT 200 FOR UPDATE SKIP LOCKED)
-       RETURNING id, type, seq, recipient_oin, correlation_ids, xml, attempts, received_at`,
+       RETURNING id, type, seq, recipient_oin, correlation_ids, xml, content, attempts, received_at`,
       [now, new Date(now.getTime() + this.policy.leaseMs)],
     );
     if (rows.length === 0) return;
@@ -149,8 +151,8 @@ export class DeliveryWorker {
   /** Direct parties get the signed XML; regional tenants the same content as JSON. */
   private render(party: Party, s: DueSignal): [string, string] {
     if (party.deliveryFormat === 'xml') return [s.xml, 'application/xml'];
-    const opened = openOutbound(s.type, s.xml, this.trustStore, new Date(s.received_at));
-    if (s.type === 'ping') return [JSON.stringify({ berichtType: s.type, ...withDeliveryHop(opened.message as PingBericht, this.clock.now()) }), 'application/json'];
-    return [JSON.stringify({ berichtType: s.type, ...opened.message }), 'application/json'];
+    const message = s.content ?? openOutbound(s.type, s.xml, this.trustStore, new Date(s.received_at)).message;
+    if (s.type === 'ping') return [JSON.stringify({ berichtType: s.type, ...withDeliveryHop(message as unknown as PingBericht, this.clock.now()) }), 'application/json'];
+    return [JSON.stringify({ berichtType: s.type, ...message }), 'application/json'];
   }
 }

@@ -33,10 +33,12 @@ export class SignalIntake {
       throw err;
     }
     const base = { messageId: envelope.messageId, correlationIds: envelope.correlationIds, partyOin: envelope.recipientOin };
+    let content: object;
     try {
       const opened = openOutbound(envelope.type, envelope.xml, this.trustStore, this.clock.now());
       if (opened.signerOin !== this.indexOin) throw new XmlMessageError('OIN_MISMATCH', 'signal not signed by the national index');
       if (opened.message.ontvangerOin !== envelope.recipientOin) throw new XmlMessageError('OIN_MISMATCH', 'recipient differs from the envelope');
+      content = opened.message;
     } catch (err) {
       if (err instanceof XmlMessageError) {
         await this.flow.emit({ ...base, step: 'gateway.signal-received', outcome: 'rejected', code: err.code, detail: err.message });
@@ -59,6 +61,7 @@ export class SignalIntake {
         recipientOin: envelope.recipientOin,
         correlationIds: envelope.correlationIds,
         xml: envelope.xml,
+        content,
         status: 'queued',
         attempts: 0,
         nextAttemptAt: now,

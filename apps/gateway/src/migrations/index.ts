@@ -2,6 +2,7 @@ import { InitialGatewaySchema1763788800000 } from './1763788800000-initial-gatew
 import { IngressLedger1763800000000 } from './1763800000000-ingress-ledger';
 import { OutboundType1763810000000 } from './1763810000000-outbound-type';
 import { OutboundPing1763820000000 } from './1763820000000-outbound-ping';
+import { SignalContent1763830000000 } from './1763830000000-signal-content';
 
 /** In order; applied at start by the persistence module. */
-export const GATEWAY_MIGRATIONS = [InitialGatewaySchema1763788800000, IngressLedger1763800000000, OutboundType1763810000000, OutboundPing1763820000000];
+export const GATEWAY_MIGRATIONS = [InitialGatewaySchema1763788800000, IngressLedger1763800000000, OutboundType1763810000000, OutboundPing1763820000000, SignalContent1763830000000];

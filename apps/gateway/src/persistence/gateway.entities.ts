@@ -14,6 +14,8 @@ export class SignalRow {
   @Column('char', { name: 'recipient_oin', length: 20 }) recipientOin!: string;
   @Column('uuid', { name: 'correlation_ids', array: true }) correlationIds!: string[];
   @Column('text') xml!: string;
+  /** The content as verified at intake (tenants get it as JSON). */
+  @Column('jsonb', { nullable: true }) content!: object | null;
   @Column('text') status!: SignalStatus;
   @Column('int') attempts!: number;
   @Column('timestamptz', { name: 'next_attempt_at' }) nextAttemptAt!: Date;
