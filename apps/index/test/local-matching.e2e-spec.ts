@@ -21,8 +21,12 @@ afterAll(async () => {
   await drop?.();
 });
 
+// The outbox holds one row per stored chunk: its records as a JSON array.
 const signalsTo = async () =>
-  (await ds.query(`SELECT payload::jsonb->>'recipientOin' AS oin, count(*)::int AS n FROM outbox WHERE topic = 'vir.outbound.v1' GROUP BY 1 ORDER BY 1`)) as { oin: string; n: number }[];
+  (await ds.query(
+    `SELECT (r->>'value')::jsonb->>'recipientOin' AS oin, count(*)::int AS n
+     FROM outbox, jsonb_array_elements(records::jsonb) AS r WHERE r->>'topic' = 'vir.outbound.v1' GROUP BY 1 ORDER BY 1`,
+  )) as { oin: string; n: number }[];
 
 it('sends no signal for a within-area match inside a local-matching tenant, but records the match', async () => {
   await recordAs(store, clock, { party: LOCAL, convenant: '7', child: 'A', melderId: 'l1' });

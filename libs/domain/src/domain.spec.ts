@@ -1,5 +1,5 @@
 import { isValidBsn } from './bsn';
-import { classify, matchNewMelding, pairCount, type Match, type MatchCandidate } from './melding-matching';
+import { classify, matchBatch, matchNewMelding, pairCount, type Match, type MatchCandidate } from './melding-matching';
 import { addYears, ageOn, checkMelding, endOfActivePeriod, purgeDate } from './melding-rules';
 
 describe('BSN 11-proef', () => {
@@ -121,4 +121,46 @@ describe('matching', () => {
     const out = matchNewMelding(m('n', 'p1', { convenant: '66', ouders: ['P'] }), [m('o', 'p2', { convenant: '23' }), m('s', 'p3', { convenant: '66', child: 'c2', ouders: ['P'] })]);
     expect(out.kind === 'new' && out.matches.map((x) => x.reikwijdte)).toEqual(['convenant-overstijgend', 'binnen-convenant']);
   });
+
+  describe('matchBatch (one transaction for many meldingen)', () => {
+    const summary = (outs: ReturnType<typeof matchBatch>) =>
+      outs.map((o) => (o.kind === 'update' ? `update:${o.existing.id}` : o.matches.map((x) => `${x.soort}:${x.a.id}-${x.b.id}:${x.reikwijdte}`).join(',')));
+
+    it('gives what one-at-a-time matching gives, for a random stream with stored meldingen', () => {
+      let seed = 7;
+      const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+      const make = (i: number) =>
+        m(`n${i}`, `p${rnd(6)}`, { child: `c${rnd(8)}`, ouders: rnd(3) === 0 ? [] : [`P${rnd(4)}`], convenant: String(rnd(2)), status: rnd(10) === 0 ? 'withdrawn' : 'active' });
+      const stored = Array.from({ length: 30 }, (_, i) => ({ ...make(i), id: `s${i}` }));
+      const incoming = Array.from({ length: 60 }, (_, i) => ({ ...make(i), status: 'active' as const }));
+      const sequential: string[] = [];
+      const seen = [...stored];
+      for (const c of incoming) {
+        const out = matchNewMelding(c, seen);
+        if (out.kind === 'new') seen.push(c);
+        sequential.push(...summary([out]));
+      }
+      expect(sequential.filter((s) => s !== '').length).toBeGreaterThan(10);
+      expect(summary(matchBatch(incoming, stored))).toEqual(sequential);
+    });
+
+    it('matches meldingen of the same batch with each other: n about one young person give n(n-1)/2 pairs', () => {
+      const outs = matchBatch([m('a', 'p1'), m('b', 'p2'), m('c', 'p3'), m('d', 'p4')], []);
+      expect(outs.flatMap((o) => (o.kind === 'new' ? o.matches : [])).length).toBe(pairCount(4));
+    });
+
+    it('a second melding by the same professional in the same batch is an update, not a match', () => {
+      expect(summary(matchBatch([m('a', 'p1'), m('b', 'p1'), m('c', 'p2', { child: 'c2', ouders: ['P'] })], [m('s', 'p3', { child: 'c3', ouders: ['P'] })]))).toEqual([
+        '',
+        'update:a',
+        'gezin:s-c:binnen-convenant',
+      ]);
+    });
+
+    it('siblings in one batch make one family match; ended stored meldingen make none', () => {
+      const outs = matchBatch([m('x', 'p1', { child: 'k1', ouders: ['P', 'Q'] }), m('y', 'p2', { child: 'k2', ouders: ['Q'] })], [m('old', 'p3', { child: 'k3', ouders: ['P'], status: 'expired' })]);
+      expect(summary(outs)).toEqual(['', 'gezin:x-y:binnen-convenant']);
+    });
+  });
 });
+

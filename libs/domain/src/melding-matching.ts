@@ -59,3 +59,33 @@ export function matchNewMelding(incoming: MatchCandidate, stored: MatchCandidate
 export function pairCount(n: number): number {
   return (n * (n - 1)) / 2;
 }
+
+/**
+ * Matches a sequence of new meldingen (in arrival order) against the stored ones and against
+ * each other: the result is exactly what matchNewMelding would give one melding at a time, each
+ * seeing the stored meldingen plus the new ones before it that were not updates. Candidates are
+ * found through pseudonym indexes, so a batch costs O(related) per melding, not O(stored).
+ */
+export function matchBatch(incoming: MatchCandidate[], stored: MatchCandidate[]): MatchOutcome[] {
+  const byChild = new Map<string, MatchCandidate[]>();
+  const byParent = new Map<string, MatchCandidate[]>();
+  const index = (map: Map<string, MatchCandidate[]>, key: string, c: MatchCandidate) => {
+    const list = map.get(key);
+    if (list) list.push(c);
+    else map.set(key, [c]);
+  };
+  const add = (c: MatchCandidate) => {
+    if (c.status !== 'active') return;
+    index(byChild, c.jeugdigePseudonym, c);
+    for (const p of new Set(c.ouderPseudonyms)) index(byParent, p, c);
+  };
+  stored.forEach(add);
+  return incoming.map((c) => {
+    // In first-seen order, so matches come out as they would from the full stored list.
+    const related = new Set<MatchCandidate>(byChild.get(c.jeugdigePseudonym));
+    for (const p of c.ouderPseudonyms) for (const r of byParent.get(p) ?? []) related.add(r);
+    const outcome = matchNewMelding(c, [...related]);
+    if (outcome.kind === 'new') add(c);
+    return outcome;
+  });
+}

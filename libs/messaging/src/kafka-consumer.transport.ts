@@ -51,10 +51,29 @@ export interface KafkaConsumerTransportOptions {
   partitionsConcurrently?: number;
 }
 
+/** A record a batch handler could never process: parked on the dead-letter topic with its reason. */
+export interface DeadLetter {
+  record: KafkaRecord;
+  code: string;
+  reason: string;
+}
+
+/**
+ * Marks an @EventPattern handler as a batch handler: `@EventPattern(topic, batchHandler(200))`.
+ * It receives up to `maxRecords` consecutive records of one partition as `KafkaRecord[]` and
+ * returns the ones it could never process (`DeadLetter[]`); throwing means "retry the chunk".
+ * Why: one database transaction per chunk instead of per record is what lets the index keep up.
+ */
+export function batchHandler(maxRecords: number): { batch: number } {
+  if (!Number.isInteger(maxRecords) || maxRecords < 1) throw new Error('batchHandler: maxRecords must be a positive integer');
+  return { batch: maxRecords };
+}
+
 /**
  * A Nest transport strategy over kafkajs with explicit commit control: handlers registered
- * with @EventPattern(topicName) are awaited one record at a time per partition, and an
- * offset is committed only after its handler finished (at-least-once; handlers are idempotent).
+ * with @EventPattern(topicName) are awaited one record at a time per partition (or one chunk at
+ * a time, see batchHandler), and an offset is committed only after its handler finished
+ * (at-least-once; handlers are idempotent).
  */
 export class KafkaConsumerTransport extends Server implements CustomTransportStrategy {
   private consumer?: Consumer;
@@ -89,21 +108,31 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
-        for (const message of batch.messages) {
-          if (!isRunning() || isStale()) break;
-          await this.handle(batch.topic.slice(bus.topicPrefix.length), batch.partition, message);
-          resolveOffset(message.offset);
-          await heartbeat();
+        const topic = batch.topic.slice(bus.topicPrefix.length);
+        const chunk = (this.getHandlerByPattern(topic)?.extras as { batch?: number } | undefined)?.batch;
+        if (chunk) {
+          for (let i = 0; i < batch.messages.length; i += chunk) {
+            if (!isRunning() || isStale()) break;
+            const messages = batch.messages.slice(i, i + chunk);
+            await this.handleChunk(topic, batch.partition, messages);
+            resolveOffset(messages[messages.length - 1].offset);
+            await heartbeat();
+          }
+        } else {
+          for (const message of batch.messages) {
+            if (!isRunning() || isStale()) break;
+            await this.handle(topic, batch.partition, message);
+            resolveOffset(message.offset);
+            await heartbeat();
+          }
         }
         await commitOffsetsIfNecessary();
       },
     });
   }
 
-  private async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
-    const handler = this.getHandlerByPattern(topic);
-    if (!handler) throw new Error(`No handler for ${topic}`);
-    const record: KafkaRecord = {
+  private static record(topic: string, partition: number, message: KafkaMessage): KafkaRecord {
+    return {
       topic,
       partition,
       offset: message.offset,
@@ -112,30 +141,58 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v ?? '')])),
       timestamp: message.timestamp,
     };
+  }
+
+  /** Awaits what a handler returned: a promise, or an Observable drained to its last value. */
+  private async settle(result: unknown): Promise<unknown> {
+    const value = await result;
+    if (value && typeof (value as { subscribe?: unknown }).subscribe === 'function') {
+      let last: unknown;
+      await new Promise<void>((resolve, reject) =>
+        this.transformToObservable(value).subscribe({ next: (v) => (last = v), complete: resolve, error: reject }),
+      );
+      return last;
+    }
+    return value;
+  }
+
+  private async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+    const handler = this.getHandlerByPattern(topic);
+    if (!handler) throw new Error(`No handler for ${topic}`);
+    const record = KafkaConsumerTransport.record(topic, partition, message);
     try {
-      const result = await handler(record);
-      // Handlers may return an Observable; drain it so its side effects complete first.
-      if (result && typeof (result as { subscribe?: unknown }).subscribe === 'function') {
-        await new Promise<void>((resolve, reject) => this.transformToObservable(result).subscribe({ complete: resolve, error: reject }));
-      }
+      await this.settle(handler(record));
     } catch (err) {
       const permanent = permanentFailure(err);
       if (!permanent) throw err;
-      this.log.warn(`Dead-lettering ${topic}[${partition}]@${message.offset}: ${permanent.code}`);
-      await this.options.bus.publish(Contracts.deadLetter, [
-        {
-          key: `${topic}:${partition}:${message.offset}`,
-          value: {
-            sourceTopic: topic,
-            consumerGroup: this.options.bus.topicPrefix + this.options.groupId,
-            code: permanent.code,
-            reason: permanent.reason.slice(0, 1000),
-            at: this.options.now().toISOString(),
-            valueBase64: (message.value ?? Buffer.alloc(0)).toString('base64'),
-          },
-        },
-      ]);
+      await this.deadLetter([{ record, ...permanent }]);
     }
+  }
+
+  private async handleChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    const handler = this.getHandlerByPattern(topic);
+    if (!handler) throw new Error(`No handler for ${topic}`);
+    const records = messages.map((m) => KafkaConsumerTransport.record(topic, partition, m));
+    const dead = (await this.settle(handler(records))) as DeadLetter[] | undefined;
+    if (dead && dead.length > 0) await this.deadLetter(dead);
+  }
+
+  private async deadLetter(dead: DeadLetter[]): Promise<void> {
+    for (const d of dead) this.log.warn(`Dead-lettering ${d.record.topic}[${d.record.partition}]@${d.record.offset}: ${d.code}`);
+    await this.options.bus.publish(
+      Contracts.deadLetter,
+      dead.map(({ record, code, reason }) => ({
+        key: `${record.topic}:${record.partition}:${record.offset}`,
+        value: {
+          sourceTopic: record.topic,
+          consumerGroup: this.options.bus.topicPrefix + this.options.groupId,
+          code,
+          reason: reason.slice(0, 1000),
+          at: this.options.now().toISOString(),
+          valueBase64: (record.value ?? Buffer.alloc(0)).toString('base64'),
+        },
+      })),
+    );
   }
 
   async close(): Promise<void> {

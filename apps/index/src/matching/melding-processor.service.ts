@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { ContractViolation, Contracts, type FoutBericht, type InboundMessage } from '@vir/contracts';
+import { ContractViolation, Contracts, type FoutBericht, type InboundMessage, type MeldingBericht } from '@vir/contracts';
 import { checkMelding, type Clock } from '@vir/domain';
-import { FlowEventPublisher, PermanentMessageError, type KafkaRecord, type MessageBus } from '@vir/messaging';
+import { FlowEventPublisher, PermanentMessageError, type DeadLetter, type KafkaRecord, type MessageBus } from '@vir/messaging';
 import { answerPing, openIntrekking, openMelding, openPing, openVerwijdering, signFoutbericht, signPing, XmlMessageError } from '@vir/xml';
 import { EndingRefused, type EndingRequest, type MeldingEndingService } from '../lifecycle/melding-ending.service';
 import type { IndexCrypto } from './index-crypto';
@@ -123,47 +123,99 @@ export class MeldingProcessor {
     }
   }
 
+  /** One record (tests, tools): a record that can never be processed throws PermanentMessageError. */
   async process(record: KafkaRecord): Promise<void> {
-    let envelope: InboundMessage;
-    try {
-      envelope = Contracts.inbound.parse(record.value);
-    } catch (err) {
-      if (err instanceof ContractViolation) throw new PermanentMessageError('CONTRACT_VIOLATION', err.message);
-      throw err;
-    }
-    const reject = (code: string, detail: string) => this.reject(envelope, code, detail);
-    if (envelope.type === 'ping') return this.answerPing(envelope, reject);
-    if (envelope.type !== 'melding') return this.processEnding(envelope, reject);
+    const [dead] = await this.processBatch([record]);
+    if (dead) throw new PermanentMessageError(dead.code, dead.reason);
+  }
 
+  /**
+   * A chunk of one partition, in order. Consecutive meldingen are verified and decrypted one by
+   * one, then stored, matched and signalled in ONE transaction; an intrekking, verwijdering or
+   * ping in between is handled on its own after the meldingen before it, so order holds.
+   * Returns the records that can never be processed (for the dead-letter topic); throws on
+   * anything transient (the chunk is redelivered and the inbox makes that harmless).
+   */
+  async processBatch(records: KafkaRecord[]): Promise<DeadLetter[]> {
+    const dead: DeadLetter[] = [];
+    let pending: Verified[] = [];
+    const flush = async () => {
+      const verified = pending;
+      pending = [];
+      if (verified.length > 0) await this.storeVerified(verified);
+    };
+    for (const record of records) {
+      let envelope: InboundMessage;
+      try {
+        envelope = Contracts.inbound.parse(record.value);
+      } catch (err) {
+        if (err instanceof ContractViolation) {
+          dead.push({ record, code: 'CONTRACT_VIOLATION', reason: err.message });
+          continue;
+        }
+        throw err;
+      }
+      const reject = (code: string, detail: string) => this.reject(envelope, code, detail);
+      if (envelope.type === 'melding') {
+        const verified = await this.verifyMelding(envelope, reject);
+        if (verified) pending.push(verified);
+        continue;
+      }
+      await flush();
+      if (envelope.type === 'ping') await this.answerPing(envelope, reject);
+      else await this.processEnding(envelope, reject);
+    }
+    await flush();
+    return dead;
+  }
+
+  /** Signature, trust, decryption, envelope and domain rules; a refusal is answered here. */
+  private async verifyMelding(envelope: InboundMessage, reject: (code: string, detail: string) => Promise<void>): Promise<Verified | undefined> {
     const now = this.clock.now();
     let opened;
     try {
       opened = openMelding(envelope.xml, { trustStore: this.crypto.trustStore, at: now, recipientKey: this.crypto.decryptionKeys });
     } catch (err) {
-      if (err instanceof XmlMessageError) return reject(err.detailCode, err.message);
+      if (err instanceof XmlMessageError) return void (await reject(err.detailCode, err.message));
       throw err;
     }
     const melding = opened.message;
     if (melding.berichtId !== envelope.messageId || opened.signerOin !== envelope.senderOin) {
-      return reject('ENVELOPE_MISMATCH', 'the envelope does not match the signed message');
+      return void (await reject('ENVELOPE_MISMATCH', 'the envelope does not match the signed message'));
     }
     const violations = checkMelding(melding, this.clock.today());
-    if (violations.length > 0) return reject(violations[0].code, violations.map((v) => v.message).join('; '));
-
+    if (violations.length > 0) return void (await reject(violations[0].code, violations.map((v) => v.message).join('; ')));
     await this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.verified', outcome: 'ok' });
-    const result = await this.store.record({
-      melding,
-      jeugdige: this.pseudonymizer.pseudonyms(melding.jeugdige.bsn),
-      ouders: melding.ouders.map((o) => this.pseudonymizer.pseudonyms(o.bsn)),
-      at: now,
-      flow: (step) => this.flow.build(step),
-    });
-    if (result.outcome === 'duplicate') {
-      // A redelivery (after a crash) or a replay: the inbox already holds this id; nothing changed.
-      await this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.duplicate', outcome: 'ok', detail: 'already processed; nothing changed' });
-    } else {
-      this.relay.kick();
-    }
-    this.log.debug(`${envelope.messageId}: ${result.outcome}, ${result.matches} match(es)`);
+    return { envelope, melding, at: now };
   }
+
+  private async storeVerified(verified: Verified[]): Promise<void> {
+    const results = await this.store.recordBatch(
+      verified.map(({ melding, at }) => ({
+        melding,
+        jeugdige: this.pseudonymizer.pseudonyms(melding.jeugdige.bsn),
+        ouders: melding.ouders.map((o) => this.pseudonymizer.pseudonyms(o.bsn)),
+        at,
+        flow: (step) => this.flow.build(step),
+      })),
+    );
+    let stored = false;
+    for (const [k, result] of results.entries()) {
+      const { envelope } = verified[k];
+      if (result.outcome === 'duplicate') {
+        // A redelivery (after a crash) or a replay: the inbox already holds this id; nothing changed.
+        await this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.duplicate', outcome: 'ok', detail: 'already processed; nothing changed' });
+      } else {
+        stored = true;
+      }
+    }
+    if (stored) this.relay.kick();
+    this.log.debug(`stored a chunk of ${verified.length} melding(en)`);
+  }
+}
+
+interface Verified {
+  envelope: InboundMessage;
+  melding: MeldingBericht;
+  at: Date;
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts, type FlowEvent, type MatchsignaalBericht, type MeldingBericht, type OutboundMessage } from '@vir/contracts';
-import { endOfActivePeriod, matchNewMelding, type MatchCandidate } from '@vir/domain';
+import { endOfActivePeriod, matchBatch, type MatchCandidate, type MeldingStatus } from '@vir/domain';
 import type { Pseudonyms } from './pseudonymizer';
 import { signMatchsignaal, type Signer } from '@vir/xml';
-import { InboxEntry, MatchRow, MeldingOuderRow, MeldingRow, OutboxRow } from '../persistence/index.entities';
+import type { OutboxRecord } from './outbox.relay';
 
 export interface RecordResult {
   outcome: 'duplicate' | 'new' | 'updated';
@@ -22,10 +22,6 @@ export interface RecordInput {
   flow: (step: Omit<FlowEvent, 'eventId' | 'at' | 'component'>) => FlowEvent;
 }
 
-function toCandidate(r: MeldingRow, ouders: string[]): MatchCandidate {
-  return { id: r.id, jeugdigePseudonym: r.jeugdigePseudonym, ouderPseudonyms: ouders, professionalKey: r.professionalKey, convenant: r.convenant, status: r.status };
-}
-
 export interface MeldingStoreOptions {
   /**
    * Parties (OINs) that match within their own covenant area themselves: they get signals for
@@ -34,9 +30,68 @@ export interface MeldingStoreOptions {
   localMatchingOins?: ReadonlySet<string>;
 }
 
+/** A melding as the store reads and writes it (snake_case columns in SQL). */
+interface StoredMelding {
+  id: string;
+  messageId: string;
+  partyOin: string;
+  convenant: string;
+  referentie: string;
+  professionalKey: string;
+  melderId: string;
+  melderNaam: string;
+  melderTelefoon: string | null;
+  melderEmail: string | null;
+  organisatieNaam: string;
+  organisatieDomein: string;
+  jeugdigePseudonym: string;
+  ouders: string[];
+  geboortedatum: string;
+  meldingsdatum: string;
+  endsOn: string;
+  status: MeldingStatus;
+}
+
+const CANDIDATES_SQL = `
+  WITH c AS (
+    SELECT id FROM melding WHERE status = 'active' AND jeugdige_pseudonym = ANY($1::text[])
+    UNION
+    SELECT m.id FROM melding_ouder o JOIN melding m ON m.id = o.melding_id WHERE m.status = 'active' AND o.ouder_pseudonym = ANY($2::text[]))
+  SELECT m.id, m.message_id AS "messageId", m.party_oin AS "partyOin", m.convenant, m.referentie, m.professional_key AS "professionalKey",
+         m.melder_id AS "melderId", m.melder_naam AS "melderNaam", m.melder_telefoon AS "melderTelefoon", m.melder_email AS "melderEmail",
+         m.organisatie_naam AS "organisatieNaam", m.organisatie_domein AS "organisatieDomein", m.jeugdige_pseudonym AS "jeugdigePseudonym",
+         m.status, COALESCE((SELECT array_agg(ouder_pseudonym) FROM melding_ouder WHERE melding_id = m.id), '{}') AS ouders
+  FROM melding m JOIN c USING (id) ORDER BY m.created_at, m.id`;
+
+const INSERT_MELDING_SQL = `
+  INSERT INTO melding (id, message_id, party_oin, convenant, referentie, professional_key, melder_id, melder_naam, melder_telefoon, melder_email,
+                       organisatie_naam, organisatie_domein, jeugdige_pseudonym, geboortedatum, meldingsdatum, ends_on, status, created_at, updated_at)
+  SELECT u.*, 'active', $17::timestamptz, $17::timestamptz
+  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+              $11::text[], $12::text[], $13::text[], $14::date[], $15::date[], $16::date[]) AS u`;
+
+const UPDATE_MELDING_SQL = `
+  UPDATE melding m SET referentie = u.referentie, melder_naam = u.melder_naam, melder_telefoon = u.melder_telefoon, melder_email = u.melder_email,
+                       organisatie_naam = u.organisatie_naam, organisatie_domein = u.organisatie_domein, meldingsdatum = u.meldingsdatum,
+                       ends_on = u.ends_on, updated_at = $10::timestamptz
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[])
+       AS u(id, referentie, melder_naam, melder_telefoon, melder_email, organisatie_naam, organisatie_domein, meldingsdatum, ends_on)
+  WHERE m.id = u.id`;
+
+/** The columns of `rows` as arrays, one per field: the shape `unnest($1::…[], …)` takes. */
+function columns<T>(rows: T[], fields: (keyof T)[]): unknown[][] {
+  return fields.map((f) => rows.map((r) => r[f]));
+}
+
 /**
- * Stores a verified melding, its matches, its signals and its flow events in ONE transaction
- * (transactional outbox): a crash anywhere either leaves no trace or all of it.
+ * Stores verified meldingen, their matches, their signals and their flow events in ONE
+ * transaction per chunk (transactional outbox): a crash anywhere either leaves no trace of the
+ * chunk or all of it, and the consumer offset moves only after the commit.
+ *
+ * Concurrency: every pseudonym a chunk touches is locked (transaction-scoped advisory locks, in
+ * one sorted order, so no two instances deadlock) before the candidates are read, so meldingen
+ * about the same young person or family on different partitions or instances are serialised
+ * and match exactly once. Inside the chunk, matchBatch matches the meldingen with each other too.
  */
 export class MeldingStore {
   constructor(
@@ -46,84 +101,111 @@ export class MeldingStore {
   ) {}
 
   async record(input: RecordInput): Promise<RecordResult> {
-    return this.ds.transaction('READ COMMITTED', async (em) => {
-      const { melding: m, at } = input;
-      const pseudonym = input.jeugdige.current;
-      const ouders = [...new Set(input.ouders.map((o) => o.current))];
-      // Rows made under a previous pseudonym key are the same people: read them as current.
-      const asCurrent = new Map<string, string>();
-      for (const p of [input.jeugdige, ...input.ouders]) for (const alias of p.all) asCurrent.set(alias, p.current);
-      const normalise = (p: string) => asCurrent.get(p) ?? p;
-      const inserted = await em
-        .createQueryBuilder()
-        .insert()
-        .into(InboxEntry)
-        .values({ messageId: m.berichtId, senderOin: m.afzenderOin, outcome: 'stored' })
-        .orIgnore()
-        .returning('message_id')
-        .execute();
-      if (inserted.raw.length === 0) return { outcome: 'duplicate', matches: 0, signals: 0 };
+    return (await this.recordBatch([input]))[0];
+  }
 
-      // Serialise concurrent meldingen about the same young person or the same family, across
-      // index instances: one lock per pseudonym, always taken in sorted order (no deadlocks).
-      const lookupChild = input.jeugdige.all;
-      const lookupOuders = [...new Set(input.ouders.flatMap((o) => o.all))];
-      for (const key of [...new Set([...lookupChild, ...lookupOuders])].sort()) {
-        await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  /** One result per input, in order. Inputs must be verified and pass the domain rules. */
+  async recordBatch(inputs: RecordInput[]): Promise<RecordResult[]> {
+    if (inputs.length === 0) return [];
+    return this.ds.transaction('READ COMMITTED', (em) => this.store(em, inputs));
+  }
+
+  private async store(em: EntityManager, inputs: RecordInput[]): Promise<RecordResult[]> {
+    const results: RecordResult[] = inputs.map(() => ({ outcome: 'duplicate', matches: 0, signals: 0 }));
+    const at = inputs[0].at;
+    // Sorted, so two transactions inserting the same ids wait for each other in one order.
+    const inbox = inputs.map((i) => ({ id: i.melding.berichtId.toLowerCase(), oin: i.melding.afzenderOin })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const inserted: { message_id: string }[] = await em.query(
+      `INSERT INTO inbox (message_id, sender_oin, outcome) SELECT u.id, u.oin, 'stored' FROM unnest($1::uuid[], $2::text[]) AS u(id, oin)
+       ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+      columns(inbox, ['id', 'oin']),
+    );
+    const fresh = new Set(inserted.map((r) => r.message_id));
+    // The first of two inputs with one message id is the one stored; the other is a duplicate.
+    const todo: number[] = [];
+    inputs.forEach((input, i) => {
+      if (fresh.delete(input.melding.berichtId.toLowerCase())) todo.push(i);
+    });
+    if (todo.length === 0) return results;
+
+    // Rows made under a previous pseudonym key are the same people: read them as current.
+    const asCurrent = new Map<string, string>();
+    const lookupChild = new Set<string>();
+    const lookupOuders = new Set<string>();
+    for (const i of todo) {
+      const input = inputs[i];
+      for (const alias of input.jeugdige.all) {
+        asCurrent.set(alias, input.jeugdige.current);
+        lookupChild.add(alias);
       }
-      // Two index lookups, not one OR (which PostgreSQL answers with a scan of every melding).
-      const sameChild = await em
-        .getRepository(MeldingRow)
-        .createQueryBuilder('m')
-        .where("m.status = 'active' AND m.jeugdige_pseudonym = ANY(:lookupChild)", { lookupChild })
-        .getMany();
-      const sameParents = lookupOuders.length
-        ? await em
-            .getRepository(MeldingRow)
-            .createQueryBuilder('m')
-            .innerJoin(MeldingOuderRow, 'o', 'o.melding_id = m.id')
-            .where("m.status = 'active' AND o.ouder_pseudonym = ANY(:lookupOuders)", { lookupOuders })
-            .getMany()
-        : [];
-      const active = [...new Map([...sameChild, ...sameParents].map((r) => [r.id, r])).values()];
-      const ouderRows: MeldingOuderRow[] = active.length
-        ? await em.getRepository(MeldingOuderRow).createQueryBuilder('o').where('o.melding_id = ANY(:ids)', { ids: active.map((a) => a.id) }).getMany()
-        : [];
-      const oudersOf = (id: string) => ouderRows.filter((o) => o.meldingId === id).map((o) => normalise(o.ouderPseudonym));
+      for (const o of input.ouders) {
+        for (const alias of o.all) {
+          asCurrent.set(alias, o.current);
+          lookupOuders.add(alias);
+        }
+      }
+    }
+    const normalise = (p: string) => asCurrent.get(p) ?? p;
+    // One lock per pseudonym, taken in one order (by the lock key itself) by every instance.
+    await em.query(
+      'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS s',
+      [[...lookupChild, ...lookupOuders]],
+    );
+    const stored: StoredMelding[] = await em.query(CANDIDATES_SQL, [[...lookupChild], [...lookupOuders]]);
+    for (const s of stored) {
+      s.jeugdigePseudonym = normalise(s.jeugdigePseudonym);
+      s.ouders = s.ouders.map(normalise);
+    }
 
-      const professionalKey = `${m.afzenderOin}/${m.melder.id}`;
-      const row: MeldingRow = Object.assign(new MeldingRow(), {
+    const rows: StoredMelding[] = todo.map((i) => {
+      const { melding: m, jeugdige, ouders } = inputs[i];
+      return {
         id: randomUUID(),
         messageId: m.berichtId,
         partyOin: m.afzenderOin,
         convenant: m.convenant,
         referentie: m.referentie,
-        professionalKey,
+        professionalKey: `${m.afzenderOin}/${m.melder.id}`,
         melderId: m.melder.id,
         melderNaam: m.melder.naam,
         melderTelefoon: m.melder.telefoon ?? null,
         melderEmail: m.melder.email ?? null,
         organisatieNaam: m.organisatie.naam,
         organisatieDomein: m.organisatie.domein,
-        jeugdigePseudonym: pseudonym,
+        jeugdigePseudonym: jeugdige.current,
+        ouders: [...new Set(ouders.map((o) => o.current))],
         geboortedatum: m.jeugdige.geboortedatum,
         meldingsdatum: m.meldingsdatum,
         endsOn: endOfActivePeriod(m),
         status: 'active',
-        endedOn: null,
-        purgeOn: null,
-        createdAt: at,
-        updatedAt: at,
-      });
-      const outcome = matchNewMelding(
-        toCandidate(row, ouders),
-        active.map((a) => ({ ...toCandidate(a, oudersOf(a.id)), jeugdigePseudonym: normalise(a.jeugdigePseudonym) })),
-      );
-      const events: FlowEvent[] = [];
+      };
+    });
+    const candidate = (r: StoredMelding): MatchCandidate => ({
+      id: r.id,
+      jeugdigePseudonym: r.jeugdigePseudonym,
+      ouderPseudonyms: r.ouders,
+      professionalKey: r.professionalKey,
+      convenant: r.convenant,
+      status: r.status,
+    });
+    const outcomes = matchBatch(rows.map(candidate), stored.map(candidate));
 
+    const byId = new Map<string, StoredMelding>(stored.map((r) => [r.id, r]));
+    const inserts: StoredMelding[] = [];
+    const updates = new Map<string, StoredMelding>();
+    const matchRows: { id: string; soort: string; reikwijdte: string; a: string; b: string }[] = [];
+    const records: OutboxRecord[] = [];
+    const event = (input: RecordInput, step: Parameters<RecordInput['flow']>[0]) =>
+      records.push({ topic: Contracts.flowEvent.topic.name, key: step.messageId, value: Contracts.flowEvent.serialize(input.flow(step)).toString() });
+
+    outcomes.forEach((outcome, k) => {
+      const input = inputs[todo[k]];
+      const row = rows[k];
+      const m = input.melding;
       if (outcome.kind === 'update') {
         // Same professional, same young person: refresh the earlier melding, no new match.
-        await em.update(MeldingRow, { id: outcome.existing.id }, {
+        const existing = byId.get(outcome.existing.id)!;
+        Object.assign(existing, {
           referentie: row.referentie,
           melderNaam: row.melderNaam,
           melderTelefoon: row.melderTelefoon,
@@ -132,44 +214,79 @@ export class MeldingStore {
           organisatieDomein: row.organisatieDomein,
           meldingsdatum: row.meldingsdatum,
           endsOn: row.endsOn,
-          updatedAt: at,
         });
-        events.push(input.flow({ messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.stored', outcome: 'ok', detail: 'updated an earlier melding by the same professional' }));
-        await this.writeOutbox(em, [], events, at);
-        return { outcome: 'updated', matches: 0, signals: 0 };
+        // An earlier melding of this same chunk is simply inserted with the new values.
+        if (!inserts.includes(existing)) updates.set(existing.id, existing);
+        event(input, { messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.stored', outcome: 'ok', detail: 'updated an earlier melding by the same professional' });
+        results[todo[k]] = { outcome: 'updated', matches: 0, signals: 0 };
+        return;
       }
-
-      await em.insert(MeldingRow, row);
-      if (ouders.length > 0) await em.insert(MeldingOuderRow, ouders.map((o) => ({ meldingId: row.id, ouderPseudonym: o })));
-      events.push(input.flow({ messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.stored', outcome: 'ok' }));
-      const byId = new Map(active.map((r) => [r.id, r]));
-      const signals: OutboundMessage[] = [];
+      inserts.push(row);
+      byId.set(row.id, row);
+      event(input, { messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.stored', outcome: 'ok' });
+      let signals = 0;
       for (const match of outcome.matches) {
         const other = byId.get(match.a.id)!;
-        const matchRow = Object.assign(new MatchRow(), { id: randomUUID(), soort: match.soort, reikwijdte: match.reikwijdte, meldingA: other.id, meldingB: row.id, createdAt: at });
-        await em.insert(MatchRow, matchRow);
+        const matchId = randomUUID();
+        matchRows.push({ id: matchId, soort: match.soort, reikwijdte: match.reikwijdte, a: other.id, b: row.id });
         for (const [self, counterpart] of [[other, row], [row, other]] as const) {
           if (match.reikwijdte === 'binnen-convenant' && this.options.localMatchingOins?.has(self.partyOin)) continue;
-          const signal = this.buildSignal(matchRow, self, counterpart, at);
-          signals.push(signal);
-          events.push(input.flow({ messageId: signal.messageId, correlationIds: signal.correlationIds, partyOin: self.partyOin, step: 'index.signal-queued', outcome: 'ok', detail: `${match.reikwijdte} ${match.soort}-match` }));
+          const signal = this.buildSignal(matchId, match.soort, match.reikwijdte, self, counterpart, at);
+          signals++;
+          records.push({ topic: Contracts.outbound.topic.name, key: signal.recipientOin, value: Contracts.outbound.serialize(signal).toString() });
+          event(input, { messageId: signal.messageId, correlationIds: signal.correlationIds, partyOin: self.partyOin, step: 'index.signal-queued', outcome: 'ok', detail: `${match.reikwijdte} ${match.soort}-match` });
         }
       }
-      events.push(input.flow({ messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.matched', outcome: 'ok', detail: `${outcome.matches.length} match(es), ${signals.length} signal(s)` }));
-      await this.writeOutbox(em, signals, events, at);
-      return { outcome: 'new', matches: outcome.matches.length, signals: signals.length };
+      event(input, { messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.matched', outcome: 'ok', detail: `${outcome.matches.length} match(es), ${signals} signal(s)` });
+      results[todo[k]] = { outcome: 'new', matches: outcome.matches.length, signals };
     });
+
+    if (inserts.length > 0) {
+      await em.query(INSERT_MELDING_SQL, [
+        ...columns(inserts, [
+          'id', 'messageId', 'partyOin', 'convenant', 'referentie', 'professionalKey', 'melderId', 'melderNaam', 'melderTelefoon', 'melderEmail',
+          'organisatieNaam', 'organisatieDomein', 'jeugdigePseudonym', 'geboortedatum', 'meldingsdatum', 'endsOn',
+        ]),
+        at.toISOString(),
+      ]);
+      const ouders = inserts.flatMap((r) => r.ouders.map((o) => [r.id, o]));
+      if (ouders.length > 0) {
+        await em.query('INSERT INTO melding_ouder (melding_id, ouder_pseudonym) SELECT * FROM unnest($1::uuid[], $2::text[])', [ouders.map((o) => o[0]), ouders.map((o) => o[1])]);
+      }
+    }
+    if (updates.size > 0) {
+      const list = [...updates.values()];
+      await em.query(UPDATE_MELDING_SQL, [
+        ...columns(list, ['id', 'referentie', 'melderNaam', 'melderTelefoon', 'melderEmail', 'organisatieNaam', 'organisatieDomein', 'meldingsdatum', 'endsOn']),
+        at.toISOString(),
+      ]);
+    }
+    if (matchRows.length > 0) {
+      await em.query(
+        'INSERT INTO match (id, soort, reikwijdte, melding_a, melding_b, created_at) SELECT u.*, $6::timestamptz FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[]) AS u',
+        [...columns(matchRows, ['id', 'soort', 'reikwijdte', 'a', 'b']), at.toISOString()],
+      );
+    }
+    if (records.length > 0) await em.query('INSERT INTO outbox (records, created_at) VALUES ($1, $2)', [JSON.stringify(records), at.toISOString()]);
+    return results;
   }
 
-  private buildSignal(match: MatchRow, self: MeldingRow, counterpart: MeldingRow, at: Date): OutboundMessage {
+  private buildSignal(
+    matchId: string,
+    soort: MatchsignaalBericht['soort'],
+    reikwijdte: MatchsignaalBericht['reikwijdte'],
+    self: StoredMelding,
+    counterpart: StoredMelding,
+    at: Date,
+  ): OutboundMessage {
     const bericht: MatchsignaalBericht = {
       berichtId: randomUUID(),
       afzenderOin: this.signer.oin,
       ontvangerOin: self.partyOin,
       verzonden: at.toISOString(),
-      matchId: match.id,
-      soort: match.soort,
-      reikwijdte: match.reikwijdte,
+      matchId,
+      soort,
+      reikwijdte,
       eigenMelding: { referentie: self.referentie, berichtId: self.messageId },
       andereMelder: {
         id: counterpart.melderId,
@@ -188,13 +305,5 @@ export class MeldingStore {
       producedAt: at.toISOString(),
       xml: signMatchsignaal(bericht, this.signer),
     };
-  }
-
-  private async writeOutbox(em: EntityManager, signals: OutboundMessage[], events: FlowEvent[], at: Date): Promise<void> {
-    const rows = [
-      ...signals.map((s) => ({ topic: Contracts.outbound.topic.name, key: s.recipientOin, payload: Contracts.outbound.serialize(s).toString(), createdAt: at })),
-      ...events.map((e) => ({ topic: Contracts.flowEvent.topic.name, key: e.messageId, payload: Contracts.flowEvent.serialize(e).toString(), createdAt: at })),
-    ];
-    if (rows.length > 0) await em.insert(OutboxRow, rows);
   }
 }

@@ -2,6 +2,21 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { MessageBus } from '@vir/messaging';
 
+interface OutboxEntry {
+  id: string;
+  topic: string | null;
+  key: string | null;
+  payload: string | null;
+  records: string | null;
+}
+
+/** One record of a chunk row (outbox.records). */
+export interface OutboxRecord {
+  topic: string;
+  key: string;
+  value: string;
+}
+
 /**
  * Publishes the outbox to Kafka in id order. Rows are locked (SKIP LOCKED, so several index
  * instances can relay side by side), produced with acks=all, and deleted in the same
@@ -18,7 +33,8 @@ export class OutboxRelay {
     private readonly ds: DataSource,
     private readonly bus: MessageBus,
     private readonly pollMs: number,
-    private readonly batchSize = 500,
+    /** Rows per pass; a chunk row holds a few hundred records. */
+    private readonly batchSize = 50,
   ) {}
 
   start(): void {
@@ -54,16 +70,20 @@ export class OutboxRelay {
   private async drain(): Promise<void> {
     for (;;) {
       const published = await this.ds.transaction(async (em) => {
-        const rows: { id: string; topic: string; key: string; payload: string }[] = await em.query(
-          'SELECT id, topic, key, payload FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+        const rows: OutboxEntry[] = await em.query(
+          'SELECT id, topic, key, payload, records FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
           [this.batchSize],
         );
         if (rows.length === 0) return 0;
         const byTopic = new Map<string, { key: string; value: string }[]>();
+        const add = (topic: string, key: string, value: string) => {
+          const list = byTopic.get(topic) ?? [];
+          list.push({ key, value });
+          byTopic.set(topic, list);
+        };
         for (const r of rows) {
-          const list = byTopic.get(r.topic) ?? [];
-          list.push({ key: r.key, value: r.payload });
-          byTopic.set(r.topic, list);
+          if (r.records !== null) for (const x of JSON.parse(r.records) as OutboxRecord[]) add(x.topic, x.key, x.value);
+          else add(r.topic!, r.key!, r.payload!);
         }
         for (const [topic, records] of byTopic) await this.bus.publishRaw(topic, records);
         await em.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);

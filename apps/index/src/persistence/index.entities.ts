@@ -59,9 +59,11 @@ export class MatchRow {
 @Entity({ name: 'outbox' })
 export class OutboxRow {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id!: string;
-  @Column('text') topic!: string;
-  @Column('text') key!: string;
-  @Column('text') payload!: string;
+  @Column('text', { nullable: true }) topic!: string | null;
+  @Column('text', { nullable: true }) key!: string | null;
+  @Column('text', { nullable: true }) payload!: string | null;
+  /** A whole chunk's records as a JSON array of {topic, key, value}, in order (then the three above are null). */
+  @Column('text', { nullable: true }) records!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }
 
