@@ -14,6 +14,9 @@ export class IndexConfig {
   /** The encryption key parties encrypt BSNs for (EC P-256, ECDH-ES); the RSA key above still decrypts RSA-OAEP. */
   @IsOptional() @IsString() INDEX_DECRYPTION_KEY_FILE?: string;
   @IsOptional() @IsString() INDEX_DECRYPTION_CERT_FILE?: string;
+  /** An EC P-256 key + certificate (same OIN) that signs matchsignalen with ECDSA; without it INDEX_KEY_FILE signs (RSA). */
+  @IsOptional() @IsString() INDEX_SIGNING_KEY_FILE?: string;
+  @IsOptional() @IsString() INDEX_SIGNING_CERT_FILE?: string;
   @IsString() TRUST_ROOT_FILE!: string;
   @IsOptional() @IsString() TRUST_INTERMEDIATES_FILE?: string;
   /** The issuing CA's CRL; re-read every CRL_REFRESH_MS. Without it revocation is not checked. */

@@ -67,6 +67,8 @@ export class IndexModule {
               crlFile: config.TRUST_CRL_FILE,
               decryptionKeyFile: config.INDEX_DECRYPTION_KEY_FILE,
               decryptionCertFile: config.INDEX_DECRYPTION_CERT_FILE,
+              signingKeyFile: config.INDEX_SIGNING_KEY_FILE,
+              signingCertFile: config.INDEX_SIGNING_CERT_FILE,
             }, { intervalMs: config.CRL_REFRESH_MS, warn: (l) => new Logger('Trust').warn(l) }),
         },
         {
