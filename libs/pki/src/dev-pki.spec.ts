@@ -266,3 +266,39 @@ describe('EC P-256 encryption certificates (the index, ECDH-ES)', () => {
     await expect(createDevPki(dir, [{ ...INDEX_ENC, keyEncipherment: true }])).rejects.toThrow(/keyEncipherment/);
   });
 });
+
+describe('EC P-256 signing certificates (ECDSA)', () => {
+  const INDEX_EC: DevPartySpec = {
+    name: 'landelijke-index-ec',
+    oin: '00000001823288444000',
+    commonName: 'Landelijke Verwijsindex (ECDSA)',
+    keyType: 'ec-p256',
+  };
+
+  it('issues an EC P-256 leaf with digitalSignature (no keyAgreement), trusted as a signer but not for encryption', async () => {
+    const dir = newDir();
+    await createDevPki(dir, [INDEX_EC]);
+    const credentials = loadCredentials(dir, INDEX_EC.name);
+    expect(credentials.privateKey.asymmetricKeyType).toBe('ec');
+    const cert = new X509Certificate(credentials.certificatePem);
+    expect(cert.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(cert.checkPrivateKey(credentials.privateKey)).toBe(true);
+    expect(readCertificateFields(cert.raw).keyUsage).toMatchObject({ digitalSignature: true, keyAgreement: false, keyEncipherment: false });
+    const [root, issuing] = loadCaBundle(dir);
+    const store = new TrustStore({ roots: [root], intermediates: [issuing] });
+    expect(store.check(credentials.certificatePem, new Date())).toMatchObject({ trusted: true, oin: INDEX_EC.oin });
+    expect(store.check(credentials.certificatePem, new Date(), { purpose: 'encryption' })).toMatchObject({ trusted: false, code: 'CERT_KEY_USAGE' });
+  });
+
+  it('re-issues an EC certificate whose use changes between key agreement and signing', async () => {
+    const dir = newDir();
+    await createDevPki(dir, [{ ...INDEX_EC, keyAgreement: true }]);
+    const usage = () => readCertificateFields(new X509Certificate(loadCredentials(dir, INDEX_EC.name).certificatePem).raw).keyUsage;
+    expect(usage()).toMatchObject({ keyAgreement: true, digitalSignature: false });
+    await createDevPki(dir, [INDEX_EC]);
+    expect(usage()).toMatchObject({ keyAgreement: false, digitalSignature: true });
+    const pem = loadCredentials(dir, INDEX_EC.name).certificatePem;
+    await createDevPki(dir, [INDEX_EC]);
+    expect(loadCredentials(dir, INDEX_EC.name).certificatePem).toBe(pem);
+  });
+});

@@ -2,7 +2,7 @@ import { createHash, generateKeyPair, KeyObject, randomBytes, sign, X509Certific
 import { promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import * as forge from 'node-forge';
-import { oinOfCertificate } from './certificate-reader';
+import { oinOfCertificate, readCertificateFields } from './certificate-reader';
 import { normalizeSerial } from './der-reader';
 import { publishCrlLocked } from './dev-crl';
 import {
@@ -32,9 +32,13 @@ export interface DevPartySpec {
   commonName: string;
   /** Also allow keyEncipherment: for the national index, which receives encrypted BSNs. */
   keyEncipherment?: boolean;
-  /** The leaf key: RSA-2048 (default) or EC P-256 (for key agreement, e.g. the index's ECDH-ES key). */
+  /**
+   * The leaf key: RSA-2048 (default) or EC P-256. An EC leaf either signs (keyUsage
+   * digitalSignature, ECDSA P-256 signatures) or, with `keyAgreement`, only receives BSNs
+   * (ECDH-ES, e.g. the index's encryption key); never both.
+   */
   keyType?: DevKeyType;
-  /** Also allow keyAgreement: an EC key the index uses to receive BSNs with ECDH-ES. */
+  /** An EC key for key agreement only (keyUsage keyAgreement, no digitalSignature): the index's ECDH-ES key. */
   keyAgreement?: boolean;
 }
 
@@ -233,9 +237,12 @@ async function partyIsCurrent(dir: string, party: DevPartySpec): Promise<boolean
   if (!(await exists(keyFile(dir, party.name))) || !(await exists(certFile(dir, party.name)))) return false;
   const pem = await fs.readFile(certFile(dir, party.name), 'utf8');
   if (oinOfCertificate(pem) !== party.oin) return false; // also for an unreadable file
-  // A changed key type (e.g. an RSA index certificate where EC is now asked for) is re-issued too.
-  const keyType = new X509Certificate(pem).publicKey.asymmetricKeyType === 'ec' ? 'ec-p256' : 'rsa-2048';
-  return keyType === (party.keyType ?? 'rsa-2048');
+  // A changed key type (e.g. an RSA index certificate where EC is now asked for) is re-issued too,
+  // and so is an EC certificate whose use (signing or key agreement) changed.
+  const cert = new X509Certificate(pem);
+  const keyType = cert.publicKey.asymmetricKeyType === 'ec' ? 'ec-p256' : 'rsa-2048';
+  if (keyType !== (party.keyType ?? 'rsa-2048')) return false;
+  return keyType !== 'ec-p256' || readCertificateFields(cert.raw).keyUsage?.keyAgreement === (party.keyAgreement === true);
 }
 
 interface KeyPair {
@@ -341,13 +348,15 @@ async function issueParty(
     { shortName: 'CN', value: party.commonName },
   ]);
   cert.setIssuer(issuer.cert.subject.attributes);
+  // An encryption-only EC key (ECDH-ES) never signs: no digitalSignature and no TLS use. Every
+  // other leaf (RSA, or EC for ECDSA signatures) signs.
+  const agreementOnly = spkiDer !== undefined && party.keyAgreement === true;
   cert.setExtensions([
     { name: 'basicConstraints', cA: false, critical: true },
-    spkiDer
-      ? // An encryption-only key (ECDH-ES): it never signs, so no digitalSignature and no TLS use.
-        { name: 'keyUsage', keyAgreement: party.keyAgreement === true, critical: true }
+    agreementOnly
+      ? { name: 'keyUsage', keyAgreement: true, critical: true }
       : { name: 'keyUsage', digitalSignature: true, keyEncipherment: party.keyEncipherment === true, critical: true },
-    ...(spkiDer ? [] : [{ name: 'extKeyUsage', serverAuth: true, clientAuth: true }]),
+    ...(agreementOnly ? [] : [{ name: 'extKeyUsage', serverAuth: true, clientAuth: true }]),
     // Lets the same certificate serve mTLS between dev containers named after the party.
     { name: 'subjectAltName', altNames: [{ type: 2, value: party.name }, { type: 2, value: 'localhost' }] },
     spkiDer ? { name: 'subjectKeyIdentifier', value: subjectKeyIdentifierOf(spkiDer) } : { name: 'subjectKeyIdentifier' },

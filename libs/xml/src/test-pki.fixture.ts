@@ -30,6 +30,9 @@ export interface TestPki {
   indexEnc: Credentials;
   rvdk: Credentials;
   regio: Credentials;
+  /** EC P-256 signing certificates (keyUsage digitalSignature): ECDSA signatures. */
+  indexEc: Credentials;
+  rvdkEc: Credentials;
   /** Same OIN as rvdk, issued by a CA we do not trust. */
   impostor: Credentials;
   /** Issued by our CA for rvdk's OIN, but its keyUsage lacks digitalSignature. */
@@ -47,6 +50,8 @@ export async function createTestPki(): Promise<TestPki> {
       { name: 'index-enc', oin: OIN.index, commonName: 'Landelijke Verwijsindex (versleuteling)', keyType: 'ec-p256', keyAgreement: true },
       { name: 'rvdk', oin: OIN.rvdk, commonName: 'Raad voor de Kinderbescherming' },
       { name: 'regio', oin: OIN.regio, commonName: 'Verwijsindex Noord-Holland Noord' },
+      { name: 'index-ec', oin: OIN.index, commonName: 'Landelijke Verwijsindex (ECDSA)', keyType: 'ec-p256' },
+      { name: 'rvdk-ec', oin: OIN.rvdk, commonName: 'Raad voor de Kinderbescherming (ECDSA)', keyType: 'ec-p256' },
     ]),
     createDevPki(rogueDir, [{ name: 'rvdk', oin: OIN.rvdk, commonName: 'Raad voor de Kinderbescherming' }]),
   ]);
@@ -57,6 +62,8 @@ export async function createTestPki(): Promise<TestPki> {
     indexEnc: loadCredentials(dir, 'index-enc'),
     rvdk: loadCredentials(dir, 'rvdk'),
     regio: loadCredentials(dir, 'regio'),
+    indexEc: loadCredentials(dir, 'index-ec'),
+    rvdkEc: loadCredentials(dir, 'rvdk-ec'),
     impostor: loadCredentials(rogueDir, 'rvdk'),
     noDigitalSignature: issueWithoutDigitalSignature(dir, OIN.rvdk),
     trustStore: new TrustStore({ roots: [root], intermediates: [issuing] }),

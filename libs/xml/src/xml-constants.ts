@@ -10,6 +10,8 @@ export const ALGORITHMS = {
   excC14n: 'http://www.w3.org/2001/10/xml-exc-c14n#',
   envelopedSignature: 'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
   rsaSha256: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  /** ECDSA with SHA-256 (RFC 6931, XMLDSig 1.1); the SignatureValue is r ‖ s, 32 octets each for P-256. */
+  ecdsaSha256: 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256',
   sha256: 'http://www.w3.org/2001/04/xmlenc#sha256',
   aes256Gcm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
   /** RSA-OAEP of XML Encryption 1.1: what we send, with SHA-256 digest and MGF1-SHA-256. */

@@ -2,28 +2,37 @@ import { createHash, sign, type KeyObject } from 'node:crypto';
 import { canonicalizeDocument } from './exc-c14n';
 import { ALGORITHMS, DS_NS } from './xml-constants';
 import { parseXml } from './xml-parser';
+import { ECDSA_P256_SHA256, RSA_SHA256, signatureMethodFor, type SignatureMethod } from './signature-method';
 
-/** Who signs: a party's OIN, private key and (leaf) certificate. @vir/pki's Credentials fit. */
+/**
+ * Who signs: a party's OIN, private key and (leaf) certificate. @vir/pki's Credentials fit. An RSA
+ * key signs with rsa-sha256, an EC P-256 key with ecdsa-sha256.
+ */
 export interface Signer {
   oin: string;
   privateKey: KeyObject;
   certificatePem: string;
 }
 
-// Enveloped XMLDSig over the whole document (Reference URI=""), exclusive c14n, RSA-SHA256,
-// SHA-256 digest, the signer's certificate in KeyInfo, the signature as last child of the root:
-// the same form xml-crypto produced before (and xmlsec1 verifies, see the specs), made here
-// directly because xml-crypto's generic path (xmldom, xpath, two c14n passes) cost ~2.5 ms a
-// message. SignedInfo is fixed apart from the digest, so it is written in canonical form and
-// the string that is signed is that text with the one namespace declaration c14n puts on it.
+// Enveloped XMLDSig over the whole document (Reference URI=""), exclusive c14n, RSA-SHA256 or
+// ECDSA-P256-SHA256 (by the signer's key), SHA-256 digest, the signer's certificate in KeyInfo,
+// the signature as last child of the root: the same form xml-crypto produced before (and xmlsec1
+// verifies, see the specs), made here directly because xml-crypto's generic path (xmldom, xpath,
+// two c14n passes) cost ~2.5 ms a message. SignedInfo is fixed apart from the SignatureMethod and
+// the digest, so it is written in canonical form and the string that is signed is that text with
+// the one namespace declaration c14n puts on it.
 
-const SIGNED_INFO_HEAD =
-  `<ds:CanonicalizationMethod Algorithm="${ALGORITHMS.excC14n}"></ds:CanonicalizationMethod>` +
-  `<ds:SignatureMethod Algorithm="${ALGORITHMS.rsaSha256}"></ds:SignatureMethod>` +
-  '<ds:Reference URI=""><ds:Transforms>' +
-  `<ds:Transform Algorithm="${ALGORITHMS.envelopedSignature}"></ds:Transform>` +
-  `<ds:Transform Algorithm="${ALGORITHMS.excC14n}"></ds:Transform>` +
-  `</ds:Transforms><ds:DigestMethod Algorithm="${ALGORITHMS.sha256}"></ds:DigestMethod><ds:DigestValue>`;
+function signedInfoHead(method: SignatureMethod): string {
+  return (
+    `<ds:CanonicalizationMethod Algorithm="${ALGORITHMS.excC14n}"></ds:CanonicalizationMethod>` +
+    `<ds:SignatureMethod Algorithm="${method.uri}"></ds:SignatureMethod>` +
+    '<ds:Reference URI=""><ds:Transforms>' +
+    `<ds:Transform Algorithm="${ALGORITHMS.envelopedSignature}"></ds:Transform>` +
+    `<ds:Transform Algorithm="${ALGORITHMS.excC14n}"></ds:Transform>` +
+    `</ds:Transforms><ds:DigestMethod Algorithm="${ALGORITHMS.sha256}"></ds:DigestMethod><ds:DigestValue>`
+  );
+}
+const SIGNED_INFO_HEADS = new Map([RSA_SHA256, ECDSA_P256_SHA256].map((m) => [m, signedInfoHead(m)]));
 const SIGNED_INFO_TAIL = '</ds:DigestValue></ds:Reference></ds:SignedInfo>';
 
 const certificates = new Map<string, string>();
@@ -43,11 +52,14 @@ function certificateBase64(pem: string): string {
 
 /** Signs a complete document (its own or anyone's well-formed XML) and returns it with the signature. */
 export function signDocument(xml: string, signer: Signer): string {
+  const method = signer.privateKey?.type === 'private' ? signatureMethodFor(signer.privateKey) : undefined;
+  if (!method) throw new TypeError('signer.privateKey must be a private RSA or EC P-256 key');
   const doc = parseXml(xml);
   const digest = createHash('sha256').update(canonicalizeDocument(doc), 'utf8').digest('base64');
-  const signedInfoBody = `${SIGNED_INFO_HEAD}${digest}${SIGNED_INFO_TAIL}`;
+  const signedInfoBody = `${SIGNED_INFO_HEADS.get(method)}${digest}${SIGNED_INFO_TAIL}`;
   const canonicalSignedInfo = `<ds:SignedInfo xmlns:ds="${DS_NS}">${signedInfoBody}`;
-  const value = sign('sha256', Buffer.from(canonicalSignedInfo, 'utf8'), signer.privateKey).toString('base64');
+  const key = method.dsaEncoding ? { key: signer.privateKey, dsaEncoding: method.dsaEncoding } : signer.privateKey;
+  const value = sign('sha256', Buffer.from(canonicalSignedInfo, 'utf8'), key).toString('base64');
   const signature =
     `<ds:Signature xmlns:ds="${DS_NS}"><ds:SignedInfo>${signedInfoBody}` +
     `<ds:SignatureValue>${value}</ds:SignatureValue>` +

@@ -6,6 +6,7 @@ import { ALGORITHMS, DS_NS, VIR_NS } from './xml-constants';
 import { certError, xmlError, type XmlMessageError } from './xml-errors';
 import { guardRawXml } from './xml-guard';
 import { parseXml, type XmlElement } from './xml-parser';
+import { signatureMethodByUri, signatureMethodFor } from './signature-method';
 import { virSchema } from './vir-schema';
 
 export interface OpenOptions {
@@ -106,7 +107,8 @@ export function checkRoot(root: XmlElement, rootName: string): void {
  * read, so nothing a second parser might see differently can slip between what was signed and
  * what is used. Wrapping-safe by construction: exactly one ds:Signature, as the last element of
  * the root, exactly one Reference with URI="" (the whole document), no ds:Object; the key comes
- * from the TrustStore's decision on the certificate, never from the document alone.
+ * from the TrustStore's decision on the certificate, never from the document alone, and the
+ * SignatureMethod (rsa-sha256 or ecdsa-sha256) must be the one of that key's type.
  *
  * Order: size/DTD guard → parse → root namespace/version/type → signature structure →
  * certificate trust → SignatureValue → digest → XSD.
@@ -141,7 +143,9 @@ export function verifySignedDocument(xml: string, rootName: string, options: Ope
     throw unsupported('ds:SignedInfo must start with CanonicalizationMethod and SignatureMethod');
   }
   requireAlgorithm(c14n, ALGORITHMS.excC14n, 'CanonicalizationMethod');
-  requireAlgorithm(method, ALGORITHMS.rsaSha256, 'SignatureMethod');
+  const signatureMethod = signatureMethodByUri(method.attrs.Algorithm);
+  if (!signatureMethod) throw unsupported(`SignatureMethod must be ${ALGORITHMS.rsaSha256} or ${ALGORITHMS.ecdsaSha256}`);
+  requireAlgorithm(method, signatureMethod.uri, 'SignatureMethod');
   if (references.length !== 1 || !isDs(references[0], 'Reference')) {
     throw wrapping('ds:SignedInfo must contain exactly one Reference');
   }
@@ -166,13 +170,24 @@ export function verifySignedDocument(xml: string, rootName: string, options: Ope
   const trust = options.trustStore.check(certificateFrom(keyInfo), options.at);
   if (!trust.trusted) throw certError(trust.code, trust.reason);
 
+  // The method must be the one of the trusted certificate's key: an EC certificate never vouches
+  // for an RSA signature and vice versa (no algorithm substitution).
+  const keyMethod = signatureMethodFor(trust.publicKey);
+  if (!keyMethod) throw unsupported("the signer certificate's key is neither RSA nor EC P-256");
+  if (keyMethod !== signatureMethod) {
+    throw xmlError('SIGNATURE_VALUE_INVALID', `SignatureMethod ${signatureMethod.uri} does not fit the signer certificate's ${keyMethod.kind} key`);
+  }
+
   // SignedInfo first: once it verifies, a digest mismatch can only mean altered content.
   const signedInfoBytes = Buffer.from(canonicalizeElement(signedInfo), 'utf8');
   let valid = false;
-  try {
-    valid = verify('sha256', signedInfoBytes, trust.publicKey, value);
-  } catch {
-    valid = false; // e.g. a key type that cannot do RSA
+  if (signatureMethod.valueBytes === undefined || value.length === signatureMethod.valueBytes) {
+    try {
+      const key = signatureMethod.dsaEncoding ? { key: trust.publicKey, dsaEncoding: signatureMethod.dsaEncoding } : trust.publicKey;
+      valid = verify('sha256', signedInfoBytes, key, value);
+    } catch {
+      valid = false;
+    }
   }
   if (!valid) throw xmlError('SIGNATURE_VALUE_INVALID', 'the SignatureValue does not verify with the signer certificate');
   const digest = createHash('sha256').update(canonicalizeDocument(doc, signature), 'utf8').digest();

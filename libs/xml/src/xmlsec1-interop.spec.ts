@@ -15,7 +15,7 @@ import {
   signPing,
   signVerwijdering,
 } from './index';
-import { DS_NS } from './xml-constants';
+import { ALGORITHMS, DS_NS } from './xml-constants';
 import {
   createTestPki,
   NOW,
@@ -39,14 +39,14 @@ if (!HAVE_XMLSEC1) console.warn('xmlsec1 not found (apt-get install xmlsec1): xm
 if (!HAVE_XMLLINT) console.warn('xmllint not found (apt-get install libxml2-utils): xmllint schema checks skipped');
 
 /** The same signature shape as ours, as a template for xmlsec1, with whitespace as people write it. */
-function template(prefix: string): string {
+function template(prefix: string, signatureMethod = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256'): string {
   const p = prefix === '' ? '' : `${prefix}:`;
   const ns = prefix === '' ? `xmlns="${DS_NS}"` : `xmlns:${prefix}="${DS_NS}"`;
   return `
   <${p}Signature ${ns}>
     <${p}SignedInfo>
       <${p}CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>
-      <${p}SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>
+      <${p}SignatureMethod Algorithm="${signatureMethod}"/>
       <${p}Reference URI="">
         <${p}Transforms>
           <${p}Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>
@@ -89,6 +89,8 @@ describe('independent tools', () => {
     Ontvangstbevestiging: signOntvangstbevestiging(sampleOntvangstbevestiging(), pki.index),
     Foutbericht: signFoutbericht(sampleFoutbericht(), pki.index),
     Ping: signPing(samplePing(), pki.regio),
+    'Matchsignaal (ECDSA)': signMatchsignaal(sampleMatchsignaal(), pki.indexEc),
+    'Melding (ECDSA, ECDH-ES)': sealMelding(sampleMelding(), { signer: pki.rvdkEc, recipientCertificatePem: pki.indexEnc.certificatePem }),
   });
   const xmlsec1Verify = (xml: string) =>
     spawnSync('xmlsec1', ['--verify', '--trusted-pem', join(pki.dir, 'root-ca.cert.pem'), '--untrusted-pem', join(pki.dir, 'issuing-ca.cert.pem'), file(xml)], {
@@ -128,6 +130,31 @@ describe('independent tools', () => {
     const signed = xmlsec1Sign(unsigned.replace(/<\/Matchsignaal>$/, `${template('dsig')}</Matchsignaal>`), 'index');
     expect(openMatchsignaal(signed, { trustStore: pki.trustStore, at: NOW }).message).toEqual(signal);
     expect(() => openMatchsignaal(signed.replace('<Soort>gezin<', '<Soort>kind<'), { trustStore: pki.trustStore, at: NOW })).toThrow(
+      expect.objectContaining({ detailCode: 'SIGNATURE_DIGEST_MISMATCH' }),
+    );
+  });
+
+  (HAVE_XMLSEC1 ? it : it.skip)('xmlsec1 --verify refuses an altered ECDSA-signed message', () => {
+    const altered = produced()['Matchsignaal (ECDSA)'].replace('<Soort>gezin</Soort>', '<Soort>kind</Soort>');
+    expect(xmlsec1Verify(altered).status).not.toBe(0);
+  });
+
+  (HAVE_XMLSEC1 ? it : it.skip)('we verify a melding and a matchsignaal xmlsec1 signed with an EC P-256 key (ecdsa-sha256)', () => {
+    const melding = sampleMelding();
+    const unsigned = stripSignature(sealMelding(melding, { signer: pki.rvdk, recipientCertificatePem: pki.indexEnc.certificatePem }));
+    const signed = xmlsec1Sign(unsigned.replace(/<\/Melding>$/, `${template('ds', ALGORITHMS.ecdsaSha256)}</Melding>`), 'rvdk-ec');
+    expect(signed).toContain(ALGORITHMS.ecdsaSha256);
+    const opened = openMelding(signed, { trustStore: pki.trustStore, at: NOW, recipientKey: pki.indexEnc.privateKey });
+    expect(opened.message).toEqual(melding);
+    expect(opened.signerOin).toBe(OIN.rvdk);
+
+    const signal = sampleMatchsignaal();
+    const signalXml = xmlsec1Sign(
+      stripSignature(signMatchsignaal(signal, pki.index)).replace(/<\/Matchsignaal>$/, `${template('', ALGORITHMS.ecdsaSha256)}</Matchsignaal>`),
+      'index-ec',
+    );
+    expect(openMatchsignaal(signalXml, { trustStore: pki.trustStore, at: NOW }).message).toEqual(signal);
+    expect(() => openMatchsignaal(signalXml.replace('<Soort>gezin<', '<Soort>kind<'), { trustStore: pki.trustStore, at: NOW })).toThrow(
       expect.objectContaining({ detailCode: 'SIGNATURE_DIGEST_MISMATCH' }),
     );
   });
