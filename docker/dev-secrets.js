@@ -59,7 +59,7 @@ function put(dir, name, data, mode) {
 
 async function main() {
   const webhookBase = option('--webhook-base')?.replace(/\/+$/, '');
-  const { ensureDevPki, DEMO_PARTIES, DEV_INDEX, DEV_INDEX_ENCRYPTION, DEV_GATEWAY } = loadDevstack();
+  const { ensureDevPki, DEMO_PARTIES, DEV_INDEX, DEV_INDEX_ENCRYPTION, DEV_INDEX_SIGNING, DEV_GATEWAY } = loadDevstack();
   const pki = await ensureDevPki(root);
   const read = (file) => fs.readFileSync(file);
 
@@ -75,9 +75,11 @@ async function main() {
   put(trust, 'issuing-ca.crl.pem', read(pki.crl), 0o644);
   put(trust, `${DEV_INDEX.name}.cert.pem`, read(pki.cert(DEV_INDEX.name)), 0o644);
   put(trust, `${DEV_INDEX_ENCRYPTION.name}.cert.pem`, read(pki.cert(DEV_INDEX_ENCRYPTION.name)), 0o644);
-  // index/: the national index's private keys: signing (RSA) and BSN decryption (EC) (index only)
+  put(trust, `${DEV_INDEX_SIGNING.name}.cert.pem`, read(pki.cert(DEV_INDEX_SIGNING.name)), 0o644);
+  // index/: the national index's private keys: RSA (RSA-OAEP), BSN decryption (EC), signing (EC) (index only)
   put(index, `${DEV_INDEX.name}.key.pem`, read(pki.key(DEV_INDEX.name)), 0o600);
   put(index, `${DEV_INDEX_ENCRYPTION.name}.key.pem`, read(pki.key(DEV_INDEX_ENCRYPTION.name)), 0o600);
+  put(index, `${DEV_INDEX_SIGNING.name}.key.pem`, read(pki.key(DEV_INDEX_SIGNING.name)), 0o600);
   // gateway/: its own signing identity (acknowledgements), the parties, the tenants' signing keys
   put(gateway, `${DEV_GATEWAY.name}.key.pem`, read(pki.key(DEV_GATEWAY.name)), 0o600);
   put(gateway, `${DEV_GATEWAY.name}.cert.pem`, read(pki.cert(DEV_GATEWAY.name)), 0o644);

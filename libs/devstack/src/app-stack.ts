@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createDevPki, crlFile } from '@vir/pki';
-import { DEMO_PARTIES, DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, devPkiSpecs, type DevParty } from './dev-parties';
+import { DEMO_PARTIES, DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, DEV_INDEX_SIGNING, devPkiSpecs, type DevParty } from './dev-parties';
 import type { DevstackLog } from './devstack.types';
 import { ServiceProcess, type ServiceName } from './service.process';
 
@@ -134,6 +134,8 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
       INDEX_CERT_FILE: pki.cert(DEV_INDEX.name),
       INDEX_DECRYPTION_KEY_FILE: pki.key(DEV_INDEX_ENCRYPTION.name),
       INDEX_DECRYPTION_CERT_FILE: pki.cert(DEV_INDEX_ENCRYPTION.name),
+      INDEX_SIGNING_KEY_FILE: pki.key(DEV_INDEX_SIGNING.name),
+      INDEX_SIGNING_CERT_FILE: pki.cert(DEV_INDEX_SIGNING.name),
       PSEUDONYM_KEY: devSecret(o.rootDir, 'pseudonym-key'),
       ...o.env?.index,
     },
