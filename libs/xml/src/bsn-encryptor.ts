@@ -31,9 +31,10 @@ import { el, leaf } from './xml-writer';
 // xenc:EncryptedData points at it with a ds:RetrievalMethod. The transport follows the key of
 // that certificate:
 // - EC P-256 (the production path): ECDH-ES key agreement (§5.6.1) with one ephemeral key per
-//   message, ConcatKDF (§5.4.2, SHA-256) to a key-encryption key, AES-256 key wrap (RFC 3394) of
-//   the content key. One EC scalar multiplication on the index instead of an RSA private-key
-//   operation;
+//   message, or per KeyAgreementSession (then a per-message nonce in PartyUInfo), ConcatKDF
+//   (§5.4.2, SHA-256) to a key-encryption key, AES-256 key wrap (RFC 3394) of the content key.
+//   One EC scalar multiplication on the index per ephemeral key (Z is cached) instead of an RSA
+//   private-key operation per message;
 // - RSA: RSA-OAEP (SHA-256, MGF1-SHA-256), as before. Both are accepted on receipt.
 
 const IV_BYTES = 12;
@@ -100,6 +101,96 @@ function p256Point(publicKey: KeyObject): Buffer {
 export interface ContentKeyOptions {
   /** The sender's OIN: ECDH-ES binds the derived key to it (ConcatKDF PartyUInfo). */
   senderOin?: string;
+  /** Reuse an ephemeral ECDH key within this session (EC recipients only; see KeyAgreementSession). */
+  keyAgreement?: KeyAgreementSession;
+}
+
+// ---- key-agreement sessions ------------------------------------------------------------------
+
+export interface KeyAgreementSessionOptions {
+  /** Messages one ephemeral key serves before a fresh one is made; default 10,000. */
+  maxMessages?: number;
+  /** How long one ephemeral key is used, in ms; default 60,000. */
+  maxAgeMs?: number;
+  /** The clock in ms (tests); default Date.now. */
+  now?: () => number;
+}
+
+export const DEFAULT_SESSION_MAX_MESSAGES = 10_000;
+export const DEFAULT_SESSION_MAX_AGE_MS = 60_000;
+const NONCE_BYTES = 16;
+
+/** One ephemeral key in use for one recipient: its public point and the agreed secret Z. */
+interface SessionKey {
+  point: Buffer;
+  z: Buffer;
+  used: number;
+  expires: number;
+}
+
+interface SessionState {
+  maxMessages: number;
+  maxAgeMs: number;
+  now: () => number;
+  /** By the recipient certificate's SHA-256 (base64). */
+  keys: Map<string, SessionKey>;
+}
+
+// Kept outside the object, so neither Z nor the counters are reachable through the public API.
+const sessions = new WeakMap<KeyAgreementSession, SessionState>();
+
+/**
+ * A sender's ECDH-ES key-agreement session (the gateway keeps one for the index): instead of a new
+ * ephemeral P-256 key per message, one ephemeral key serves at most `maxMessages` messages
+ * (default 10,000) or `maxAgeMs` (default 60 s), whichever comes first, then a fresh one is made.
+ * Every message still gets its own key-encryption key: a fresh random 16-byte nonce per message
+ * goes into the ConcatKDF PartyUInfo (after the sender's OIN), and it is signed with the rest.
+ * The index caches Z per ephemeral key (openMelding), so only the first message of a session costs
+ * it an ECDH, and the sender saves its ECDH (and key generation) per message too.
+ *
+ * The trade-off: ECDH-ES gives no forward secrecy against the index's own key anyway (it is
+ * static); what a fresh ephemeral key per message adds is that the sender forgets each message's
+ * secret at once. With a session the sender holds Z in memory for up to one session (≤ 60 s /
+ * 10,000 messages): whoever reads the gateway's memory in that window can decrypt that session's
+ * BSNs — but the gateway holds those plaintext BSNs in that same memory anyway. Messages sealed
+ * without a session keep one ephemeral key per message; receivers need no configuration either way.
+ */
+export class KeyAgreementSession {
+  constructor(options: KeyAgreementSessionOptions = {}) {
+    const maxMessages = options.maxMessages ?? DEFAULT_SESSION_MAX_MESSAGES;
+    const maxAgeMs = options.maxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS;
+    if (!Number.isInteger(maxMessages) || maxMessages < 1) throw new RangeError('KeyAgreementSession: maxMessages must be a whole number >= 1');
+    if (!Number.isFinite(maxAgeMs) || maxAgeMs <= 0) throw new RangeError('KeyAgreementSession: maxAgeMs must be a positive number');
+    sessions.set(this, { maxMessages, maxAgeMs, now: options.now ?? Date.now, keys: new Map() });
+  }
+
+  /** Forgets every ephemeral key (and Z) now: the next message starts a new session. */
+  rotate(): void {
+    sessions.get(this)!.keys.clear();
+  }
+}
+
+/** The session's ephemeral key for this recipient, a fresh one when the current one is used up. */
+function sessionKeyFor(session: KeyAgreementSession, recipient: Recipient): SessionKey {
+  const state = sessions.get(session);
+  if (!state) throw new TypeError('keyAgreement must be a KeyAgreementSession');
+  const now = state.now();
+  let key = state.keys.get(recipient.digest);
+  if (!key || key.used >= state.maxMessages || now >= key.expires) {
+    const { point, z } = ephemeralAgreement(recipient);
+    key = { point, z, used: 0, expires: now + state.maxAgeMs };
+    if (state.keys.size >= 16) state.keys.clear(); // a sender has one or two index certificates
+    state.keys.set(recipient.digest, key);
+  }
+  key.used++;
+  return key;
+}
+
+/** A new ephemeral P-256 key: its point, and Z with the recipient's key (the private key is dropped). */
+function ephemeralAgreement(recipient: Recipient): { point: Buffer; z: Buffer } {
+  const ephemeral = createECDH('prime256v1');
+  const point = ephemeral.generateKeys(); // uncompressed by default
+  return { point, z: ephemeral.computeSecret(recipient.ecPoint!) };
 }
 
 /**
@@ -112,7 +203,7 @@ export function newContentKey(recipientCertificatePem: string, options: ContentK
   const key = randomBytes(KEY_BYTES);
   const recipientKeyInfo = el('ds:X509Data', leaf('dsig11:X509Digest', recipient.digest, { Algorithm: ALGORITHMS.sha256 }));
   if (recipient.ecPoint) {
-    return { id, key, encryptedKeyElement: ecdhEsEncryptedKey(id, key, recipient, recipientKeyInfo, options.senderOin ?? '') };
+    return { id, key, encryptedKeyElement: ecdhEsEncryptedKey(id, key, recipient, recipientKeyInfo, options) };
   }
   const wrapped = publicEncrypt(
     { key: recipient.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
@@ -157,11 +248,19 @@ function concatKdf(z: Buffer, otherInfo: Buffer): Buffer {
   return createHash('sha256').update(KDF_COUNTER_1).update(z).update(otherInfo).digest();
 }
 
-function ecdhEsEncryptedKey(id: string, key: Buffer, recipient: Recipient, recipientKeyInfo: string, senderOin: string): string {
-  const ephemeral = createECDH('prime256v1');
-  const ephemeralPoint = ephemeral.generateKeys(); // uncompressed by default
-  const z = ephemeral.computeSecret(recipient.ecPoint!);
-  const partyU = Buffer.from(senderOin, 'utf8');
+function ecdhEsEncryptedKey(id: string, key: Buffer, recipient: Recipient, recipientKeyInfo: string, options: ContentKeyOptions): string {
+  const oin = Buffer.from(options.senderOin ?? '', 'utf8');
+  let agreement: { point: Buffer; z: Buffer };
+  let partyU: Buffer;
+  if (options.keyAgreement) {
+    // A reused ephemeral key: the per-message nonce makes the key-encryption key unique.
+    agreement = sessionKeyFor(options.keyAgreement, recipient);
+    partyU = Buffer.concat([oin, randomBytes(NONCE_BYTES)]);
+  } else {
+    agreement = ephemeralAgreement(recipient);
+    partyU = oin;
+  }
+  const { point: ephemeralPoint, z } = agreement;
   const params = {
     AlgorithmID: ALGORITHM_ID_HEX,
     PartyUInfo: `00${partyU.toString('hex')}`,
@@ -425,11 +524,41 @@ export function readEncryptedData(bsnElement: XNode, path: string, keyId: string
   return value;
 }
 
-/** What we keep per private key: its type and, for P-256, a ready ECDH object. */
+/** What we keep per private key: its type and, for P-256, a ready ECDH object and recent secrets. */
 interface PreparedKey {
   privateKey: KeyObject;
   kind: 'rsa' | 'p256' | 'other';
   ecdh?: ECDH;
+  secrets?: SecretCache;
+}
+
+/** Recently agreed secrets Z per ephemeral point, per recipient key. */
+export const Z_CACHE_ENTRIES = 1024;
+
+/**
+ * A small LRU of ECDH secrets by the originator's ephemeral point (its bytes as a latin1 string).
+ * Senders with a KeyAgreementSession reuse one ephemeral key for many messages: only the first
+ * costs an ECDH. A point enters only after node:crypto accepted it (on the curve) and computed Z,
+ * so a hit is exactly what computeSecret would return; senders that never reuse simply miss.
+ */
+export class SecretCache {
+  private readonly entries = new Map<string, Buffer>();
+
+  constructor(private readonly limit: number) {}
+
+  get(point: string): Buffer | undefined {
+    const z = this.entries.get(point);
+    if (z !== undefined && this.entries.size > 1) {
+      this.entries.delete(point); // most recently used last
+      this.entries.set(point, z);
+    }
+    return z;
+  }
+
+  set(point: string, z: Buffer): void {
+    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(point, z);
+  }
 }
 
 const preparedKeys = new WeakMap<KeyObject, PreparedKey>();
@@ -446,7 +575,7 @@ function prepare(privateKey: KeyObject): PreparedKey {
       // One ECDH object per key: computeSecret then costs one scalar multiplication per message.
       const ecdh = createECDH('prime256v1');
       ecdh.setPrivateKey(Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url'));
-      prepared = { privateKey, kind: 'p256', ecdh };
+      prepared = { privateKey, kind: 'p256', ecdh, secrets: new SecretCache(Z_CACHE_ENTRIES) };
     } else {
       prepared = { privateKey, kind: type === 'rsa' ? 'rsa' : 'other' };
     }
@@ -498,14 +627,25 @@ function unwrapWith(encryptedKey: EncryptedKeyNode, key: PreparedKey): Buffer | 
         encryptedKey.cipherValue,
       );
     }
-    // computeSecret refuses a point that is not on the curve (invalid-curve attacks).
-    const z = key.ecdh!.computeSecret(encryptedKey.ephemeralPoint);
+    const z = agreedSecret(key, encryptedKey.ephemeralPoint);
     const unwrap = createDecipheriv('id-aes256-wrap', concatKdf(z, encryptedKey.otherInfo), KEY_WRAP_IV);
     // The RFC 3394 integrity check fails (throws) for a wrong key or an altered EncryptedKey.
     return Buffer.concat([unwrap.update(encryptedKey.cipherValue), unwrap.final()]);
   } catch {
     return undefined;
   }
+}
+
+/** Z for the originator's point: from the key's cache, else one ECDH (then cached). */
+function agreedSecret(key: PreparedKey, point: Buffer): Buffer {
+  const id = point.toString('latin1');
+  let z = key.secrets!.get(id);
+  if (z === undefined) {
+    // computeSecret refuses a point that is not on the curve (invalid-curve attacks).
+    z = key.ecdh!.computeSecret(point);
+    key.secrets!.set(id, z);
+  }
+  return z;
 }
 
 /** The content key, with the first of our keys that can unwrap it (ECDH-ES or RSA-OAEP). */

@@ -1,5 +1,6 @@
-import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { openMelding, sealMelding, verifyMelding, XmlMessageError, type XmlErrorCode } from './index';
+import { createHash, ECDH, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { KeyAgreementSession, openMelding, sealMelding, verifyMelding, XmlMessageError, type XmlErrorCode } from './index';
+import { SecretCache, Z_CACHE_ENTRIES } from './bsn-encryptor';
 import { signDocument } from './xml-signer';
 import { BSN, createTestPki, NOW, OIN, sampleMelding, stripSignature, type TestPki } from './test-pki.fixture';
 
@@ -258,5 +259,116 @@ describe('ECDH-ES key agreement (EC P-256 encryption certificate of the index)',
 
   it('verifyMelding needs no key', () => {
     expect(verifyMelding(sealEc(), { trustStore: pki.trustStore, at: NOW }).signerOin).toBe(OIN.rvdk);
+  });
+});
+
+describe('key-agreement sessions (one ephemeral key for many meldingen)', () => {
+  const openEc = (xml: string) => openMelding(xml, { trustStore: pki.trustStore, at: NOW, recipientKey: pki.indexEnc.privateKey });
+  const sealIn = (session: KeyAgreementSession, m = sampleMelding()) =>
+    sealMelding(m, { signer: pki.rvdk, recipientCertificatePem: pki.indexEnc.certificatePem, keyAgreement: session });
+  const ephemeral = (xml: string) => /<dsig11:PublicKey>([^<]+)</.exec(xml)![1];
+  const partyU = (xml: string) => /PartyUInfo="00([0-9a-f]*)"/.exec(xml)![1];
+  const wrappedKey = (xml: string) => /<xenc:EncryptedKey [\s\S]*?<xenc:CipherValue>([^<]+)</.exec(xml)![1];
+  const resigned = (xml: string, edit: (unsigned: string) => string) => signDocument(edit(stripSignature(xml)), pki.rvdk);
+
+  it('reuses the ephemeral key, with a fresh nonce (and so key-encryption key) per melding; all round-trip', () => {
+    const session = new KeyAgreementSession();
+    const meldingen = [sampleMelding(), sampleMelding(), sampleMelding()];
+    const xmls = meldingen.map((m) => sealIn(session, m));
+    expect(new Set(xmls.map(ephemeral)).size).toBe(1);
+    const oinHex = Buffer.from(OIN.rvdk, 'utf8').toString('hex');
+    for (const xml of xmls) expect(partyU(xml)).toMatch(new RegExp(`^${oinHex}[0-9a-f]{32}$`));
+    expect(new Set(xmls.map(partyU)).size).toBe(3);
+    expect(new Set(xmls.map(wrappedKey)).size).toBe(3);
+    xmls.forEach((xml, i) => expect(openEc(xml).message).toEqual(meldingen[i]));
+    // Without a session: today's form, a new ephemeral key per melding and PartyUInfo = the OIN.
+    const plain = sealMelding(sampleMelding(), { signer: pki.rvdk, recipientCertificatePem: pki.indexEnc.certificatePem });
+    expect(partyU(plain)).toBe(oinHex);
+    expect(ephemeral(plain)).not.toBe(ephemeral(xmls[0]));
+  });
+
+  it('starts a new ephemeral key after maxMessages, after maxAgeMs and on rotate()', () => {
+    let now = 1_000_000;
+    const session = new KeyAgreementSession({ maxMessages: 2, maxAgeMs: 1000, now: () => now });
+    const [a, b, c] = [sealIn(session), sealIn(session), sealIn(session)].map(ephemeral);
+    expect(a).toBe(b);
+    expect(c).not.toBe(b);
+    const d = ephemeral(sealIn(session));
+    expect(d).toBe(c);
+    now += 999;
+    const e = ephemeral(sealIn(session));
+    expect(e).not.toBe(d); // maxMessages again (2 used)
+    now += 1000;
+    expect(ephemeral(sealIn(session))).not.toBe(e); // expired
+    const f = ephemeral(sealIn(session));
+    session.rotate();
+    expect(ephemeral(sealIn(session))).not.toBe(f);
+  });
+
+  it('refuses nonsensical limits', () => {
+    expect(() => new KeyAgreementSession({ maxMessages: 0 })).toThrow(RangeError);
+    expect(() => new KeyAgreementSession({ maxMessages: 1.5 })).toThrow(RangeError);
+    expect(() => new KeyAgreementSession({ maxAgeMs: 0 })).toThrow(RangeError);
+    expect(() => new KeyAgreementSession({ maxAgeMs: Infinity })).toThrow(RangeError);
+  });
+
+  it('the index pays one ECDH per ephemeral key, not per melding', () => {
+    const session = new KeyAgreementSession();
+    const xmls = Array.from({ length: 5 }, () => sealIn(session));
+    const withoutSession = [1, 2].map(() => sealMelding(sampleMelding(), { signer: pki.rvdk, recipientCertificatePem: pki.indexEnc.certificatePem }));
+    const ecdh = jest.spyOn(ECDH.prototype, 'computeSecret');
+    try {
+      for (const xml of xmls) openEc(xml);
+      expect(ecdh).toHaveBeenCalledTimes(1);
+      // Senders without a session: one ECDH per melding, as before.
+      for (const xml of withoutSession) openEc(xml);
+      expect(ecdh).toHaveBeenCalledTimes(3);
+    } finally {
+      ecdh.mockRestore();
+    }
+  });
+
+  it('a cached secret does not help a tampered melding: altered nonce, point or wrapped key (DECRYPTION_FAILED)', () => {
+    const session = new KeyAgreementSession();
+    const xml = sealIn(session);
+    expect(openEc(xml).signerOin).toBe(OIN.rvdk); // Z now cached
+    const nonce = partyU(xml);
+    const flipped = `${nonce.slice(0, -1)}${nonce.endsWith('0') ? '1' : '0'}`;
+    expectError(() => openEc(resigned(xml, (u) => u.replace(`PartyUInfo="00${nonce}"`, `PartyUInfo="00${flipped}"`))), 'DECRYPTION_FAILED');
+    const oinOnly = nonce.slice(0, OIN.rvdk.length * 2);
+    expectError(() => openEc(resigned(xml, (u) => u.replace(`PartyUInfo="00${nonce}"`, `PartyUInfo="00${oinOnly}"`))), 'DECRYPTION_FAILED');
+    const point = ephemeral(xml);
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' }).subarray(-65);
+    expectError(() => openEc(resigned(xml, (u) => u.replace(point, other.toString('base64')))), 'DECRYPTION_FAILED');
+    const offCurve = Buffer.from(point, 'base64');
+    offCurve[64] ^= 0x01;
+    expectError(() => openEc(resigned(xml, (u) => u.replace(point, offCurve.toString('base64')))), 'DECRYPTION_FAILED');
+    const wrapped = Buffer.from(wrappedKey(xml), 'base64');
+    wrapped[3] ^= 0x01;
+    expectError(() => openEc(resigned(xml, (u) => u.replace(wrappedKey(xml), wrapped.toString('base64')))), 'DECRYPTION_FAILED');
+    // Another index key never gets the cached secret of this one.
+    const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    expectError(() => openMelding(xml, { trustStore: pki.trustStore, at: NOW, recipientKey: otherKey }), 'DECRYPTION_FAILED');
+  });
+
+  it('keeps at most Z_CACHE_ENTRIES secrets per key, least recently used out first', () => {
+    expect(Z_CACHE_ENTRIES).toBe(1024);
+    const cache = new SecretCache(3);
+    const z = (n: number) => Buffer.alloc(32, n);
+    cache.set('a', z(1));
+    cache.set('b', z(2));
+    cache.set('c', z(3));
+    expect(cache.get('a')).toEqual(z(1)); // a is now the most recent
+    cache.set('d', z(4)); // evicts b
+    expect(cache.get('b')).toBeUndefined();
+    expect([cache.get('a'), cache.get('c'), cache.get('d')]).toEqual([z(1), z(3), z(4)]);
+  });
+
+  it('leaves RSA-OAEP untouched (a session only applies to an EC recipient)', () => {
+    const session = new KeyAgreementSession();
+    const melding = sampleMelding();
+    const xml = sealMelding(melding, { signer: pki.rvdk, recipientCertificatePem: pki.index.certificatePem, keyAgreement: session });
+    expect(xml).toContain('xmlenc11#rsa-oaep');
+    expect(open(xml).message).toEqual(melding);
   });
 });

@@ -4,6 +4,7 @@ import {
   decryptBsn,
   encryptBsn,
   type EncryptedKeyNode,
+  type KeyAgreementSession,
   newContentKey,
   readEncryptedData,
   type RecipientKeys,
@@ -29,6 +30,13 @@ export interface SealOptions {
    * ECDH-ES (ConcatKDF, AES-256 key wrap) for an EC P-256 key, with RSA-OAEP for an RSA key.
    */
   recipientCertificatePem: string;
+  /**
+   * For an EC recipient: reuse one ephemeral ECDH key across messages within this session (at
+   * most its maxMessages / maxAgeMs), each message with its own nonce and so its own
+   * key-encryption key. Without it every melding gets a new ephemeral key. Keep one session per
+   * sending process (the gateway's); see KeyAgreementSession for the trade-off.
+   */
+  keyAgreement?: KeyAgreementSession;
 }
 
 export interface OpenMeldingOptions extends OpenOptions {
@@ -69,7 +77,7 @@ export function sealMelding(m: MeldingBericht, o: SealOptions): string {
   }
   m.ouders.forEach((ouder, i) => rules.bsn(ouder?.bsn, `/Melding/Ouders/Ouder[${i + 1}]/Bsn`));
 
-  const contentKey = newContentKey(o.recipientCertificatePem, { senderOin: m.afzenderOin });
+  const contentKey = newContentKey(o.recipientCertificatePem, { senderOin: m.afzenderOin, keyAgreement: o.keyAgreement });
   const bsn = (value: string) => el('Bsn', encryptBsn(contentKey, value));
   const xml = buildDocument(
     ROOT,
