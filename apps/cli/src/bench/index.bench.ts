@@ -11,7 +11,7 @@ import { FlowEventPublisher, type KafkaRecord, type MessageBus } from '@vir/mess
 import { loadCredentials } from '@vir/pki';
 import { openDataSource } from '@vir/persistence';
 import { testBsn } from '@vir/testing';
-import { sealMelding } from '@vir/xml';
+import { KeyAgreementSession, sealMelding } from '@vir/xml';
 import { IndexCrypto } from '../../../index/src/matching/index-crypto';
 import { MeldingProcessor } from '../../../index/src/matching/melding-processor.service';
 import { MeldingStore } from '../../../index/src/matching/melding.store';
@@ -121,6 +121,8 @@ export async function runIndexBench(argv: string[]): Promise<void> {
     const tenants = DEMO_PARTIES.filter((p) => p.kind === 'regional').map((p) => ({ party: p, signer: loadCredentials(pki.dir, p.name) }));
     const recipient = readFileSync(pki.cert(DEV_INDEX_ENCRYPTION.name), 'utf8');
     const today = new Date().toISOString().slice(0, 10);
+    // Sealed as the gateway seals: one ECDH-ES key-agreement session (see KeyAgreementSession).
+    const keyAgreement = new KeyAgreementSession();
     const seal = (stream: ReturnType<typeof population>): KafkaRecord[] =>
       stream.map((m, i) => {
         const t = tenants[m.party];
@@ -136,7 +138,7 @@ export async function runIndexBench(argv: string[]): Promise<void> {
           melder: { id: `prof-${i}`, naam: `Professional ${i}`, telefoon: '072-5550101', email: `prof${i}@example.nl` },
           organisatie: { naam: 'Organisatie', domein: DOMEINEN[i % DOMEINEN.length] },
         };
-        const xml = sealMelding(melding, { signer: t.signer, recipientCertificatePem: recipient });
+        const xml = sealMelding(melding, { signer: t.signer, recipientCertificatePem: recipient, keyAgreement });
         const value = Contracts.inbound.serialize({ messageId: melding.berichtId, type: 'melding', senderOin: t.party.oin, channel: 'regional-json', receivedAt: new Date().toISOString(), xml });
         return { topic: 'vir.inbound.v1', partition: 0, offset: String(i), key: melding.berichtId, value, headers: {}, timestamp: '0' };
       });

@@ -14,7 +14,7 @@ import {
 import { checkMelding, checkMeldingDates, type Clock } from '@vir/domain';
 import type { FlowEventPublisher, MessageBus } from '@vir/messaging';
 import type { TrustStore } from '@vir/pki';
-import { openIntrekking, openPing, openVerwijdering, sealMelding, signIntrekking, signPing, signVerwijdering, verifyMelding, XmlMessageError, type Signer } from '@vir/xml';
+import { KeyAgreementSession, openIntrekking, openPing, openVerwijdering, sealMelding, signIntrekking, signPing, signVerwijdering, verifyMelding, XmlMessageError, type Signer } from '@vir/xml';
 import type { Party } from '../parties/party.registry';
 import { GatewayError } from './gateway.error';
 import type { IngressLedger } from './ingress.ledger';
@@ -51,6 +51,9 @@ type Translate<T> = (dto: T, party: Party, signer: Signer) => { type: InboundTyp
  * refusal is a GatewayError with a documented code, and nothing is forwarded.
  */
 export class SubmitMessageUseCase {
+  /** One ECDH-ES ephemeral key per minute (at most 10,000 meldingen), so the index pays one ECDH per session, not per melding. */
+  private readonly keyAgreement = new KeyAgreementSession();
+
   constructor(
     private readonly bus: MessageBus,
     private readonly flow: FlowEventPublisher,
@@ -70,7 +73,7 @@ export class SubmitMessageUseCase {
       if (violations.length > 0) {
         throw new GatewayError(violations[0].code, violations.map((v) => v.message).join('; '), violations.map((v) => `${v.field}: ${v.code}`));
       }
-      return { type: 'melding', xml: sealMelding(melding, { signer, recipientCertificatePem: this.indexCertificatePem }) };
+      return { type: 'melding', xml: sealMelding(melding, { signer, recipientCertificatePem: this.indexCertificatePem, keyAgreement: this.keyAgreement }) };
     });
   }
 
