@@ -1,6 +1,8 @@
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { Contracts } from '@vir/contracts';
 import { DEMO_PARTIES, DEV_INDEX, type DevParty } from '@vir/devstack';
 import { postJson, regionalMelding, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
 import { sealMelding, signIntrekking } from '@vir/xml';
@@ -98,4 +100,40 @@ it('lets the RvdK withdraw its own melding with a signed Intrekking', async () =
   const intrekking = signIntrekking({ berichtId: randomUUID(), afzenderOin: rvdk.oin, verzonden: new Date().toISOString(), melding: { referentie: 'W-R' }, intrekkingsdatum: today, reden: 'niet-meer-betrokken' }, signer);
   expect((await send(intrekking)).status).toBe(202);
   await waitStatus('W-R', 'withdrawn');
+});
+
+it('applies a melding and its withdrawal in order when both arrive in one Kafka batch', async () => {
+  const { pki } = e2e.stack;
+  const signer = { oin: rvdk.oin, privateKey: createPrivateKey(readFileSync(pki.key('rvdk'))), certificatePem: readFileSync(pki.cert('rvdk'), 'utf8') };
+  const today = new Date().toISOString().slice(0, 10);
+  const meldingId = randomUUID();
+  const melding = sealMelding(
+    {
+      berichtId: meldingId,
+      afzenderOin: rvdk.oin,
+      verzonden: new Date().toISOString(),
+      convenant: '66',
+      referentie: 'W-K',
+      jeugdige: { bsn: testBsn(4003), geboortedatum: '2013-01-01' },
+      ouders: [],
+      meldingsdatum: today,
+      melder: { id: 'rvdk-k', naam: 'Raad Test' },
+      organisatie: { naam: 'Raad voor de Kinderbescherming', domein: 'politie-en-justitie' },
+    },
+    { signer, recipientCertificatePem: readFileSync(pki.cert(DEV_INDEX.name), 'utf8') },
+  );
+  const intrekkingId = randomUUID();
+  const intrekking = signIntrekking({ berichtId: intrekkingId, afzenderOin: rvdk.oin, verzonden: new Date().toISOString(), melding: { referentie: 'W-K' }, intrekkingsdatum: today }, signer);
+  const envelope = (messageId: string, type: 'melding' | 'intrekking', xml: string) => ({
+    key: rvdk.oin, // one key: one partition, in this order
+    value: Contracts.inbound.serialize({ messageId, type, senderOin: rvdk.oin, channel: 'direct-xml', receivedAt: new Date().toISOString(), xml }),
+  });
+  const producer = new Kafka({ brokers: [process.env.VIR_TEST_KAFKA_BROKERS!], clientId: 'e2e-batch', logLevel: logLevel.NOTHING }).producer();
+  await producer.connect();
+  await producer.send({ topic: `${e2e.namespace}.vir.inbound.v1`, messages: [envelope(meldingId, 'melding', melding), envelope(intrekkingId, 'intrekking', intrekking)] });
+  await producer.disconnect();
+  // Had the withdrawal been handled before the chunk's meldingen were stored, it would find nothing.
+  await waitStatus('W-K', 'withdrawn');
+  const audit = await db.query(`SELECT actor FROM "${e2e.namespace}_index".audit_log WHERE action = 'withdrawn' AND melding_id = (SELECT id FROM "${e2e.namespace}_index".melding WHERE referentie = 'W-K')`);
+  expect(audit.rows).toEqual([{ actor: rvdk.oin }]);
 });

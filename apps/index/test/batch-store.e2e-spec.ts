@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { MeldingBericht } from '@vir/contracts';
+import { FixedClock } from '@vir/domain';
+import { testBsn } from '@vir/testing';
+import type { MeldingStore, RecordInput } from '../src/matching/melding.store';
+import { openTestStore } from './index-store.fixture';
+
+// One transaction per chunk of inbound records: the meldingen of a chunk match the stored ones
+// and each other exactly as they would one by one, and a redelivered chunk changes nothing.
+
+const NHN = '00000003273416560001';
+const TWENTE = '00000003273416560002';
+const clock = new FixedClock(new Date('2026-11-22T09:00:00Z'));
+let ds: DataSource;
+let store: MeldingStore;
+let drop: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ ds, store, drop } = await openTestStore(clock));
+});
+
+afterAll(async () => {
+  await drop?.();
+});
+
+function input(o: { party: string; child: string; melderId: string; ouders?: string[]; berichtId?: string; referentie?: string }): RecordInput {
+  const melding: MeldingBericht = {
+    berichtId: o.berichtId ?? randomUUID(),
+    afzenderOin: o.party,
+    verzonden: clock.now().toISOString(),
+    convenant: o.party === NHN ? '7' : '41',
+    referentie: o.referentie ?? `REF-${o.melderId}`,
+    jeugdige: { bsn: testBsn(1), geboortedatum: '2014-05-05' },
+    ouders: [],
+    meldingsdatum: clock.today(),
+    melder: { id: o.melderId, naam: `Professional ${o.melderId}` },
+    organisatie: { naam: 'School', domein: 'onderwijs' },
+  };
+  return {
+    melding,
+    jeugdige: { current: o.child, all: [o.child] },
+    ouders: (o.ouders ?? []).map((p) => ({ current: p, all: [p] })),
+    at: clock.now(),
+    flow: (s) => ({ ...s, eventId: randomUUID(), at: clock.now().toISOString(), component: 'index' }),
+  };
+}
+
+const count = async (table: string) => (await ds.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n as number;
+const outboxRecords = async () =>
+  (await ds.query(`SELECT r->>'topic' AS topic FROM outbox, jsonb_array_elements(records::jsonb) AS r`)) as { topic: string }[];
+
+it('matches the meldingen of one chunk with each other and with stored ones, in one outbox row', async () => {
+  await store.recordBatch([input({ party: NHN, child: 'A', melderId: 'n0' })]);
+  const chunk = [
+    input({ party: TWENTE, child: 'A', melderId: 't1' }), // child match with the stored n0
+    input({ party: NHN, child: 'A', melderId: 'n2' }), // child matches with n0 and t1
+    input({ party: NHN, child: 'A', melderId: 'n2', referentie: 'REF-n2-new' }), // same professional again: an update
+    input({ party: NHN, child: 'B', melderId: 'n3', ouders: ['P'] }),
+    input({ party: TWENTE, child: 'C', melderId: 't4', ouders: ['P'] }), // family match with n3 (sibling)
+  ];
+  const rowsBefore = await count('outbox');
+  const results = await store.recordBatch(chunk);
+  expect(results).toEqual([
+    { outcome: 'new', matches: 1, signals: 2 },
+    { outcome: 'new', matches: 2, signals: 4 },
+    { outcome: 'updated', matches: 0, signals: 0 },
+    { outcome: 'new', matches: 0, signals: 0 },
+    { outcome: 'new', matches: 1, signals: 2 },
+  ]);
+  expect(await count('match')).toBe(4);
+  expect(await count('outbox')).toBe(rowsBefore + 1);
+  // The update of a melding stored in the same chunk landed on it.
+  expect((await ds.query(`SELECT referentie FROM melding WHERE melder_id = 'n2'`)).map((r: { referentie: string }) => r.referentie)).toEqual(['REF-n2-new']);
+  const gezin = await ds.query(`SELECT soort, reikwijdte FROM match WHERE soort = 'gezin'`);
+  expect(gezin).toEqual([{ soort: 'gezin', reikwijdte: 'convenant-overstijgend' }]);
+  const topics = (await outboxRecords()).map((r) => r.topic);
+  expect(topics.filter((t) => t === 'vir.outbound.v1')).toHaveLength(8);
+});
+
+it('changes nothing when a chunk is redelivered, or when one message id occurs twice in a chunk', async () => {
+  const first = input({ party: NHN, child: 'D', melderId: 'n5' });
+  const second = input({ party: TWENTE, child: 'D', melderId: 't6' });
+  expect(await store.recordBatch([first, second, { ...first }])).toEqual([
+    { outcome: 'new', matches: 0, signals: 0 },
+    { outcome: 'new', matches: 1, signals: 2 },
+    { outcome: 'duplicate', matches: 0, signals: 0 },
+  ]);
+  const before = await Promise.all(['melding', 'match', 'outbox', 'inbox', 'melding_ouder'].map(count));
+  expect(await store.recordBatch([first, second])).toEqual([
+    { outcome: 'duplicate', matches: 0, signals: 0 },
+    { outcome: 'duplicate', matches: 0, signals: 0 },
+  ]);
+  expect(await Promise.all(['melding', 'match', 'outbox', 'inbox', 'melding_ouder'].map(count))).toEqual(before);
+});
+
+it('a duplicate beside new meldingen: the new ones are stored, the duplicate changes nothing', async () => {
+  const known = input({ party: NHN, child: 'E', melderId: 'n7' });
+  await store.recordBatch([known]);
+  const results = await store.recordBatch([known, input({ party: TWENTE, child: 'E', melderId: 't8' })]);
+  expect(results).toEqual([
+    { outcome: 'duplicate', matches: 0, signals: 0 },
+    { outcome: 'new', matches: 1, signals: 2 },
+  ]);
+  expect((await ds.query(`SELECT count(*)::int AS n FROM melding WHERE jeugdige_pseudonym = 'E'`))[0].n).toBe(2);
+});
