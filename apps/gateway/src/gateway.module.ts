@@ -15,6 +15,7 @@ import type { GatewayConfig } from './gateway.config';
 import { AcknowledgementSigner } from './ingress/acknowledgement.signer';
 import { GatewayErrorFilter } from './ingress/gateway-error.filter';
 import { IngressController, MAX_BODY_BYTES } from './ingress/ingress.controller';
+import { OpenApiController } from './openapi/openapi.controller';
 import { SubmitMessageUseCase } from './ingress/submit-message.use-case';
 import { IngressLedger } from './ingress/ingress.ledger';
 import { GATEWAY_MIGRATIONS } from './migrations';
@@ -60,7 +61,7 @@ export class GatewayModule {
           applicationName: 'vir-gateway',
         }),
       ],
-      controllers: [IngressController, OutboundController, HealthController],
+      controllers: [IngressController, OutboundController, HealthController, OpenApiController],
       providers: [
         { provide: APP_FILTER, useClass: GatewayErrorFilter },
         { provide: MAX_BODY_BYTES, useValue: config.MAX_BODY_BYTES },
