@@ -83,6 +83,8 @@ async function main() {
   // gateway/: its own signing identity (acknowledgements), the parties, the tenants' signing keys
   put(gateway, `${DEV_GATEWAY.name}.key.pem`, read(pki.key(DEV_GATEWAY.name)), 0o600);
   put(gateway, `${DEV_GATEWAY.name}.cert.pem`, read(pki.cert(DEV_GATEWAY.name)), 0o644);
+  // Its TLS certificate with the issuing CA (TLS_CERT_FILE): clients then need only the root.
+  put(gateway, `${DEV_GATEWAY.name}.chain.pem`, Buffer.concat([read(pki.cert(DEV_GATEWAY.name)), read(pki.intermediateCert)]), 0o644);
   // gateway/: the parties and the regional tenants' signing keys (gateway only)
   const parties = DEMO_PARTIES.map((p) => {
     const entry = {

@@ -7,8 +7,15 @@ export class GatewayConfig {
   @IsString() @Matches(/^[a-z0-9._-]*$/) KAFKA_TOPIC_PREFIX: string = '';
   @IsString() DATABASE_URL!: string;
   @IsString() @Matches(/^[a-z_][a-z0-9_]*$/) DATABASE_SCHEMA: string = 'vir_gateway';
+  /** Plain HTTP: health and the operators' admin API. Keep it on loopback or a private network. */
   @IsString() HOST: string = '127.0.0.1';
   @IsInt() @Min(0) @Max(65535) PORT: number = 3001;
+  /** HTTPS with mutual TLS: the parties' API. */
+  @IsString() TLS_HOST: string = '127.0.0.1';
+  @IsInt() @Min(0) @Max(65535) TLS_PORT: number = 3443;
+  /** The gateway's TLS server certificate (PEM, leaf first, may include its CA chain) and key; also its client identity towards https webhooks. */
+  @IsString() TLS_CERT_FILE!: string;
+  @IsString() TLS_KEY_FILE!: string;
   /** JSON file with the parties (tenants and direct parties); see README. */
   @IsString() PARTIES_FILE!: string;
   @IsString() TRUST_ROOT_FILE!: string;

@@ -12,9 +12,11 @@ import { OutboundController } from './delivery/outbound.controller';
 import { SignalIntake } from './delivery/signal-intake.service';
 import { WebhookClient } from './delivery/webhook.client';
 import type { GatewayConfig } from './gateway.config';
+import { gatewayTlsIdentity } from './gateway-tls';
 import { AcknowledgementSigner } from './ingress/acknowledgement.signer';
 import { GatewayErrorFilter } from './ingress/gateway-error.filter';
 import { IngressController, MAX_BODY_BYTES } from './ingress/ingress.controller';
+import { PartyAuthenticator } from './ingress/party-authenticator';
 import { OpenApiController } from './openapi/openapi.controller';
 import { SubmitMessageUseCase } from './ingress/submit-message.use-case';
 import { IngressLedger } from './ingress/ingress.ledger';
@@ -24,12 +26,16 @@ import { GATEWAY_ENTITIES } from './persistence/gateway.entities';
 
 /** The gateway's background work: push delivery. */
 class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(DeliveryWorker) private readonly worker: DeliveryWorker) {}
+  constructor(
+    @Inject(DeliveryWorker) private readonly worker: DeliveryWorker,
+    @Inject(WebhookClient) private readonly client: WebhookClient,
+  ) {}
   onApplicationBootstrap(): void {
     this.worker.start();
   }
-  onApplicationShutdown(): Promise<void> {
-    return this.worker.stop();
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker.stop();
+    this.client.close();
   }
 }
 
@@ -67,7 +73,12 @@ export class GatewayModule {
         { provide: MAX_BODY_BYTES, useValue: config.MAX_BODY_BYTES },
         { provide: TrustStore, useValue: trustStore },
         { provide: PartyRegistry, useFactory: () => PartyRegistry.fromFile(config.PARTIES_FILE) },
-        { provide: WebhookClient, useFactory: () => new WebhookClient(config.DELIVERY_TIMEOUT_MS) },
+        {
+          provide: PartyAuthenticator,
+          useFactory: (parties: PartyRegistry, clk: Clock) => new PartyAuthenticator(parties, trustStore, clk),
+          inject: [PartyRegistry, Clock],
+        },
+        { provide: WebhookClient, useFactory: () => new WebhookClient(config.DELIVERY_TIMEOUT_MS, gatewayTlsIdentity(config)) },
         ...(config.GATEWAY_KEY_FILE && config.GATEWAY_CERT_FILE
           ? [
               {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createDevPki, crlFile } from '@vir/pki';
-import { DEMO_PARTIES, DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, DEV_INDEX_SIGNING, devPkiSpecs, type DevParty } from './dev-parties';
+import { DEMO_PARTIES, DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, DEV_INDEX_SIGNING, DEV_WEBHOOKS, devPkiSpecs, type DevParty } from './dev-parties';
 import type { DevstackLog } from './devstack.types';
 import { ServiceProcess, type ServiceName } from './service.process';
 
@@ -18,11 +18,11 @@ export interface DevPkiLayout {
 }
 
 /**
- * Generates (first time only) the development PKI into certs/dev: CAs, the index (RSA signing
- * certificate and EC P-256 encryption certificate), the demo parties.
+ * Generates (first time only) the development PKI into certs/dev (or `dir`): CAs, the index (RSA
+ * signing certificate and EC P-256 encryption certificate), the gateway, the demo webhooks, the
+ * demo parties.
  */
-export async function ensureDevPki(rootDir: string, parties: DevParty[] = DEMO_PARTIES): Promise<DevPkiLayout> {
-  const dir = join(rootDir, 'certs', 'dev');
+export async function ensureDevPki(rootDir: string, parties: DevParty[] = DEMO_PARTIES, dir = join(rootDir, 'certs', 'dev')): Promise<DevPkiLayout> {
   await createDevPki(dir, devPkiSpecs(parties));
   return {
     dir,
@@ -32,6 +32,27 @@ export async function ensureDevPki(rootDir: string, parties: DevParty[] = DEMO_P
     cert: (name) => join(dir, `${name}.cert.pem`),
     key: (name) => join(dir, `${name}.key.pem`),
   };
+}
+
+/** A party's (or any dev identity's) TLS client credentials: its key and certificate, and our CAs (PEM). */
+export interface ClientTls {
+  key: string;
+  cert: string;
+  ca: string[];
+}
+
+/** The mutual-TLS credentials of `name` (e.g. `regio-nhn`) in a dev PKI. */
+export function clientTlsOf(pki: DevPkiLayout, name: string): ClientTls {
+  return {
+    key: readFileSync(pki.key(name), 'utf8'),
+    cert: readFileSync(pki.cert(name), 'utf8'),
+    ca: [readFileSync(pki.rootCert, 'utf8'), readFileSync(pki.intermediateCert, 'utf8')],
+  };
+}
+
+/** The demo webhook receiver's TLS identity (server side of the gateway's mutual-TLS delivery). */
+export function webhookTlsOf(pki: DevPkiLayout): ClientTls {
+  return clientTlsOf(pki, DEV_WEBHOOKS.name);
 }
 
 /** A development secret kept in .cache (git-ignored), created on first use. */
@@ -61,6 +82,8 @@ export interface AppStackOptions {
   databaseUrl: string;
   /** Webhook base URL; each party gets <base>/<party name>. */
   webhookBase: string;
+  /** A PKI directory other than certs/dev (a throw-away PKI for tests); generated when empty. */
+  pkiDir?: string;
   log: DevstackLog;
   /** Separates runs sharing one Kafka and database (topic prefix, schema names). */
   namespace?: string;
@@ -76,7 +99,10 @@ export interface AppStackOptions {
 export interface AppStack {
   pki: DevPkiLayout;
   parties: DevParty[];
+  /** Base URLs: the gateway's is its parties' port (HTTPS, mutual TLS); index and monitor plain HTTP. */
   urls: Record<ServiceName, string>;
+  /** The gateway's operators' port (plain HTTP on loopback): health and the admin API. */
+  gatewayAdminUrl: string;
   services: Record<ServiceName, ServiceProcess>;
   /** Index instances beyond the first, same group and database. */
   extraIndexes: ServiceProcess[];
@@ -88,7 +114,7 @@ export interface AppStack {
 
 /** Starts the three services as separate processes from dist/, wired to the given infrastructure. */
 export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
-  const pki = await ensureDevPki(o.rootDir, o.parties);
+  const pki = await ensureDevPki(o.rootDir, o.parties, o.pkiDir);
   const parties = o.parties ?? DEMO_PARTIES;
   const ns = o.namespace ?? '';
   const runDir = join(o.rootDir, '.cache', 'stack', ns || 'dev');
@@ -124,6 +150,10 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
   };
   const schema = (s: string) => (ns ? `${ns.replace(/[^a-z0-9_]/g, '_')}_${s}` : `vir_${s}`);
   const ports = { gateway: await freePort(), index: await freePort(), monitor: await freePort() };
+  const gatewayTlsPort = await freePort();
+  // The gateway's TLS server certificate with its issuing CA, so clients need only the root.
+  const gatewayChain = join(runDir, 'vir-gateway.chain.pem');
+  writeFileSync(gatewayChain, readFileSync(pki.cert(DEV_GATEWAY.name), 'utf8') + readFileSync(pki.intermediateCert, 'utf8'));
   const extraIndexPorts = await Promise.all(Array.from({ length: Math.max(0, (o.indexInstances ?? 1) - 1) }, () => freePort()));
   const envs: Record<ServiceName, Record<string, string>> = {
     index: {
@@ -148,6 +178,10 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
       INDEX_ENCRYPTION_CERT_FILE: pki.cert(DEV_INDEX_ENCRYPTION.name),
       GATEWAY_KEY_FILE: pki.key(DEV_GATEWAY.name),
       GATEWAY_CERT_FILE: pki.cert(DEV_GATEWAY.name),
+      TLS_HOST: '127.0.0.1',
+      TLS_PORT: String(gatewayTlsPort),
+      TLS_KEY_FILE: pki.key(DEV_GATEWAY.name),
+      TLS_CERT_FILE: gatewayChain,
       ...o.env?.gateway,
     },
     monitor: { ...common, PORT: String(ports.monitor), DATABASE_SCHEMA: schema('monitor'), ...o.env?.monitor },
@@ -186,7 +220,9 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
   return {
     pki,
     parties,
-    urls: { gateway: services.gateway.url, index: services.index.url, monitor: services.monitor.url },
+    // The certificate names localhost, not the address.
+    urls: { gateway: `https://localhost:${gatewayTlsPort}`, index: services.index.url, monitor: services.monitor.url },
+    gatewayAdminUrl: services.gateway.url,
     services,
     extraIndexes,
     logDir,

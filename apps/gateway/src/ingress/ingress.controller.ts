@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Controller, HttpCode, Inject, Optional, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { OntvangstResultaat } from '@vir/contracts';
-import { PartyRegistry } from '../parties/party.registry';
+import type { Party } from '../parties/party.registry';
 import { AcknowledgementSigner } from './acknowledgement.signer';
+import { clientCertificateOf } from './client-certificate';
 import { GatewayError } from './gateway.error';
-import { identifyParty } from './party-identity';
+import { PartyAuthenticator } from './party-authenticator';
 import { readBody, requireMediaType } from './request-body';
 import { SubmitMessageUseCase, type Accepted } from './submit-message.use-case';
 
@@ -15,7 +16,7 @@ export const MAX_BODY_BYTES = Symbol('MAX_BODY_BYTES');
 export class IngressController {
   constructor(
     private readonly submit: SubmitMessageUseCase,
-    private readonly parties: PartyRegistry,
+    private readonly auth: PartyAuthenticator,
     @Inject(MAX_BODY_BYTES) private readonly maxBytes: number,
     @Optional() private readonly acks?: AcknowledgementSigner,
   ) {}
@@ -24,7 +25,7 @@ export class IngressController {
   @Post('meldingen')
   @HttpCode(202)
   async melding(@Req() req: Request): Promise<Accepted> {
-    const party = identifyParty(req, this.parties);
+    const party = this.caller(req);
     requireMediaType(req, ['application/json']);
     return this.submit.submitRegionalMelding(party, await readBody(req, this.maxBytes));
   }
@@ -33,7 +34,7 @@ export class IngressController {
   @Post('intrekkingen')
   @HttpCode(202)
   async intrekking(@Req() req: Request): Promise<Accepted> {
-    const party = identifyParty(req, this.parties);
+    const party = this.caller(req);
     requireMediaType(req, ['application/json']);
     return this.submit.submitRegionalIntrekking(party, await readBody(req, this.maxBytes));
   }
@@ -42,7 +43,7 @@ export class IngressController {
   @Post('ping')
   @HttpCode(202)
   async ping(@Req() req: Request): Promise<Accepted> {
-    const party = identifyParty(req, this.parties);
+    const party = this.caller(req);
     requireMediaType(req, ['application/json']);
     return this.submit.submitRegionalPing(party, await readBody(req, this.maxBytes));
   }
@@ -51,7 +52,7 @@ export class IngressController {
   @Post('verwijderingen')
   @HttpCode(202)
   async verwijdering(@Req() req: Request): Promise<Accepted> {
-    const party = identifyParty(req, this.parties);
+    const party = this.caller(req);
     requireMediaType(req, ['application/json']);
     return this.submit.submitRegionalVerwijdering(party, await readBody(req, this.maxBytes));
   }
@@ -62,7 +63,7 @@ export class IngressController {
    */
   @Post('berichten')
   async bericht(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const party = identifyParty(req, this.parties);
+    const party = this.caller(req);
     const xmlAnswer = this.acks !== undefined && !(req.headers.accept ?? '').includes('application/json');
     let status: number;
     let result: OntvangstResultaat;
@@ -78,5 +79,10 @@ export class IngressController {
     }
     if (xmlAnswer) res.status(status).type('application/xml').send(this.acks!.sign(party.oin, [result]));
     else res.status(status).json(json);
+  }
+
+  /** The party of the request's client certificate (mutual TLS), before the body is read. */
+  private caller(req: Request): Party {
+    return this.auth.authenticate(clientCertificateOf(req.socket));
   }
 }

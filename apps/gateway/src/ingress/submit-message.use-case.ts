@@ -125,7 +125,7 @@ export class SubmitMessageUseCase {
     });
   }
 
-  private async regional<T extends { berichtId: string }>(party: Party, rawBody: string, cls: new () => T, translate: Translate<T>): Promise<Accepted> {
+  private async regional<T extends { berichtId: string; afzenderOin?: string }>(party: Party, rawBody: string, cls: new () => T, translate: Translate<T>): Promise<Accepted> {
     let trackingId: string = randomUUID();
     try {
       const body = parseJson(rawBody);
@@ -135,6 +135,8 @@ export class SubmitMessageUseCase {
       await this.flow.emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.received', outcome: 'ok', detail: 'regional-json' });
       const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
       if (errors.length > 0) throw new GatewayError('VALIDATION_FAILED', 'The message has missing or malformed fields', describe(errors));
+      // The client certificate names the sender; a body naming another party is refused, not re-attributed.
+      if (dto.afzenderOin !== undefined && dto.afzenderOin !== party.oin) throw new GatewayError('OIN_MISMATCH', 'afzenderOin is not the OIN of your client certificate');
       if (party.kind !== 'regional' || !party.signer) throw new GatewayError('WRONG_CHANNEL', 'This party sends signed XML to /v1/berichten');
       const { type, xml } = translate(dto, party, party.signer);
       return await this.forward(trackingId, party, type, 'regional-json', xml, sha256(rawBody));

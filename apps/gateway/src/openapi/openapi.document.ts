@@ -9,7 +9,7 @@ import { ERROR_CODES, RegionaleIntrekkingDto, RegionaleMeldingDto, RegionalePing
 type Json = Record<string, unknown>;
 
 /** Codes every party endpoint can answer. */
-const COMMON: ErrorCode[] = ['UNKNOWN_PARTY', 'WRONG_CHANNEL', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'MESSAGE_ID_REUSED', 'UNAVAILABLE', 'INTERNAL_ERROR'];
+const COMMON: ErrorCode[] = ['CLIENT_CERT_MISSING', 'CLIENT_CERT_UNTRUSTED', 'CLIENT_CERT_REVOKED', 'UNKNOWN_PARTY', 'WRONG_CHANNEL', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'MESSAGE_ID_REUSED', 'UNAVAILABLE', 'INTERNAL_ERROR'];
 const JSON_BODY: ErrorCode[] = ['MALFORMED_JSON', 'VALIDATION_FAILED'];
 const MELDING_RULES: ErrorCode[] = ['BSN_INVALID', 'AGE_LIMIT', 'DATE_IN_FUTURE', 'BIRTH_AFTER_MELDING'];
 /** Everything @vir/xml and the trust store can refuse a signed message for. */
