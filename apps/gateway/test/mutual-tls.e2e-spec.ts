@@ -162,3 +162,14 @@ describe("one party's certificate for another party's data", () => {
     expect(keys.filter((k) => refusedIds.includes(k))).toEqual([]);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('is served on the party port without a client certificate, naming the mutual-TLS scheme', async () => {
+    const res = await request(gateway('/openapi.json'), { tls: caOnly() });
+    expect(res.status).toBe(200);
+    const doc = JSON.parse(res.text) as { openapi: string; paths: Record<string, unknown>; components: { securitySchemes: Record<string, { type: string }> } };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toContain('/v1/meldingen');
+    expect(doc.components.securitySchemes.partyCertificate.type).toBe('mutualTLS');
+  });
+});
