@@ -7,6 +7,7 @@ import { AcknowledgementSigner } from './acknowledgement.signer';
 import { clientCertificateOf } from './client-certificate';
 import { GatewayError } from './gateway.error';
 import { PartyAuthenticator } from './party-authenticator';
+import { RateLimiter } from './rate-limiter';
 import { readBody, requireMediaType } from './request-body';
 import { SubmitMessageUseCase, type Accepted } from './submit-message.use-case';
 
@@ -17,6 +18,7 @@ export class IngressController {
   constructor(
     private readonly submit: SubmitMessageUseCase,
     private readonly auth: PartyAuthenticator,
+    private readonly limiter: RateLimiter,
     @Inject(MAX_BODY_BYTES) private readonly maxBytes: number,
     @Optional() private readonly acks?: AcknowledgementSigner,
   ) {}
@@ -81,8 +83,10 @@ export class IngressController {
     else res.status(status).json(json);
   }
 
-  /** The party of the request's client certificate (mutual TLS), before the body is read. */
+  /** The party of the request's client certificate (mutual TLS), within its rate limit, before the body is read. */
   private caller(req: Request): Party {
-    return this.auth.authenticate(clientCertificateOf(req.socket));
+    const party = this.auth.authenticate(clientCertificateOf(req.socket));
+    this.limiter.take(party.oin, party.rateLimitPerSecond);
+    return party;
   }
 }

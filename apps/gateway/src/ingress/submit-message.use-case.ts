@@ -134,7 +134,8 @@ export class SubmitMessageUseCase {
       if (errors.length > 0) throw new GatewayError('VALIDATION_FAILED', 'The message has missing or malformed fields', describe(errors));
       // The client certificate names the sender; a body naming another party is refused, not re-attributed.
       if (dto.afzenderOin !== undefined && dto.afzenderOin !== party.oin) throw new GatewayError('OIN_MISMATCH', 'afzenderOin is not the OIN of your client certificate');
-      if (party.kind !== 'regional' || !party.signer) throw new GatewayError('WRONG_CHANNEL', 'This party sends signed XML to /v1/berichten');
+      if (party.kind !== 'regional') throw new GatewayError('WRONG_CHANNEL', 'This party sends signed XML to /v1/berichten');
+      if (!party.signer) throw new GatewayError('INTERNAL_ERROR', 'The gateway has no usable signing key for this tenant; nothing was forwarded');
       const { type, xml } = translate(dto, party, party.signer);
       return await this.forward(trackingId, party, type, 'regional-json', xml, sha256(rawBody));
     } catch (err) {

@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ERROR_CODES } from '@vir/contracts';
+import { openApiDocument } from './openapi.document';
+
+type Operation = { responses: Record<string, { 'x-error-codes'?: string[] }> };
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+describe('the OpenAPI document', () => {
+  const doc = openApiDocument() as { paths: Record<string, Record<string, Operation>>; components: { schemas: { ErrorBody: { properties: { code: { enum: string[] } } } } } };
+  const operations = Object.values(doc.paths).flatMap((p) => Object.entries(p).filter(([k]) => k !== 'parameters').map(([, op]) => op));
+  const listed = operations.flatMap((op) => Object.entries(op.responses).flatMap(([status, r]) => (r['x-error-codes'] ?? []).map((code) => ({ status, code }))));
+
+  it('has every documented error code in the ErrorBody enum', () => {
+    expect(doc.components.schemas.ErrorBody.properties.code.enum).toEqual(Object.keys(ERROR_CODES));
+  });
+
+  it('lists each code under its own HTTP status', () => {
+    for (const { status, code } of listed) expect({ code, status: Number(status) }).toEqual({ code, status: ERROR_CODES[code as keyof typeof ERROR_CODES].status });
+  });
+
+  it('documents every refusal the gateway code can give', () => {
+    const thrown = new Set(sources(join(__dirname, '..')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/GatewayError\('([A-Z_]+)'/g)].map((m) => m[1])));
+    expect(thrown.size).toBeGreaterThan(15);
+    const documented = new Set(listed.map((l) => l.code));
+    expect([...thrown].filter((c) => !documented.has(c))).toEqual([]);
+  });
+});

@@ -1,0 +1,213 @@
+import { ERROR_CODES, type ErrorCode } from '@vir/contracts';
+import { TRUST_ERROR_CODES } from '@vir/pki';
+import { XML_DETAIL_CODES, XML_ERROR_CODES } from '@vir/xml';
+
+// The gateway's OpenAPI 3.1 document, served at GET /openapi.json on both ports. Every refusal an
+// endpoint can give is listed under its HTTP status with its code; the ErrorBody's `code` is the
+// full enum of libs/contracts ERROR_CODES (a spec keeps both in step with the code).
+
+/** Refusals of every party endpoint, before the body is read: who is calling, and may it. */
+export const PARTY_AUTH_CODES: ErrorCode[] = [
+  'CLIENT_CERT_MISSING',
+  'CLIENT_CERT_UNTRUSTED',
+  'CLIENT_CERT_REVOKED',
+  'CLIENT_CERT_NOT_REGISTERED',
+  'UNKNOWN_PARTY',
+  'PARTY_SUSPENDED',
+  'RATE_LIMITED',
+  'CERT_CRL_STALE',
+];
+
+const REGIONAL_CODES: ErrorCode[] = [
+  ...PARTY_AUTH_CODES,
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'MALFORMED_JSON',
+  'VALIDATION_FAILED',
+  'OIN_MISMATCH',
+  'WRONG_CHANNEL',
+  'MESSAGE_ID_REUSED',
+  'UNAVAILABLE',
+  'INTERNAL_ERROR',
+];
+
+const MELDING_RULE_CODES: ErrorCode[] = ['BSN_INVALID', 'AGE_LIMIT', 'DATE_IN_FUTURE', 'BIRTH_AFTER_MELDING'];
+
+/** Direct XML: every precise reason @vir/xml and the trust store give (as the gateway answers them). */
+const XML_CODES: ErrorCode[] = [
+  ...new Set(
+    [...Object.keys(XML_DETAIL_CODES), ...XML_ERROR_CODES, ...TRUST_ERROR_CODES]
+      .map((c) => (c === 'XML_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : c))
+      .filter((c): c is ErrorCode => c in ERROR_CODES && c !== 'BSN_INVALID' && c !== 'DECRYPTION_FAILED'),
+  ),
+];
+
+const DIRECT_CODES: ErrorCode[] = [
+  ...PARTY_AUTH_CODES,
+  'UNSUPPORTED_MEDIA_TYPE',
+  ...XML_CODES,
+  'DATE_IN_FUTURE',
+  'BIRTH_AFTER_MELDING',
+  'AGE_LIMIT',
+  'OIN_MISMATCH',
+  'WRONG_CHANNEL',
+  'MESSAGE_ID_REUSED',
+  'UNAVAILABLE',
+  'INTERNAL_ERROR',
+];
+
+const ADMIN_READ_CODES: ErrorCode[] = ['OPERATOR_UNAUTHORIZED', 'NOT_FOUND', 'INTERNAL_ERROR'];
+const ADMIN_WRITE_CODES: ErrorCode[] = [...ADMIN_READ_CODES, 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'MALFORMED_JSON', 'VALIDATION_FAILED'];
+
+type Json = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonBody = (schema: Json) => ({ required: true, content: { 'application/json': { schema } } });
+
+/** Responses for a list of refusal codes, one per HTTP status, naming each code. */
+function refusals(codes: ErrorCode[]): Record<string, Json> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) byStatus.set(ERROR_CODES[code].status, [...(byStatus.get(ERROR_CODES[code].status) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [
+      String(status),
+      {
+        description: list.map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`).join('\n\n'),
+        ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } } : {}),
+        content: { 'application/json': { schema: ref('ErrorBody') } },
+        'x-error-codes': list,
+      },
+    ]),
+  );
+}
+
+function partyPost(summary: string, requestSchema: Json, codes: ErrorCode[]): Json {
+  return {
+    post: {
+      summary,
+      security: [{ mutualTLS: [] }],
+      requestBody: jsonBody(requestSchema),
+      responses: { '202': { description: 'Accepted: durably handed to the index.', content: { 'application/json': { schema: ref('Accepted') } } }, ...refusals(codes) },
+    },
+  };
+}
+
+const admin = (summary: string, ok: Json, codes: ErrorCode[], body?: Json, okStatus = '200'): Json => ({
+  summary,
+  security: [{ operatorToken: [] }],
+  ...(body ? { requestBody: jsonBody(body) } : {}),
+  responses: { [okStatus]: { description: 'OK', content: { 'application/json': { schema: ok } } }, ...refusals(codes) },
+});
+
+const oinParameter = { name: 'oin', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{20}$' } };
+
+const partySettings: Json = {
+  name: { type: 'string', maxLength: 200 },
+  convenant: { type: 'string', pattern: '^[0-9]{1,3}$' },
+  certificates: { type: 'array', maxItems: 2, items: { type: 'string', description: 'SHA-256 fingerprint of a client certificate (AB:CD:… or 64 hex digits)' } },
+  webhookUrl: { type: ['string', 'null'], format: 'uri' },
+  pull: { type: 'boolean' },
+  deliveryFormat: { enum: ['json', 'xml'] },
+  localMatching: { type: 'boolean' },
+  rateLimitPerSecond: { type: ['integer', 'null'], minimum: 1 },
+  signingKeyFile: { type: ['string', 'null'], description: "Regional tenants: absolute path on the gateway's host" },
+  signingCertFile: { type: ['string', 'null'] },
+};
+
+export function openApiDocument(): Json {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'VIR connector gateway',
+      version: '1',
+      description:
+        "Regional indexes (JSON) and direct parties (signed national XML) connect over HTTPS with mutual TLS on the parties' port; " +
+        "the client certificate's OIN is the only credential. Operators use the admin API on the separate operators' port " +
+        '(plain HTTP, private) with a bearer token. Every refusal is an ErrorBody with a documented code.',
+    },
+    components: {
+      securitySchemes: {
+        mutualTLS: { type: 'mutualTLS', description: "A client certificate from the trust anchors, with the party's OIN in subject serialNumber, registered for the party." },
+        operatorToken: { type: 'http', scheme: 'bearer', description: 'An OPERATOR_TOKENS token; operators\' port only.' },
+      },
+      schemas: {
+        ErrorBody: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: {
+            code: { enum: Object.keys(ERROR_CODES) },
+            message: { type: 'string' },
+            details: { type: 'array', items: { type: 'string' } },
+            trackingId: { type: 'string', format: 'uuid' },
+          },
+        },
+        Accepted: {
+          type: 'object',
+          required: ['trackingId', 'status'],
+          properties: { trackingId: { type: 'string', format: 'uuid' }, status: { const: 'accepted' }, replayed: { const: true, description: 'A resend of an accepted message id: nothing new was forwarded.' } },
+        },
+        RegionaleMelding: {
+          type: 'object',
+          required: ['berichtId', 'referentie', 'jeugdige', 'meldingsdatum', 'melder', 'organisatie'],
+          properties: {
+            berichtId: { type: 'string', format: 'uuid', description: 'Client-chosen message id (idempotency key, tracking id)' },
+            afzenderOin: { type: 'string', pattern: '^[0-9]{20}$', description: "Optional; must be the client certificate's OIN" },
+            referentie: { type: 'string', maxLength: 100 },
+            jeugdige: { type: 'object', properties: { bsn: { type: 'string', pattern: '^[0-9]{9}$' }, geboortedatum: { type: 'string', format: 'date' } } },
+            ouders: { type: 'array', maxItems: 4, items: { type: 'object', properties: { bsn: { type: 'string' } } } },
+            meldingsdatum: { type: 'string', format: 'date' },
+            melder: { type: 'object' },
+            organisatie: { type: 'object' },
+          },
+        },
+        RegionalMessage: { type: 'object', required: ['berichtId'], properties: { berichtId: { type: 'string', format: 'uuid' }, afzenderOin: { type: 'string', pattern: '^[0-9]{20}$' } } },
+        Party: {
+          type: 'object',
+          properties: { oin: { type: 'string' }, kind: { enum: ['regional', 'direct'] }, status: { enum: ['active', 'suspended'] }, statusReason: { type: ['string', 'null'] }, ...partySettings },
+        },
+        PartyAuditEntry: {
+          type: 'object',
+          properties: { id: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, actor: { type: 'string' }, action: { enum: ['seed', 'create', 'update', 'suspend', 'resume'] }, partyOin: { type: 'string' }, before: { oneOf: [ref('Party'), { type: 'null' }] }, after: { oneOf: [ref('Party'), { type: 'null' }] } },
+        },
+      },
+    },
+    paths: {
+      '/v1/meldingen': partyPost('A regional tenant reports a melding (tenant JSON v1).', ref('RegionaleMelding'), [...REGIONAL_CODES, ...MELDING_RULE_CODES]),
+      '/v1/intrekkingen': partyPost('A regional tenant withdraws its own melding.', ref('RegionalMessage'), REGIONAL_CODES),
+      '/v1/verwijderingen': partyPost('A removal ordered by a municipality after an objection.', ref('RegionalMessage'), REGIONAL_CODES),
+      '/v1/ping': partyPost('A connectivity test through the whole chain; the answer arrives like a signal.', ref('RegionalMessage'), REGIONAL_CODES),
+      '/v1/berichten': {
+        post: {
+          summary: "A direct party's own signed national XML (Melding, Intrekking, Verwijdering, Ping), answered with the gateway's signed Ontvangstbevestiging (JSON with Accept: application/json).",
+          security: [{ mutualTLS: [] }],
+          requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string' } } } },
+          responses: { '202': { description: 'Accepted (signed Ontvangstbevestiging, or Accepted as JSON).' }, ...refusals(DIRECT_CODES) },
+        },
+      },
+      '/v1/admin/parties': {
+        get: admin('All parties.', { type: 'object', properties: { parties: { type: 'array', items: ref('Party') } } }, ADMIN_READ_CODES),
+        post: admin('Registers a party (audited).', ref('Party'), [...ADMIN_WRITE_CODES, 'PARTY_EXISTS'], { type: 'object', required: ['oin', 'name', 'kind', 'convenant', 'certificates'], properties: { oin: { type: 'string' }, kind: { enum: ['regional', 'direct'] }, ...partySettings } }, '201'),
+      },
+      '/v1/admin/parties/{oin}': {
+        parameters: [oinParameter],
+        get: admin('One party.', ref('Party'), [...ADMIN_READ_CODES, 'PARTY_NOT_FOUND']),
+        patch: admin("Changes a party's settings (audited; OIN and kind never change; null clears).", ref('Party'), [...ADMIN_WRITE_CODES, 'PARTY_NOT_FOUND'], { type: 'object', properties: partySettings }),
+      },
+      '/v1/admin/parties/{oin}/audit': {
+        parameters: [oinParameter],
+        get: admin("The party's audit trail, newest first.", { type: 'object', properties: { entries: { type: 'array', items: ref('PartyAuditEntry') } } }, [...ADMIN_READ_CODES, 'PARTY_NOT_FOUND']),
+      },
+      '/v1/admin/parties/{oin}/suspend': {
+        parameters: [oinParameter],
+        post: admin('Suspends a party: its requests are refused (PARTY_SUSPENDED), its signals wait.', ref('Party'), [...ADMIN_WRITE_CODES, 'PARTY_NOT_FOUND', 'STATUS_UNCHANGED'], { type: 'object', properties: { reason: { type: 'string', maxLength: 500 } } }),
+      },
+      '/v1/admin/parties/{oin}/resume': {
+        parameters: [oinParameter],
+        post: admin('Resumes a suspended party; its waiting signals are delivered in order.', ref('Party'), [...ADMIN_READ_CODES, 'PAYLOAD_TOO_LARGE', 'PARTY_NOT_FOUND', 'STATUS_UNCHANGED']),
+      },
+      '/health': { get: { summary: 'Readiness: PostgreSQL and Kafka checked for real.', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
+      '/health/live': { get: { summary: 'Liveness.', responses: { '200': { description: 'Alive' } } } },
+      '/openapi.json': { get: { summary: 'This document.', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+    },
+  };
+}
