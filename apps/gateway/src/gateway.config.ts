@@ -37,6 +37,9 @@ export class GatewayConfig {
   @IsOptional() @IsString() GATEWAY_KEY_FILE?: string;
   @IsOptional() @IsString() GATEWAY_CERT_FILE?: string;
   @IsInt() @Min(1024) MAX_BODY_BYTES: number = 65_536;
+  /** A regional batch (POST /v1/meldingen/batch): at most this many meldingen, and this many bytes. */
+  @IsInt() @Min(1) @Max(10_000) BATCH_MAX_ITEMS: number = 100;
+  @IsInt() @Min(1024) BATCH_MAX_BYTES: number = 1_048_576;
   @IsInt() @Min(10) DELIVERY_POLL_MS: number = 500;
   @IsInt() @Min(10) DELIVERY_RETRY_BASE_MS: number = 1_000;
   /** Retry a delivery for this long before marking it failed (Digikoppeling: 5 days). */

@@ -15,7 +15,7 @@ import type { GatewayConfig } from './gateway.config';
 import { gatewayTlsIdentity } from './gateway-tls';
 import { AcknowledgementSigner } from './ingress/acknowledgement.signer';
 import { GatewayErrorFilter } from './ingress/gateway-error.filter';
-import { IngressController, MAX_BODY_BYTES } from './ingress/ingress.controller';
+import { BATCH_LIMITS, IngressController, MAX_BODY_BYTES } from './ingress/ingress.controller';
 import { PartyAuthenticator } from './ingress/party-authenticator';
 import { SubmitMessageUseCase } from './ingress/submit-message.use-case';
 import { IngressLedger } from './ingress/ingress.ledger';
@@ -77,6 +77,7 @@ export class GatewayModule {
       providers: [
         { provide: APP_FILTER, useClass: GatewayErrorFilter },
         { provide: MAX_BODY_BYTES, useValue: config.MAX_BODY_BYTES },
+        { provide: BATCH_LIMITS, useValue: { maxItems: config.BATCH_MAX_ITEMS, maxBytes: config.BATCH_MAX_BYTES } },
         { provide: TrustStore, useValue: trustStore },
         { provide: PartyStore, useFactory: (ds: DataSource) => new PartyStore(ds), inject: [DataSource] },
         {

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, description: "More requests than the party's rate limit allows; retry after Retry-After." },
   WRONG_CHANNEL: { status: 403, description: 'The party may not use this endpoint (regional JSON vs direct XML).' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body exceeds the size limit.' },
+  BATCH_TOO_LARGE: { status: 413, description: 'The batch holds more meldingen than the limit (BATCH_MAX_ITEMS); nothing in it was accepted.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'Wrong Content-Type for this endpoint.' },
   // Signed XML (direct parties): one code per reason, as @vir/xml and the trust store report it.
   XML_MALFORMED: { status: 400, description: 'Not well-formed XML 1.0 with namespaces, or not UTF-8.' },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ERROR_CODES } from '@vir/contracts';
 import { openApiDocument } from './openapi.document';
 
-type Operation = { responses: Record<string, { 'x-error-codes'?: string[] }> };
+type Operation = { responses: Record<string, { 'x-error-codes'?: string[] }>; 'x-item-error-codes'?: string[] };
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -15,6 +15,7 @@ describe('the OpenAPI document', () => {
   const doc = openApiDocument() as { paths: Record<string, Record<string, Operation>>; components: { schemas: { ErrorBody: { properties: { code: { enum: string[] } } } } } };
   const operations = Object.values(doc.paths).flatMap((p) => Object.entries(p).filter(([k]) => k !== 'parameters').map(([, op]) => op));
   const listed = operations.flatMap((op) => Object.entries(op.responses).flatMap(([status, r]) => (r['x-error-codes'] ?? []).map((code) => ({ status, code }))));
+  const itemCodes = operations.flatMap((op) => op['x-item-error-codes'] ?? []);
 
   it('has every documented error code in the ErrorBody enum', () => {
     expect(doc.components.schemas.ErrorBody.properties.code.enum).toEqual(Object.keys(ERROR_CODES));
@@ -22,6 +23,11 @@ describe('the OpenAPI document', () => {
 
   it('lists each code under its own HTTP status', () => {
     for (const { status, code } of listed) expect({ code, status: Number(status) }).toEqual({ code, status: ERROR_CODES[code as keyof typeof ERROR_CODES].status });
+  });
+
+  it('names only documented codes for batch items', () => {
+    expect(itemCodes.length).toBeGreaterThan(5);
+    expect(itemCodes.filter((c) => !(c in ERROR_CODES))).toEqual([]);
   });
 
   it('documents every refusal the gateway code can give', () => {

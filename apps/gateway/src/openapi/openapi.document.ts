@@ -33,6 +33,12 @@ const REGIONAL_CODES: ErrorCode[] = [
 
 const MELDING_RULE_CODES: ErrorCode[] = ['BSN_INVALID', 'AGE_LIMIT', 'DATE_IN_FUTURE', 'BIRTH_AFTER_MELDING'];
 
+/** A batch refused as a whole. */
+const BATCH_CODES: ErrorCode[] = [...PARTY_AUTH_CODES, 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'MALFORMED_JSON', 'VALIDATION_FAILED', 'BATCH_TOO_LARGE', 'WRONG_CHANNEL', 'INTERNAL_ERROR'];
+
+/** One item of a batch refused (in its result). */
+export const BATCH_ITEM_CODES: ErrorCode[] = ['VALIDATION_FAILED', ...MELDING_RULE_CODES, 'OIN_MISMATCH', 'MESSAGE_ID_REUSED', 'UNAVAILABLE', 'INTERNAL_ERROR'];
+
 /** Direct XML: every precise reason @vir/xml and the trust store give (as the gateway answers them). */
 const XML_CODES: ErrorCode[] = [
   ...new Set(
@@ -160,6 +166,30 @@ export function openApiDocument(): Json {
             organisatie: { type: 'object' },
           },
         },
+        BatchAnswer: {
+          type: 'object',
+          properties: {
+            accepted: { type: 'integer' },
+            rejected: { type: 'integer' },
+            summary: { type: 'string', examples: ['4 accepted, 1 rejected: 1 × BSN_INVALID'] },
+            results: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['index', 'result'],
+                properties: {
+                  index: { type: 'integer' },
+                  trackingId: { type: 'string', format: 'uuid' },
+                  result: { enum: ['accepted', 'rejected'] },
+                  replayed: { const: true },
+                  code: { enum: Object.keys(ERROR_CODES) },
+                  message: { type: 'string' },
+                  details: { type: 'array', items: { type: 'string' } },
+                },
+              },
+            },
+          },
+        },
         RegionalMessage: { type: 'object', required: ['berichtId'], properties: { berichtId: { type: 'string', format: 'uuid' }, afzenderOin: { type: 'string', pattern: '^[0-9]{20}$' } } },
         Party: {
           type: 'object',
@@ -173,6 +203,19 @@ export function openApiDocument(): Json {
     },
     paths: {
       '/v1/meldingen': partyPost('A regional tenant reports a melding (tenant JSON v1).', ref('RegionaleMelding'), [...REGIONAL_CODES, ...MELDING_RULE_CODES]),
+      '/v1/meldingen/batch': {
+        post: {
+          summary:
+            'A regional tenant reports up to BATCH_MAX_ITEMS meldingen at once. Each item is handled as a single melding (idempotent by its berichtId) and gets its own result; ' +
+            'one refused item refuses nothing else. Item codes: ' +
+            BATCH_ITEM_CODES.join(', ') +
+            '.',
+          security: [{ mutualTLS: [] }],
+          requestBody: jsonBody({ type: 'object', required: ['meldingen'], properties: { meldingen: { type: 'array', minItems: 1, items: ref('RegionaleMelding') } } }),
+          responses: { '200': { description: 'Every item processed: see its result.', content: { 'application/json': { schema: ref('BatchAnswer') } } }, ...refusals(BATCH_CODES) },
+          'x-item-error-codes': BATCH_ITEM_CODES,
+        },
+      },
       '/v1/intrekkingen': partyPost('A regional tenant withdraws its own melding.', ref('RegionalMessage'), REGIONAL_CODES),
       '/v1/verwijderingen': partyPost('A removal ordered by a municipality after an objection.', ref('RegionalMessage'), REGIONAL_CODES),
       '/v1/ping': partyPost('A connectivity test through the whole chain; the answer arrives like a signal.', ref('RegionalMessage'), REGIONAL_CODES),
