@@ -94,10 +94,12 @@ async function main() {
       convenant: p.convenant,
       deliveryFormat: p.deliveryFormat,
       ...(webhookBase ? { webhookUrl: `${webhookBase}/${p.name}` } : {}),
+      // The client certificate the party connects with (mutual TLS), registered by fingerprint.
+      certificateFiles: [`${p.name}.cert.pem`],
     };
+    put(gateway, `${p.name}.cert.pem`, read(pki.cert(p.name)), 0o644);
     if (p.kind !== 'regional') return entry;
     put(gateway, `${p.name}.key.pem`, read(pki.key(p.name)), 0o600);
-    put(gateway, `${p.name}.cert.pem`, read(pki.cert(p.name)), 0o644);
     // Relative to parties.json.
     return { ...entry, signingKeyFile: `${p.name}.key.pem`, signingCertFile: `${p.name}.cert.pem` };
   });

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
 VIR connector gateway is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
 
   gateway   ${urls.gateway}    parties, mutual TLS: POST /v1/meldingen (tenant JSON), POST /v1/berichten (signed XML)
-            ${env.stack.gatewayAdminUrl}    operators: GET /health
+            ${env.stack.gatewayAdminUrl}    operators: GET /health, admin API /v1/admin/parties (npm run -s vir -- party list), GET /openapi.json
   index     ${urls.index}
   monitor   ${urls.monitor}    GET /v1/traces/<trackingId>, GET /v1/flow-events
   kafka     ${env.infra.kafkaBrokers}

@@ -6,6 +6,7 @@ import { ensureDevPki, clientTlsOf, DEV_INDEX_ENCRYPTION, type DevParty } from '
 import { issuePartyCertificate, revokeCertificate } from '@vir/pki';
 import { postJson, regionalMelding, request, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack, type TestTls } from '@vir/testing';
 import { sealMelding } from '@vir/xml';
+import { fingerprintOf } from '../src/parties/party';
 
 // Mutual TLS at the gateway's party port: the client certificate is a party's only credential.
 // This stack has a throw-away PKI of its own, so certificates can be issued and revoked freely;
@@ -80,9 +81,17 @@ describe('the party port', () => {
     expect(await send(tls)).toEqual({ status: 401, code: 'UNKNOWN_PARTY' });
   });
 
-  it('accepts a rollover certificate, and refuses it once revoked (CRL) while the current one still works', async () => {
+  it('accepts a rollover certificate once registered, and refuses it once revoked (CRL) while the current one still works', async () => {
     const next = await issuePartyCertificate(pkiDir, { name: 'regio-nhn', oin: nhn.oin, commonName: nhn.commonName }, { rollover: true });
     const tls = { ...e2e.as(nhn), key: readFileSync(next.keyFile, 'utf8'), cert: next.certificatePem };
+    // Trusted and NHN's OIN, but a party connects only with a certificate registered for it.
+    expect(await send(tls)).toEqual({ status: 401, code: 'CLIENT_CERT_NOT_REGISTERED' });
+    const registered = await request(`${e2e.stack.gatewayAdminUrl}/v1/admin/parties/${nhn.oin}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${e2e.stack.operatorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ certificates: [fingerprintOf(readFileSync(e2e.stack.pki.cert('regio-nhn'), 'utf8')), fingerprintOf(next.certificatePem)] }),
+    });
+    expect(registered.status).toBe(200);
     expect(await send(tls)).toEqual({ status: 202 });
     await revokeCertificate(pkiDir, next.certificatePem, 'keyCompromise');
     const refused = await waitUntil(

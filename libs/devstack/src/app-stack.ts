@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -96,6 +96,19 @@ export interface AppStackOptions {
   indexInstances?: number;
 }
 
+/** The operator name the development stacks give the admin API's token (the actor in the party audit). */
+export const DEV_OPERATOR = 'operator';
+
+/** The development operator token (`.cache/secrets/operator-token`, made on first use). */
+export function devOperatorToken(rootDir: string): string {
+  return devSecret(rootDir, 'operator-token');
+}
+
+/** Where a development stack notes its gateway's admin URL, for `vir party …` (`.cache/stack/<namespace or dev>/gateway-admin.url`). */
+export function gatewayAdminUrlFile(rootDir: string, namespace = ''): string {
+  return join(rootDir, '.cache', 'stack', namespace || 'dev', 'gateway-admin.url');
+}
+
 export interface AppStack {
   pki: DevPkiLayout;
   parties: DevParty[];
@@ -103,6 +116,8 @@ export interface AppStack {
   urls: Record<ServiceName, string>;
   /** The gateway's operators' port (plain HTTP on loopback): health and the admin API. */
   gatewayAdminUrl: string;
+  /** A bearer token for the gateway's admin API (operator DEV_OPERATOR). */
+  operatorToken: string;
   services: Record<ServiceName, ServiceProcess>;
   /** Index instances beyond the first, same group and database. */
   extraIndexes: ServiceProcess[];
@@ -110,6 +125,31 @@ export interface AppStack {
   stop(): Promise<void>;
   /** A fresh process for a service (after kill): same ports, same configuration. */
   restart(name: ServiceName): Promise<void>;
+}
+
+/**
+ * The gateway seeds its parties from the parties file only once; a kept development database
+ * (`npm start`) may then name certificates and key files of an earlier certs/dev (regenerated, or
+ * another checkout). Development only: point the demo parties at this PKI's files again, through
+ * the admin API (so it is audited), leaving everything else as it was.
+ */
+async function reconcileDevParties(adminUrl: string, token: string, pki: DevPkiLayout, parties: DevParty[], log: DevstackLog): Promise<void> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  for (const p of parties) {
+    const res = await fetch(`${adminUrl}/v1/admin/parties/${p.oin}`, { headers });
+    if (!res.ok) continue;
+    const current = (await res.json()) as { certificates: string[]; signingKeyFile: string | null; signingCertFile: string | null };
+    const fingerprint = new X509Certificate(readFileSync(pki.cert(p.name), 'utf8')).fingerprint256;
+    const patch: Record<string, unknown> = {};
+    if (!current.certificates.includes(fingerprint)) patch.certificates = [fingerprint];
+    if (p.kind === 'regional' && (current.signingKeyFile !== pki.key(p.name) || current.signingCertFile !== pki.cert(p.name))) {
+      Object.assign(patch, { signingKeyFile: pki.key(p.name), signingCertFile: pki.cert(p.name) });
+    }
+    if (Object.keys(patch).length === 0) continue;
+    const updated = await fetch(`${adminUrl}/v1/admin/parties/${p.oin}`, { method: 'PATCH', headers, body: JSON.stringify(patch) });
+    if (!updated.ok) throw new Error(`could not point ${p.name} at ${pki.dir}: ${updated.status} ${await updated.text()}`);
+    log(`[devstack] ${p.name}: registered its certificate${patch.signingKeyFile ? ' and signing key' : ''} from ${pki.dir} (the database had older ones)`);
+  }
 }
 
 /** Starts the three services as separate processes from dist/, wired to the given infrastructure. */
@@ -132,6 +172,8 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
           convenant: p.convenant,
           deliveryFormat: p.deliveryFormat,
           webhookUrl: `${o.webhookBase}/${p.name}`,
+          // The client certificate the party connects with (mutual TLS), registered by fingerprint.
+          certificateFiles: [pki.cert(p.name)],
           ...(p.kind === 'regional' ? { signingKeyFile: pki.key(p.name), signingCertFile: pki.cert(p.name) } : {}),
         })),
       },
@@ -182,6 +224,7 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
       TLS_PORT: String(gatewayTlsPort),
       TLS_KEY_FILE: pki.key(DEV_GATEWAY.name),
       TLS_CERT_FILE: gatewayChain,
+      OPERATOR_TOKENS: `${DEV_OPERATOR}:${devSecret(o.rootDir, 'operator-token')}`,
       ...o.env?.gateway,
     },
     monitor: { ...common, PORT: String(ports.monitor), DATABASE_SCHEMA: schema('monitor'), ...o.env?.monitor },
@@ -212,14 +255,17 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
         started.push(s);
       }),
     );
+    await reconcileDevParties(services.gateway.url, devOperatorToken(o.rootDir), pki, parties, o.log);
   } catch (err) {
     await Promise.all(started.map((s) => s.stop()));
     await Promise.all(all.map((s) => s.kill('SIGKILL')));
     throw err;
   }
+  writeFileSync(gatewayAdminUrlFile(o.rootDir, ns), `${services.gateway.url}\n`);
   return {
     pki,
     parties,
+    operatorToken: devOperatorToken(o.rootDir),
     // The certificate names localhost, not the address.
     urls: { gateway: `https://localhost:${gatewayTlsPort}`, index: services.index.url, monitor: services.monitor.url },
     gatewayAdminUrl: services.gateway.url,

@@ -7,17 +7,22 @@ import { AcknowledgementSigner } from './acknowledgement.signer';
 import { clientCertificateOf } from './client-certificate';
 import { GatewayError } from './gateway.error';
 import { PartyAuthenticator } from './party-authenticator';
+import { RateLimiter } from './rate-limiter';
 import { readBody, requireMediaType } from './request-body';
-import { SubmitMessageUseCase, type Accepted } from './submit-message.use-case';
+import { SubmitMessageUseCase, type Accepted, type BatchAnswer } from './submit-message.use-case';
 
 export const MAX_BODY_BYTES = Symbol('MAX_BODY_BYTES');
+/** `{ maxItems, maxBytes }` of a regional batch. */
+export const BATCH_LIMITS = Symbol('BATCH_LIMITS');
 
 @Controller('v1')
 export class IngressController {
   constructor(
     private readonly submit: SubmitMessageUseCase,
     private readonly auth: PartyAuthenticator,
+    private readonly limiter: RateLimiter,
     @Inject(MAX_BODY_BYTES) private readonly maxBytes: number,
+    @Inject(BATCH_LIMITS) private readonly batch: { maxItems: number; maxBytes: number },
     @Optional() private readonly acks?: AcknowledgementSigner,
   ) {}
 
@@ -28,6 +33,18 @@ export class IngressController {
     const party = this.caller(req);
     requireMediaType(req, ['application/json']);
     return this.submit.submitRegionalMelding(party, await readBody(req, this.maxBytes));
+  }
+
+  /**
+   * Regional tenants: a batch of meldingen, `{ "meldingen": [ … ] }`. Answered 200 with a result per
+   * item (accepted with its tracking id, or rejected with its code) and a summary.
+   */
+  @Post('meldingen/batch')
+  @HttpCode(200)
+  async batchOfMeldingen(@Req() req: Request): Promise<BatchAnswer> {
+    const party = this.caller(req);
+    requireMediaType(req, ['application/json']);
+    return this.submit.submitRegionalBatch(party, await readBody(req, this.batch.maxBytes), this.batch.maxItems);
   }
 
   /** Regional tenants: withdraw their own melding (intrekking). */
@@ -81,8 +98,10 @@ export class IngressController {
     else res.status(status).json(json);
   }
 
-  /** The party of the request's client certificate (mutual TLS), before the body is read. */
+  /** The party of the request's client certificate (mutual TLS), within its rate limit, before the body is read. */
   private caller(req: Request): Party {
-    return this.auth.authenticate(clientCertificateOf(req.socket));
+    const party = this.auth.authenticate(clientCertificateOf(req.socket));
+    this.limiter.take(party.oin, party.rateLimitPerSecond);
+    return party;
   }
 }

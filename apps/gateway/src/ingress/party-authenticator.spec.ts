@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FixedClock } from '@vir/domain';
 import { createDevPki, crlFile, issuePartyCertificate, loadCaBundle, loadCredentials, revokeCertificate, TrustStore } from '@vir/pki';
+import { fingerprintOf, type Party } from '../parties/party';
 import { PartyRegistry } from '../parties/party.registry';
 import { clientCertificateOf, type ClientCertificate } from './client-certificate';
 import { GatewayError } from './gateway.error';
@@ -27,13 +28,34 @@ beforeAll(async () => {
   await Promise.all([createDevPki(dir, specs), createDevPki(otherDir, specs.slice(0, 1))]);
   const [root, issuing] = loadCaBundle(dir);
   store = new TrustStore({ roots: [root], intermediates: [issuing], crls: [readFileSync(crlFile(dir), 'utf8')] });
-  registry = new PartyRegistry([{ oin: OIN, name: 'Verwijsindex NHN', kind: 'regional', convenant: '7', deliveryFormat: 'json' }]);
+  registry = PartyRegistry.of([party()]);
 });
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
   rmSync(otherDir, { recursive: true, force: true });
 });
+
+/** NHN as registered: its current certificate, active. */
+function party(over: Partial<Party> = {}): Party {
+  return {
+    oin: OIN,
+    name: 'Verwijsindex NHN',
+    kind: 'regional',
+    convenant: '7',
+    certificates: [fingerprintOf(loadCredentials(dir, 'regio-nhn').certificatePem)],
+    webhookUrl: null,
+    pull: true,
+    deliveryFormat: 'json',
+    localMatching: false,
+    rateLimitPerSecond: null,
+    status: 'active',
+    statusReason: null,
+    signingKeyFile: null,
+    signingCertFile: null,
+    ...over,
+  };
+}
 
 const presented = (certDir: string, name: string, authorized = true): ClientCertificate => ({ pem: loadCredentials(certDir, name).certificatePem, authorized });
 
@@ -74,11 +96,19 @@ describe('PartyAuthenticator', () => {
   it('refuses a revoked certificate', async () => {
     const next = await issuePartyCertificate(dir, { name: 'regio-nhn', oin: OIN, commonName: 'Verwijsindex NHN' }, { rollover: true });
     const cert = { pem: next.certificatePem, authorized: true };
+    // Trusted, right OIN, but not (yet) registered for the party.
+    expect(refusal(() => auth().authenticate(cert))).toMatchObject({ code: 'CLIENT_CERT_NOT_REGISTERED', status: 401 });
+    registry = PartyRegistry.of([party({ certificates: [...party().certificates, fingerprintOf(next.certificatePem)] })]);
     expect(auth().authenticate(cert).oin).toBe(OIN);
     await revokeCertificate(dir, next.certificatePem, 'keyCompromise');
     const [root, issuing] = loadCaBundle(dir);
     const revoking = new TrustStore({ roots: [root], intermediates: [issuing], crls: [readFileSync(crlFile(dir), 'utf8')] });
     expect(refusal(() => new PartyAuthenticator(registry, revoking, new FixedClock(new Date())).authenticate(cert))).toEqual({ code: 'CLIENT_CERT_REVOKED', status: 401 });
+  });
+
+  it('refuses a suspended party', () => {
+    const suspended = PartyRegistry.of([party({ status: 'suspended' })]);
+    expect(refusal(() => new PartyAuthenticator(suspended, store, new FixedClock(new Date())).authenticate(presented(dir, 'regio-nhn')))).toEqual({ code: 'PARTY_SUSPENDED', status: 403 });
   });
 
   it('answers 503 with Retry-After while the CRL is past its nextUpdate (fail closed, our problem)', () => {

@@ -8,7 +8,8 @@ import { GatewayError } from './gateway.error';
  * Who is calling: the party whose OIN is in the mutual-TLS client certificate's subject
  * serialNumber. Nothing else identifies a party. The certificate must pass our trust store
  * (chain to our CAs, validity, CRL, key usage, OIN) as well as OpenSSL's own chain check, and
- * the OIN must be a registered party.
+ * the OIN must be a registered, active party, the certificate one of those registered for it
+ * (by fingerprint: one, two during a rollover).
  */
 export class PartyAuthenticator {
   constructor(
@@ -37,6 +38,10 @@ export class PartyAuthenticator {
     }
     const party = this.registry.find(trust.oin);
     if (!party) throw new GatewayError('UNKNOWN_PARTY', `OIN ${trust.oin} of the client certificate is not a registered party`);
+    if (!party.certificates.includes(trust.fingerprint256)) {
+      throw new GatewayError('CLIENT_CERT_NOT_REGISTERED', `This certificate (SHA-256 ${trust.fingerprint256}) is not registered for OIN ${party.oin}; ask the operators to register it`);
+    }
+    if (party.status === 'suspended') throw new GatewayError('PARTY_SUSPENDED', 'This party is suspended; nothing is accepted until the operators resume it');
     return party;
   }
 }
