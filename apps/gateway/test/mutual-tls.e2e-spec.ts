@@ -179,6 +179,6 @@ describe('the OpenAPI document', () => {
     const doc = JSON.parse(res.text) as { openapi: string; paths: Record<string, unknown>; components: { securitySchemes: Record<string, { type: string }> } };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toContain('/v1/meldingen');
-    expect(doc.components.securitySchemes.partyCertificate.type).toBe('mutualTLS');
+    expect(doc.components.securitySchemes.mutualTLS.type).toBe('mutualTLS');
   });
 });
