@@ -164,8 +164,10 @@ export async function runIndexBench(argv: string[]): Promise<void> {
       await ds.query('ANALYZE');
     };
 
+    let cpuMs = 0;
     const run = async (records: KafkaRecord[]) => {
       const started = process.hrtime.bigint();
+      const cpu = process.cpuUsage();
       // Three partitions' worth of concurrency, as PARTITIONS_CONCURRENTLY defaults to, each in
       // chunks of 200 records as the inbound handler takes them from a Kafka batch.
       await Promise.all(
@@ -177,6 +179,8 @@ export async function runIndexBench(argv: string[]): Promise<void> {
           }
         }),
       );
+      const used = process.cpuUsage(cpu);
+      cpuMs = (used.user + used.system) / 1000;
       return Number(process.hrtime.bigint() - started) / 1e6;
     };
 
@@ -190,14 +194,15 @@ export async function runIndexBench(argv: string[]): Promise<void> {
     const msSmall = await run(small);
     if (profiler && values.profile) await profiler.stop(values.profile);
     const matchesSmall = (await ds.query(`SELECT count(*)::int AS n FROM match`))[0].n as number;
-    log(`at ~10k stored: ${measure} meldingen in ${(msSmall / 1000).toFixed(1)} s (${matchesSmall} matches so far)`);
+    // CPU time of this process per melding: what the index itself spends, whatever else the machine runs.
+    log(`at ~10k stored: ${measure} meldingen in ${(msSmall / 1000).toFixed(1)} s (${matchesSmall} matches so far); index CPU ${(cpuMs / measure).toFixed(3)} ms per melding`);
 
     log(`Filling to ${stored} stored meldingen…`);
     const fillStart = Date.now();
     await fill(stored);
     log(`  filled in ${((Date.now() - fillStart) / 1000).toFixed(0)} s`);
     const msLarge = await run(large);
-    log(`at ~${stored} stored: ${measure} meldingen in ${(msLarge / 1000).toFixed(1)} s`);
+    log(`at ~${stored} stored: ${measure} meldingen in ${(msLarge / 1000).toFixed(1)} s; index CPU ${(cpuMs / measure).toFixed(3)} ms per melding`);
     await relay.stop();
     await ds.destroy();
     clearInterval(sampler);
