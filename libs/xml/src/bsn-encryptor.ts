@@ -38,14 +38,18 @@ import { el, leaf } from './xml-writer';
 //   private-key operation per message;
 // - RSA: RSA-OAEP (SHA-256, MGF1-SHA-256), as before. Both are accepted on receipt.
 
+const NS_XENC = { 'xmlns:xenc': XENC_NS };
+const NS_XENC11 = { 'xmlns:xenc11': XENC11_NS };
+const NS_DS = { 'xmlns:ds': DS_NS };
+const NS_DSIG11 = { 'xmlns:dsig11': DSIG11_NS };
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
- * The per-message content key and its wrapped form, as an `xenc:EncryptedKey` element (prefixes
- * xenc, xenc11, ds and dsig11 must be declared by the document).
+ * The per-message content key and its wrapped form, as an `xenc:EncryptedKey` element (it declares
+ * the namespaces it uses itself).
  */
 export interface ContentKey {
   id: string;
@@ -202,7 +206,9 @@ export function newContentKey(recipientCertificatePem: string, options: ContentK
   const recipient = recipientOf(recipientCertificatePem);
   const id = `ek-${randomUUID()}`;
   const key = randomBytes(KEY_BYTES);
-  const recipientKeyInfo = el('ds:X509Data', leaf('dsig11:X509Digest', recipient.digest, { Algorithm: ALGORITHMS.sha256 }));
+  // Namespace declarations sit where exclusive c14n puts them (the first element of a branch that
+  // uses the prefix), so the document is its own canonical form (see xml-writer.ts).
+  const recipientKeyInfo = el('ds:X509Data', leaf('dsig11:X509Digest', recipient.digest, { ...NS_DSIG11, Algorithm: ALGORITHMS.sha256 }));
   if (recipient.ecPoint) {
     return { id, key, encryptedKeyElement: ecdhEsEncryptedKey(id, key, recipient, recipientKeyInfo, options) };
   }
@@ -218,13 +224,16 @@ export function newContentKey(recipientCertificatePem: string, options: ContentK
       [
         el(
           'xenc:EncryptionMethod',
-          [el('ds:DigestMethod', '', { Algorithm: ALGORITHMS.sha256 }), el('xenc11:MGF', '', { Algorithm: ALGORITHMS.mgf1Sha256 })],
+          [
+            el('ds:DigestMethod', '', { ...NS_DS, Algorithm: ALGORITHMS.sha256 }),
+            el('xenc11:MGF', '', { ...NS_XENC11, Algorithm: ALGORITHMS.mgf1Sha256 }),
+          ],
           { Algorithm: ALGORITHMS.rsaOaep },
         ),
-        el('ds:KeyInfo', recipientKeyInfo),
+        el('ds:KeyInfo', recipientKeyInfo, NS_DS),
         el('xenc:CipherData', leaf('xenc:CipherValue', wrapped.toString('base64'))),
       ],
-      { Id: id },
+      { ...NS_XENC, Id: id },
     ),
   };
 }
@@ -281,26 +290,28 @@ function ecdhEsEncryptedKey(id: string, key: Buffer, recipient: Recipient, recip
             el(
               'xenc11:KeyDerivationMethod',
               el('xenc11:ConcatKDFParams', el('ds:DigestMethod', '', { Algorithm: ALGORITHMS.sha256 }), params),
-              { Algorithm: ALGORITHMS.concatKdf },
+              { ...NS_XENC11, Algorithm: ALGORITHMS.concatKdf },
             ),
             el(
               'xenc:OriginatorKeyInfo',
               el(
                 'ds:KeyValue',
-                el('dsig11:ECKeyValue', [
-                  el('dsig11:NamedCurve', '', { URI: P256_CURVE_URI }),
-                  leaf('dsig11:PublicKey', ephemeralPoint.toString('base64')),
-                ]),
+                el(
+                  'dsig11:ECKeyValue',
+                  [el('dsig11:NamedCurve', '', { URI: P256_CURVE_URI }), leaf('dsig11:PublicKey', ephemeralPoint.toString('base64'))],
+                  NS_DSIG11,
+                ),
               ),
             ),
             el('xenc:RecipientKeyInfo', recipientKeyInfo),
           ],
           { Algorithm: ALGORITHMS.ecdhEs },
         ),
+        NS_DS,
       ),
       el('xenc:CipherData', leaf('xenc:CipherValue', wrapped.toString('base64'))),
     ],
-    { Id: id },
+    { ...NS_XENC, Id: id },
   );
 }
 
@@ -313,10 +324,10 @@ export function encryptBsn(contentKey: ContentKey, bsn: string): string {
     'xenc:EncryptedData',
     [
       el('xenc:EncryptionMethod', '', { Algorithm: ALGORITHMS.aes256Gcm }),
-      el('ds:KeyInfo', el('ds:RetrievalMethod', '', { URI: `#${contentKey.id}`, Type: XENC_TYPE_ENCRYPTED_KEY })),
+      el('ds:KeyInfo', el('ds:RetrievalMethod', '', { URI: `#${contentKey.id}`, Type: XENC_TYPE_ENCRYPTED_KEY }), NS_DS),
       el('xenc:CipherData', leaf('xenc:CipherValue', sealed.toString('base64'))),
     ],
-    { Type: XENC_TYPE_CONTENT },
+    { ...NS_XENC, Type: XENC_TYPE_CONTENT },
   );
 }
 

@@ -47,6 +47,7 @@ const DOCUMENTS: Record<string, string> = {
   'self-closing and empty': '<r><a/><b></b><c x="1"/><d>t</d></r>',
   'references everywhere': '<r a="&amp;&lt;&gt;&quot;&apos;&#x41;&#66;">&amp;&lt;&gt;&quot;&apos;&#x41;&#66;&#xE9;</r>',
   'comments and CDATA between text': '<r>a<!--x-->b<![CDATA[c>d]]>e<!---->f<g>h<!--y--></g></r>',
+  'declarations after attributes, out of order': '<r xmlns:b="urn:b"><a:x z="1" xmlns:a="urn:a" b:y="2"/><a:w xmlns:b="urn:b2" xmlns:a="urn:a" b:y="3"></a:w></r>',
   'prefix redeclared deeper to another URI, then back': '<a:r xmlns:a="urn:1"><a:s xmlns:a="urn:2"><a:t xmlns:a="urn:1"/></a:s><a:u/></a:r>',
 };
 
@@ -129,7 +130,10 @@ function randomDocument(seed: number): string {
     for (let n = Math.floor(random() * 4); n > 0; n--) v += pick(ATTR_PIECES);
     return quote === '"' ? v + (chance(0.2) ? "'" : '') : v + (chance(0.2) ? '"' : '');
   };
-  const space = () => pick([' ', ' ', '  ', '\n', '\t']);
+  // Half the documents are written mostly the canonical way (one space, double quotes), so that
+  // start tags that c14n may copy from the source, declarations and all, are common too.
+  const tidy = seed % 2 === 0;
+  const space = () => (tidy && chance(0.9) ? ' ' : pick([' ', ' ', '  ', '\n', '\t']));
   // Every prefix is declared on the root (used anywhere below it), some redeclared deeper.
   const element = (depth: number, inScope: Set<string>): string => {
     const declared = new Set(inScope);
@@ -140,7 +144,14 @@ function randomDocument(seed: number): string {
       if (chance(0.7)) decls += `${space()}xmlns="urn:default"`;
     } else {
       if (chance(0.15)) decls += `${space()}xmlns="${pick(['', 'urn:default', 'urn:other'])}"`;
-      if (chance(0.1)) decls += `${space()}xmlns:${pick(PREFIXES)}="urn:${pick(['a', 'b', 'redeclared'])}"`;
+      // Declarations c14n writes here, repeats of an ancestor's (dropped), unused ones (dropped), in any order.
+      const redeclared = new Set<string>();
+      for (let n = chance(0.3) ? 1 + Math.floor(random() * 2) : 0; n > 0; n--) {
+        const p = pick(PREFIXES);
+        if (redeclared.has(p)) continue;
+        redeclared.add(p);
+        decls += `${space()}xmlns:${p}="urn:${pick(['a', 'b', 'ds', 'xenc', 'redeclared'])}"`;
+      }
     }
     const prefix = chance(0.5) ? pick(PREFIXES) : '';
     const qname = prefix ? `${prefix}:${pick(LOCALS)}` : pick(LOCALS);
@@ -152,10 +163,11 @@ function randomDocument(seed: number): string {
       const name = attrPrefix ? `${attrPrefix}:${local}` : local;
       if (used.has(local)) continue; // prefixes may be redeclared to one URI: keep expanded names distinct
       used.add(local);
-      const quote = chance(0.5) ? '"' : "'";
+      const quote = (tidy && chance(0.9)) || chance(0.5) ? '"' : "'";
       attrs += `${space()}${name}=${quote}${attrValue(quote).split(quote).join(quote === '"' ? '&quot;' : '&apos;')}${quote}`;
     }
-    const open = `<${qname}${decls}${attrs}${chance(0.2) ? space() : ''}`;
+    // Declarations usually first (as c14n writes them), sometimes after the attributes.
+    const open = `<${qname}${chance(0.8) ? decls + attrs : attrs + decls}${chance(0.2) ? space() : ''}`;
     if (depth > 4 || (depth > 0 && chance(0.15))) return `${open}/>`;
     let content = '';
     for (let n = (depth < 2 ? 2 : 0) + Math.floor(random() * 5); n > 0; n--) {

@@ -10,11 +10,12 @@ import type { XmlDocument, XmlElement, XmlProcessingInstruction } from './xml-pa
 // escaped as the spec prescribes. Checked against xml-crypto's implementation and xmlsec1 in the
 // specs.
 //
-// Speed: most of a document's canonical form is its source text unchanged — tags without
-// attributes or namespace declarations, end tags, text without references or `>`. The parser
-// marks those tokens (their source offsets, XmlText.verbatim), and with the source at hand the
-// writer copies each run of adjacent unchanged tokens as ONE slice of the source instead of
-// rebuilding it piece by piece. Tokens are only merged when they are adjacent in the source, so
+// Speed: most of a document's canonical form is its source text unchanged — end tags, text
+// without references or `>`, start tags written the canonical way (XmlElement.startTagCanonical)
+// whose namespace declarations are the ones c14n puts there; all of what we write ourselves is
+// (xml-writer.ts). The parser marks those tokens with their source offsets, and with the source at
+// hand the writer copies each run of adjacent unchanged tokens as ONE slice of the source instead
+// of rebuilding it piece by piece. Tokens are only merged when they are adjacent in the source, so
 // whatever canonicalisation drops (comments, whitespace inside tags, the excluded subtree) or
 // changes ends a run and is written out as before. The few pieces make the result cheap to
 // flatten and hash.
@@ -113,8 +114,12 @@ export function canonicalizeDocument(doc: XmlDocument, exclude?: XmlElement): st
 function write(out: Output, el: XmlElement, rendered: Rendered | null, exclude: XmlElement | undefined, copy: boolean): void {
   const qname = el.qname;
   const attributes = el.attributes;
+  const declarations = el.declarations;
   let scope = rendered;
   let nsOut = '';
+  // Whether the declarations c14n writes here are exactly those of the source tag, in order.
+  let sameDeclarations = true;
+  let declared = 0;
   if (attributes.length === 0) {
     // Only the element's own prefix ('' = the default namespace) is visibly utilised.
     const prefix = el.prefix;
@@ -124,6 +129,8 @@ function write(out: Output, el: XmlElement, rendered: Rendered | null, exclude: 
     if (prefix === '' && uri === '' ? previous !== undefined && previous !== '' : previous !== uri) {
       nsOut = prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
       scope = { prefix, uri, next: scope };
+      const d = declarations[declared++];
+      sameDeclarations = d !== undefined && d[0] === prefix && d[1] === uri;
     }
   } else {
     // Visibly utilised prefixes: the element's own and its attributes' (the xml prefix is bound by
@@ -140,11 +147,14 @@ function write(out: Output, el: XmlElement, rendered: Rendered | null, exclude: 
       if (!needed) continue;
       nsOut += prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
       scope = { prefix, uri, next: scope };
+      const d = declarations[declared++];
+      if (d === undefined || d[0] !== prefix || d[1] !== uri) sameDeclarations = false;
     }
   }
+  sameDeclarations &&= declared === declarations.length;
 
-  if (copy && nsOut === '' && attributes.length === 0 && !el.selfClosing && el.startEnd - el.start === qname.length + 2) {
-    out.copy(el.start, el.startEnd); // `<qname>` exactly as in the source
+  if (copy && el.startTagCanonical && sameDeclarations) {
+    out.copy(el.start, el.startEnd); // the source tag is the canonical one
   } else {
     let tag = `<${qname}${nsOut}`;
     if (attributes.length > 0) {

@@ -60,7 +60,7 @@ export interface XmlElement {
   /** Namespace declarations made on this element: prefix ('' = default) → URI. */
   declarations: [string, string][];
   /** In-scope namespaces (shared with the parent when this element declares none). */
-  scope: ReadonlyMap<string, string>;
+  scope: NamespaceScope;
   /** Children in order: elements, text, processing instructions (comments are dropped). */
   content: (XmlElement | XmlText | XmlProcessingInstruction)[];
   /** Element children only. */
@@ -77,6 +77,32 @@ export interface XmlElement {
   /** Offset just after the end tag's `>` (after `/>` for an empty-element tag). */
   end: number;
   selfClosing: boolean;
+  /**
+   * True when the start tag is written exactly as exclusive c14n writes it, given its own namespace
+   * declarations: `<qname`, declarations sorted by prefix, attributes sorted by namespace URI and
+   * name, each after one space, `name="value"` with nothing to escape, then `>`. (c14n still decides
+   * which declarations belong there.)
+   */
+  startTagCanonical: boolean;
+}
+
+/** The namespace bindings in scope of an element: prefix ('' = default) → URI. */
+export interface NamespaceScope {
+  get(prefix: string): string | undefined;
+}
+
+/** One declaration and the scope it extends: an element that declares adds a link, no copy. */
+class Scope implements NamespaceScope {
+  constructor(
+    private readonly prefix: string,
+    private readonly uri: string,
+    private readonly outer: Scope | null,
+  ) {}
+
+  get(prefix: string): string | undefined {
+    if (this.prefix === prefix) return this.uri;
+    return this.outer === null ? undefined : this.outer.get(prefix);
+  }
 }
 
 export interface XmlDocument {
@@ -118,7 +144,7 @@ const BAD_AMPERSAND = /&(?!(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)/;
 const XML_DECLARATION =
   /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.0"|'1\.0')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"([A-Za-z][A-Za-z0-9._-]*)"|'([A-Za-z][A-Za-z0-9._-]*)'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const INITIAL_SCOPE: ReadonlyMap<string, string> = new Map([['xml', XML_NS]]);
+const INITIAL_SCOPE = new Scope('xml', XML_NS, null);
 // Shared by every element without attributes or declarations (most of them); never mutated.
 const NO_ATTRIBUTES: XmlAttribute[] = Object.freeze([]) as unknown as XmlAttribute[];
 const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -160,6 +186,23 @@ function position(source: string, offset: number): string {
     lineStart = i + 1;
   }
   return `line ${line}, column ${offset - lineStart + 1}`;
+}
+
+/** The offset of the first character XML 1.0 does not allow, or -1. */
+function badCharacter(s: string): number {
+  // Control characters, then what only a two-byte string can hold: lone surrogates, U+FFFE/U+FFFF
+  // (isWellFormed is O(1) for the usual one-byte string). NOT_CHAR only finds the position.
+  if (CONTROL.test(s) || !(s as unknown as { isWellFormed(): boolean }).isWellFormed() || s.indexOf('\uFFFE') >= 0 || s.indexOf('\uFFFF') >= 0) {
+    const bad = NOT_CHAR.exec(s);
+    if (bad) return bad.index;
+  }
+  return -1;
+}
+
+/** Refuses (XML_MALFORMED, as parseXml would) a text holding a character XML 1.0 does not allow. */
+export function checkCharacters(s: string): void {
+  const bad = badCharacter(s);
+  if (bad >= 0) throw new XmlMessageError('XML_MALFORMED', `the document is not well-formed XML (${position(s, bad)}): a character XML does not allow`);
 }
 
 /**
@@ -276,12 +319,8 @@ class Parser {
 
   document(): XmlDocument {
     const s = this.s;
-    // Control characters, then what only a two-byte string can hold: lone surrogates, U+FFFE/U+FFFF
-    // (isWellFormed is O(1) for the usual one-byte string). NOT_CHAR only finds the position.
-    if (CONTROL.test(s) || !(s as unknown as { isWellFormed(): boolean }).isWellFormed() || s.indexOf('\uFFFE') >= 0 || s.indexOf('\uFFFF') >= 0) {
-      const bad = NOT_CHAR.exec(s);
-      if (bad) throw new ParseError(bad.index, 'a character XML does not allow');
-    }
+    const bad = badCharacter(s);
+    if (bad >= 0) throw new ParseError(bad, 'a character XML does not allow');
     if (s.startsWith('<?xml') && /^<\?xml[ \t\n?]/.test(s)) {
       const decl = XML_DECLARATION.exec(s);
       if (!decl) throw new ParseError(0, 'malformed XML declaration (version must be 1.0)');
@@ -506,6 +545,8 @@ class Parser {
     let declarations: [string, string][] = NO_DECLARATIONS;
     let count = 0;
     let selfClosing = false;
+    /** Whether the tag is written as exclusive c14n would write it with its own declarations. */
+    let canonical = true;
     for (;;) {
       let c = s.charCodeAt(this.pos);
       if (c === 0x3e) {
@@ -517,6 +558,7 @@ class Parser {
       c = s.charCodeAt(this.pos);
       if (c === 0x3e) {
         this.pos++;
+        canonical = false; // whitespace before `>`
         break;
       }
       if (c === 0x2f && s.charCodeAt(this.pos + 1) === 0x3e) {
@@ -525,13 +567,17 @@ class Parser {
         break;
       }
       if (this.pos === before) throw new ParseError(this.pos, Number.isNaN(c) ? 'unexpected end of the document' : 'malformed start tag');
+      if (this.pos !== before + 1 || s.charCodeAt(before) !== 0x20) canonical = false;
       const offset = this.pos;
       const name = this.qname();
+      const at = this.pos;
       this.skipWhitespace();
       if (s.charCodeAt(this.pos) !== 0x3d) throw new ParseError(this.pos, 'expected "=" after an attribute name');
       this.pos++;
       this.skipWhitespace();
+      if (this.pos !== at + 1) canonical = false;
       const quote = s.charCodeAt(this.pos);
+      if (quote !== 0x22) canonical = false;
       if (quote !== 0x22 && quote !== 0x27) throw new ParseError(this.pos, 'attribute values must be quoted');
       const end = s.indexOf(quote === 0x22 ? '"' : "'", this.pos + 1);
       if (end < 0) throw new ParseError(this.pos, 'unterminated attribute value');
@@ -542,6 +588,7 @@ class Parser {
       // Attribute-value normalisation for CDATA attributes (there is no DTD to say otherwise).
       const normalise = rawValue.indexOf('\n') >= 0 || rawValue.indexOf('\t') >= 0;
       const value = decode(normalise ? rawValue.replace(/[\t\n]/g, ' ') : rawValue, offset);
+      if (value !== rawValue) canonical = false; // references or tab/line end: c14n writes them otherwise
 
       // Namespace declarations (xmlns, xmlns:p) apply to the element's own name and all its attributes.
       let prefix: string;
@@ -561,17 +608,19 @@ class Parser {
       if (prefix === 'xmlns' || value === XMLNS_NS) throw new ParseError(offset, 'the xmlns prefix and namespace are reserved');
       if ((prefix === 'xml') !== (value === XML_NS)) throw new ParseError(offset, 'the xml prefix and namespace are reserved');
       if (prefix !== '' && value === '') throw new ParseError(offset, 'a prefix cannot be undeclared in XML 1.0');
+      // c14n writes the declarations first, sorted by prefix (the default one first).
+      if (plain > 0 || (declarations.length > 0 && !(declarations[declarations.length - 1][0] < prefix))) canonical = false;
       if (declarations === NO_DECLARATIONS) declarations = [];
       declarations.push([prefix, internUri(value)]);
     }
 
-    let scope = parent ? parent.scope : INITIAL_SCOPE;
+    let scope = parent ? (parent.scope as Scope) : INITIAL_SCOPE;
     let defaultNs = inheritedDefault;
     if (declarations.length > 0) {
-      const extended = new Map(scope);
-      for (const [prefix, uri] of declarations) extended.set(prefix, uri);
-      scope = extended;
-      defaultNs = extended.get('') ?? '';
+      for (const [prefix, uri] of declarations) {
+        scope = new Scope(prefix, uri, scope);
+        if (prefix === '') defaultNs = uri;
+      }
     }
     this.defaultNs = defaultNs;
     const prefix = q.prefix;
@@ -589,6 +638,11 @@ class Parser {
         if (aUri === undefined) throw new ParseError(offset, 'undeclared namespace prefix');
         const key = aUri === '' ? aLocal : `{${aUri}}${aLocal}`;
         for (let j = 0; j < k; j++) if (keys[j] === key) throw new ParseError(offset, 'duplicate attribute');
+        // c14n sorts attributes by namespace URI, then local name.
+        if (k > 0 && canonical) {
+          const previous = attributes[k - 1];
+          if (!(previous.uri < aUri || (previous.uri === aUri && previous.local < aLocal))) canonical = false;
+        }
         keys[k] = key;
         attrs[key] = values[k];
         attributes.push({ qname: aQName, prefix: aPrefix, local: aLocal, uri: aUri, value: values[k], plain: verbatims[k] });
@@ -613,6 +667,7 @@ class Parser {
       closeStart: selfClosing ? this.pos - 2 : -1,
       end: selfClosing ? this.pos : -1,
       selfClosing,
+      startTagCanonical: canonical && !selfClosing,
     };
   }
 }
