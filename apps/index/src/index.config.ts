@@ -29,6 +29,8 @@ export class IndexConfig {
   @IsOptional() @Matches(/^v\d+:[A-Za-z0-9+/=]{43,}(,v\d+:[A-Za-z0-9+/=]{43,})*$/, { message: 'PSEUDONYM_PREVIOUS_KEYS must be version:base64 pairs' })
   PSEUDONYM_PREVIOUS_KEYS?: string;
   @IsInt() @Min(1) @Max(64) PARTITIONS_CONCURRENTLY: number = 3;
+  /** Worker threads that verify, decrypt and sign (0: all in the event loop's thread). */
+  @IsInt() @Min(0) @Max(32) INDEX_XML_WORKERS: number = 1;
   @IsInt() @Min(10) OUTBOX_POLL_MS: number = 250;
   /** Comma-separated OINs of tenants that match within their own area: cross-area signals only. */
   @IsOptional() @Matches(/^\d{20}(,\d{20})*$/) LOCAL_MATCHING_OINS?: string;

@@ -4,7 +4,9 @@ import { Clock, ClockModule } from '@vir/domain';
 import { FlowEventPublisher, HealthController, MessageBus, MessagingModule } from '@vir/messaging';
 import { PersistenceModule } from '@vir/persistence';
 import type { IndexConfig } from './index.config';
-import { IndexCrypto } from './matching/index-crypto';
+import { IndexCrypto, type IndexCryptoFiles } from './matching/index-crypto';
+import { InThreadXml, type IndexXml } from './matching/index-xml';
+import { XmlWorkerPool } from './matching/xml-worker.pool';
 import { InboundController } from './matching/inbound.controller';
 import { MeldingProcessor } from './matching/melding-processor.service';
 import { MeldingStore } from './matching/melding.store';
@@ -19,6 +21,7 @@ import { InzageService } from './inzage/inzage.service';
 import { INDEX_ENTITIES } from './persistence/index.entities';
 
 const CONFIG = Symbol('INDEX_CONFIG');
+const INDEX_XML = Symbol('INDEX_XML');
 
 /** The index's background work: the outbox relay and the lifecycle job. */
 class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,20 +29,33 @@ class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(LifecycleJob) private readonly lifecycle: LifecycleJob,
     @Inject(CONFIG) private readonly config: IndexConfig,
+    @Inject(INDEX_XML) private readonly xml: IndexXml,
   ) {}
   onApplicationBootstrap(): void {
     this.relay.start();
     this.lifecycle.start(this.config.LIFECYCLE_INTERVAL_MS);
   }
-  onApplicationShutdown(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     this.lifecycle.stop();
-    return this.relay.stop();
+    await this.relay.stop();
+    await this.xml.close();
   }
 }
 
 @Module({})
 export class IndexModule {
   static forRoot(config: IndexConfig, clock?: Clock): DynamicModule {
+    const cryptoFiles: IndexCryptoFiles = {
+      keyFile: config.INDEX_KEY_FILE,
+      certFile: config.INDEX_CERT_FILE,
+      rootFile: config.TRUST_ROOT_FILE,
+      intermediatesFile: config.TRUST_INTERMEDIATES_FILE,
+      crlFile: config.TRUST_CRL_FILE,
+      decryptionKeyFile: config.INDEX_DECRYPTION_KEY_FILE,
+      decryptionCertFile: config.INDEX_DECRYPTION_CERT_FILE,
+      signingKeyFile: config.INDEX_SIGNING_KEY_FILE,
+      signingCertFile: config.INDEX_SIGNING_CERT_FILE,
+    };
     return {
       module: IndexModule,
       imports: [
@@ -56,20 +72,12 @@ export class IndexModule {
       controllers: [InboundController, InzageController, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
+        { provide: IndexCrypto, useFactory: () => new IndexCrypto(cryptoFiles, { intervalMs: config.CRL_REFRESH_MS, warn: (l) => new Logger('Trust').warn(l) }) },
         {
-          provide: IndexCrypto,
-          useFactory: () =>
-            new IndexCrypto({
-              keyFile: config.INDEX_KEY_FILE,
-              certFile: config.INDEX_CERT_FILE,
-              rootFile: config.TRUST_ROOT_FILE,
-              intermediatesFile: config.TRUST_INTERMEDIATES_FILE,
-              crlFile: config.TRUST_CRL_FILE,
-              decryptionKeyFile: config.INDEX_DECRYPTION_KEY_FILE,
-              decryptionCertFile: config.INDEX_DECRYPTION_CERT_FILE,
-              signingKeyFile: config.INDEX_SIGNING_KEY_FILE,
-              signingCertFile: config.INDEX_SIGNING_CERT_FILE,
-            }, { intervalMs: config.CRL_REFRESH_MS, warn: (l) => new Logger('Trust').warn(l) }),
+          provide: INDEX_XML,
+          useFactory: (c: IndexCrypto) =>
+            config.INDEX_XML_WORKERS > 0 ? new XmlWorkerPool(c.signer.oin, { files: cryptoFiles, crlRefreshMs: config.CRL_REFRESH_MS }, config.INDEX_XML_WORKERS) : new InThreadXml(c),
+          inject: [IndexCrypto],
         },
         {
           provide: Pseudonymizer,
@@ -77,16 +85,16 @@ export class IndexModule {
         },
         {
           provide: MeldingStore,
-          useFactory: (ds: DataSource, c: IndexCrypto) =>
-            new MeldingStore(ds, c.signer, { localMatchingOins: new Set((config.LOCAL_MATCHING_OINS ?? '').split(',').filter(Boolean)) }),
-          inject: [DataSource, IndexCrypto],
+          useFactory: (ds: DataSource, xml: IndexXml) =>
+            new MeldingStore(ds, xml, { localMatchingOins: new Set((config.LOCAL_MATCHING_OINS ?? '').split(',').filter(Boolean)) }),
+          inject: [DataSource, INDEX_XML],
         },
         { provide: OutboxRelay, useFactory: (ds: DataSource, bus: MessageBus) => new OutboxRelay(ds, bus, config.OUTBOX_POLL_MS), inject: [DataSource, MessageBus] },
         {
           provide: MeldingProcessor,
-          useFactory: (c: IndexCrypto, p: Pseudonymizer, s: MeldingStore, r: OutboxRelay, f: FlowEventPublisher, clk: Clock, bus: MessageBus, ds: DataSource) =>
-            new MeldingProcessor(c, p, s, r, f, clk, bus, new MeldingEndingService(ds, clk), new Set((config.REMOVAL_AUTHORISED_OINS ?? '').split(',').filter(Boolean))),
-          inject: [IndexCrypto, Pseudonymizer, MeldingStore, OutboxRelay, FlowEventPublisher, Clock, MessageBus, DataSource],
+          useFactory: (c: IndexCrypto, p: Pseudonymizer, s: MeldingStore, r: OutboxRelay, f: FlowEventPublisher, clk: Clock, bus: MessageBus, ds: DataSource, xml: IndexXml) =>
+            new MeldingProcessor(c, p, s, r, f, clk, bus, new MeldingEndingService(ds, clk), new Set((config.REMOVAL_AUTHORISED_OINS ?? '').split(',').filter(Boolean)), xml),
+          inject: [IndexCrypto, Pseudonymizer, MeldingStore, OutboxRelay, FlowEventPublisher, Clock, MessageBus, DataSource, INDEX_XML],
         },
         { provide: LifecycleJob, useFactory: (ds: DataSource, clk: Clock) => new LifecycleJob(ds, clk), inject: [DataSource, Clock] },
         BackgroundWork,

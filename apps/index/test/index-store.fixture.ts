@@ -7,6 +7,7 @@ import type { Clock } from '@vir/domain';
 import { openDataSource } from '@vir/persistence';
 import type { Signer } from '@vir/xml';
 import { ROOT_DIR, testBsn } from '@vir/testing';
+import { signalSignerOf } from '../src/matching/index-xml';
 import { MeldingStore, type MeldingStoreOptions } from '../src/matching/melding.store';
 import { INDEX_MIGRATIONS } from '../src/migrations';
 import { INDEX_ENTITIES } from '../src/persistence/index.entities';
@@ -19,7 +20,7 @@ export async function openTestStore(clock: Clock, options?: MeldingStoreOptions)
   const signer: Signer = { oin: DEV_INDEX.oin, privateKey: createPrivateKey(readFileSync(pki.key(DEV_INDEX.name))), certificatePem: readFileSync(pki.cert(DEV_INDEX.name), 'utf8') };
   return {
     ds,
-    store: new MeldingStore(ds, signer, options),
+    store: new MeldingStore(ds, signalSignerOf(signer), options),
     drop: async () => {
       await ds.query(`DROP SCHEMA "${schema}" CASCADE`);
       await ds.destroy();

@@ -12,7 +12,9 @@ import { loadCredentials } from '@vir/pki';
 import { openDataSource } from '@vir/persistence';
 import { testBsn } from '@vir/testing';
 import { KeyAgreementSession, sealMelding } from '@vir/xml';
-import { IndexCrypto } from '../../../index/src/matching/index-crypto';
+import { IndexCrypto, type IndexCryptoFiles } from '../../../index/src/matching/index-crypto';
+import { InThreadXml } from '../../../index/src/matching/index-xml';
+import { XmlWorkerPool } from '../../../index/src/matching/xml-worker.pool';
 import { MeldingProcessor } from '../../../index/src/matching/melding-processor.service';
 import { MeldingStore } from '../../../index/src/matching/melding.store';
 import { OutboxRelay } from '../../../index/src/matching/outbox.relay';
@@ -22,7 +24,7 @@ import { INDEX_MIGRATIONS } from '../../../index/src/migrations';
 import { INDEX_ENTITIES } from '../../../index/src/persistence/index.entities';
 import { ROOT_DIR } from '../cli-paths';
 
-// `npm run bench -- index [--stored N] [--measure M]`: one index instance's processing of
+// `npm run bench -- index [--stored N] [--measure M] [--workers W]`: one index instance's processing of
 // meldingen (verification, decryption, pseudonyms, matching, signal signing, outbox and relay),
 // against a real PostgreSQL (fsync on), at 10 k and at N (default 2 M) stored meldingen. Kafka is
 // left out on purpose: its produce is replaced by a no-op, so the figure is the index's own cost.
@@ -78,10 +80,11 @@ async function startProfiler(): Promise<{ stop: (file: string) => Promise<void> 
 export async function runIndexBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { stored: { type: 'string', default: '2000000' }, measure: { type: 'string', default: '3000' }, profile: { type: 'string' } },
+    options: { stored: { type: 'string', default: '2000000' }, measure: { type: 'string', default: '3000' }, workers: { type: 'string', default: '1' }, profile: { type: 'string' } },
   });
   const stored = Number(values.stored);
   const measure = Number(values.measure);
+  const workers = Number(values.workers);
   const log = (l: string) => console.log(l);
   Logger.overrideLogger(['error', 'warn']);
   let peakRss = 0;
@@ -96,7 +99,7 @@ export async function runIndexBench(argv: string[]): Promise<void> {
   try {
     const ds = await openDataSource({ url: pg.url, schema: 'vir_index', entities: INDEX_ENTITIES, migrations: INDEX_MIGRATIONS, applicationName: 'bench-index', poolSize: 10 });
     const pki = await ensureDevPki(ROOT_DIR);
-    const crypto = new IndexCrypto({
+    const files: IndexCryptoFiles = {
       keyFile: pki.key(DEV_INDEX.name),
       certFile: pki.cert(DEV_INDEX.name),
       decryptionKeyFile: pki.key(DEV_INDEX_ENCRYPTION.name),
@@ -106,19 +109,23 @@ export async function runIndexBench(argv: string[]): Promise<void> {
       rootFile: pki.rootCert,
       intermediatesFile: pki.intermediateCert,
       crlFile: pki.crl,
-    });
+    };
+    const crypto = new IndexCrypto(files);
+    // As the index runs it (INDEX_XML_WORKERS, default 1): verification and signing on worker threads.
+    const xml = workers > 0 ? new XmlWorkerPool(crypto.signer.oin, { files, crlRefreshMs: 600_000 }, workers) : new InThreadXml(crypto);
     const clock = new SystemClock();
     const relay = new OutboxRelay(ds, nullBus, 250);
     const processor = new MeldingProcessor(
       crypto,
       new Pseudonymizer({ version: 'v1', keyBase64: randomBytes(32).toString('base64') }),
-      new MeldingStore(ds, crypto.signer),
+      new MeldingStore(ds, xml),
       relay,
       new FlowEventPublisher(nullBus, clock, 'index'),
       clock,
       nullBus,
       new MeldingEndingService(ds, clock),
       new Set(),
+      xml,
     );
     relay.start();
 
@@ -213,6 +220,7 @@ export async function runIndexBench(argv: string[]): Promise<void> {
     const msLarge = await run(large);
     log(`at ~${stored} stored: ${measure} meldingen in ${(msLarge / 1000).toFixed(1)} s; index CPU ${(cpuMs / measure).toFixed(3)} ms per melding`);
     await relay.stop();
+    await xml.close();
     await ds.destroy();
     clearInterval(sampler);
 

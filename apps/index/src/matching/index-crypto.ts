@@ -3,6 +3,9 @@ import { createPrivateKey } from 'node:crypto';
 import { loadTrustStore, oinOfCertificate, type TrustFiles, type TrustStore } from '@vir/pki';
 import type { RecipientKey, Signer } from '@vir/xml';
 
+/** The files the index's keys and trust anchors are loaded from. */
+export type IndexCryptoFiles = TrustFiles & { keyFile: string; certFile: string; decryptionKeyFile?: string; decryptionCertFile?: string; signingKeyFile?: string; signingCertFile?: string };
+
 /** The index's keys and trust anchors, loaded once at start. */
 export class IndexCrypto {
   readonly trustStore: TrustStore;
@@ -12,7 +15,7 @@ export class IndexCrypto {
   readonly signer: Signer;
 
   constructor(
-    files: TrustFiles & { keyFile: string; certFile: string; decryptionKeyFile?: string; decryptionCertFile?: string; signingKeyFile?: string; signingCertFile?: string },
+    files: IndexCryptoFiles,
     crlRefresh?: { intervalMs: number; warn: (line: string) => void },
   ) {
     this.trustStore = loadTrustStore(files, crlRefresh);

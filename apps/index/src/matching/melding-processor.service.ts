@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import { ContractViolation, Contracts, type FoutBericht, type InboundMessage, type MeldingBericht } from '@vir/contracts';
 import { checkMelding, type Clock } from '@vir/domain';
 import { FlowEventPublisher, PermanentMessageError, type DeadLetter, type KafkaRecord, type MessageBus } from '@vir/messaging';
-import { answerPing, openIntrekking, openMelding, openPing, openVerwijdering, signFoutbericht, signPing, XmlMessageError } from '@vir/xml';
+import { answerPing, openIntrekking, openPing, openVerwijdering, signFoutbericht, signPing, XmlMessageError, type Opened } from '@vir/xml';
 import { EndingRefused, type EndingRequest, type MeldingEndingService } from '../lifecycle/melding-ending.service';
 import type { IndexCrypto } from './index-crypto';
+import type { IndexXml } from './index-xml';
 import type { MeldingStore } from './melding.store';
 import type { OutboxRelay } from './outbox.relay';
 import type { Pseudonymizer } from './pseudonymizer';
@@ -35,6 +36,8 @@ export class MeldingProcessor {
     private readonly endings: MeldingEndingService,
     /** Parties (OINs) that may order a removal after an objection. */
     private readonly removalAuthorised: ReadonlySet<string>,
+    /** Verification and decryption of meldingen (on worker threads in production). */
+    private readonly xml: Pick<IndexXml, 'openMelding'>,
   ) {}
 
   /**
@@ -138,26 +141,32 @@ export class MeldingProcessor {
    */
   async processBatch(records: KafkaRecord[]): Promise<DeadLetter[]> {
     const dead: DeadLetter[] = [];
+    const at = this.clock.now();
+    const envelopes = records.map((record) => {
+      try {
+        return Contracts.inbound.parse(record.value);
+      } catch (err) {
+        if (err instanceof ContractViolation) {
+          dead.push({ record, code: 'CONTRACT_VIOLATION', reason: err.message });
+          return undefined;
+        }
+        throw err;
+      }
+    });
+    // Every melding of the chunk is handed to verification at once: worker threads verify and
+    // decrypt while this thread goes on; the results are then taken in order.
+    const opening = envelopes.map((e) => (e?.type === 'melding' ? settle(this.xml.openMelding(e.xml, at)) : undefined));
     let pending: Verified[] = [];
     const flush = async () => {
       const verified = pending;
       pending = [];
       if (verified.length > 0) await this.storeVerified(verified);
     };
-    for (const record of records) {
-      let envelope: InboundMessage;
-      try {
-        envelope = Contracts.inbound.parse(record.value);
-      } catch (err) {
-        if (err instanceof ContractViolation) {
-          dead.push({ record, code: 'CONTRACT_VIOLATION', reason: err.message });
-          continue;
-        }
-        throw err;
-      }
+    for (const [i, envelope] of envelopes.entries()) {
+      if (!envelope) continue;
       const reject = (code: string, detail: string) => this.reject(envelope, code, detail);
       if (envelope.type === 'melding') {
-        const verified = await this.verifyMelding(envelope, reject);
+        const verified = await this.checkMelding(envelope, await opening[i]!, at, reject);
         if (verified) pending.push(verified);
         continue;
       }
@@ -169,18 +178,19 @@ export class MeldingProcessor {
     return dead;
   }
 
-  /** Signature, trust, decryption, envelope and domain rules; a refusal is answered here. */
-  private async verifyMelding(envelope: InboundMessage, reject: (code: string, detail: string) => Promise<void>): Promise<Verified | undefined> {
-    const now = this.clock.now();
-    let opened;
-    try {
-      opened = openMelding(envelope.xml, { trustStore: this.crypto.trustStore, at: now, recipientKey: this.crypto.decryptionKeys });
-    } catch (err) {
-      if (err instanceof XmlMessageError) return void (await reject(err.detailCode, err.message));
-      throw err;
+  /** Signature, trust, decryption (done), then envelope and domain rules; a refusal is answered here. */
+  private async checkMelding(
+    envelope: InboundMessage,
+    opened: Settled<Opened<MeldingBericht>>,
+    now: Date,
+    reject: (code: string, detail: string) => Promise<void>,
+  ): Promise<Verified | undefined> {
+    if (!opened.ok) {
+      if (opened.error instanceof XmlMessageError) return void (await reject(opened.error.detailCode, opened.error.message));
+      throw opened.error;
     }
-    const melding = opened.message;
-    if (melding.berichtId !== envelope.messageId || opened.signerOin !== envelope.senderOin) {
+    const melding = opened.value.message;
+    if (melding.berichtId !== envelope.messageId || opened.value.signerOin !== envelope.senderOin) {
       return void (await reject('ENVELOPE_MISMATCH', 'the envelope does not match the signed message'));
     }
     const violations = checkMelding(melding, this.clock.today());
@@ -218,4 +228,14 @@ interface Verified {
   envelope: InboundMessage;
   melding: MeldingBericht;
   at: Date;
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects, so results can be awaited in order without unhandled rejections. */
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 }

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts, type FlowEvent, type MatchsignaalBericht, type MeldingBericht, type OutboundMessage } from '@vir/contracts';
 import { endOfActivePeriod, matchBatch, type MatchCandidate, type MeldingStatus } from '@vir/domain';
 import type { Pseudonyms } from './pseudonymizer';
-import { signMatchsignaal, type Signer } from '@vir/xml';
+import type { SignalSigner } from './index-xml';
 import type { OutboxRecord } from './outbox.relay';
 
 export interface RecordResult {
@@ -96,7 +96,7 @@ function columns<T>(rows: T[], fields: (keyof T)[]): unknown[][] {
 export class MeldingStore {
   constructor(
     private readonly ds: DataSource,
-    private readonly signer: Signer,
+    private readonly signer: SignalSigner,
     private readonly options: MeldingStoreOptions = {},
   ) {}
 
@@ -194,9 +194,12 @@ export class MeldingStore {
     const inserts: StoredMelding[] = [];
     const updates = new Map<string, StoredMelding>();
     const matchRows: { id: string; soort: string; reikwijdte: string; a: string; b: string }[] = [];
-    const records: OutboxRecord[] = [];
+    // In order: flow events, and signals still to be signed (signed together, after matching).
+    const entries: (OutboxRecord | { signal: number })[] = [];
+    const signals: Omit<OutboundMessage, 'xml'>[] = [];
+    const berichten: MatchsignaalBericht[] = [];
     const event = (input: RecordInput, step: Parameters<RecordInput['flow']>[0]) =>
-      records.push({ topic: Contracts.flowEvent.topic.name, key: step.messageId, value: Contracts.flowEvent.serialize(input.flow(step)).toString() });
+      entries.push({ topic: Contracts.flowEvent.topic.name, key: step.messageId, value: Contracts.flowEvent.serialize(input.flow(step)).toString() });
 
     outcomes.forEach((outcome, k) => {
       const input = inputs[todo[k]];
@@ -224,21 +227,24 @@ export class MeldingStore {
       inserts.push(row);
       byId.set(row.id, row);
       event(input, { messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.stored', outcome: 'ok' });
-      let signals = 0;
+      let signalCount = 0;
       for (const match of outcome.matches) {
         const other = byId.get(match.a.id)!;
         const matchId = randomUUID();
         matchRows.push({ id: matchId, soort: match.soort, reikwijdte: match.reikwijdte, a: other.id, b: row.id });
         for (const [self, counterpart] of [[other, row], [row, other]] as const) {
           if (match.reikwijdte === 'binnen-convenant' && this.options.localMatchingOins?.has(self.partyOin)) continue;
-          const signal = this.buildSignal(matchId, match.soort, match.reikwijdte, self, counterpart, at);
-          signals++;
-          records.push({ topic: Contracts.outbound.topic.name, key: signal.recipientOin, value: Contracts.outbound.serialize(signal).toString() });
+          const bericht = this.bericht(matchId, match.soort, match.reikwijdte, self, counterpart, at);
+          const signal = { messageId: bericht.berichtId, type: 'matchsignaal' as const, recipientOin: self.partyOin, correlationIds: [self.messageId, counterpart.messageId], producedAt: at.toISOString() };
+          signalCount++;
+          entries.push({ signal: signals.length });
+          signals.push(signal);
+          berichten.push(bericht);
           event(input, { messageId: signal.messageId, correlationIds: signal.correlationIds, partyOin: self.partyOin, step: 'index.signal-queued', outcome: 'ok', detail: `${match.reikwijdte} ${match.soort}-match` });
         }
       }
-      event(input, { messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.matched', outcome: 'ok', detail: `${outcome.matches.length} match(es), ${signals} signal(s)` });
-      results[todo[k]] = { outcome: 'new', matches: outcome.matches.length, signals };
+      event(input, { messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.matched', outcome: 'ok', detail: `${outcome.matches.length} match(es), ${signalCount} signal(s)` });
+      results[todo[k]] = { outcome: 'new', matches: outcome.matches.length, signals: signalCount };
     });
 
     if (inserts.length > 0) {
@@ -267,21 +273,27 @@ export class MeldingStore {
         [...columns(matchRows, ['id', 'soort', 'reikwijdte', 'a', 'b']), at.toISOString()],
       );
     }
+    const signed = await this.signer.signMatchsignalen(berichten);
+    const records: OutboxRecord[] = entries.map((e) =>
+      'signal' in e
+        ? { topic: Contracts.outbound.topic.name, key: signals[e.signal].recipientOin, value: Contracts.outbound.serialize({ ...signals[e.signal], xml: signed[e.signal] }).toString() }
+        : e,
+    );
     if (records.length > 0) await em.query('INSERT INTO outbox (records, created_at) VALUES ($1, $2)', [JSON.stringify(records), at.toISOString()]);
     return results;
   }
 
-  private buildSignal(
+  private bericht(
     matchId: string,
     soort: MatchsignaalBericht['soort'],
     reikwijdte: MatchsignaalBericht['reikwijdte'],
     self: StoredMelding,
     counterpart: StoredMelding,
     at: Date,
-  ): OutboundMessage {
-    const bericht: MatchsignaalBericht = {
+  ): MatchsignaalBericht {
+    return {
       berichtId: randomUUID(),
-      afzenderOin: this.signer.oin,
+      afzenderOin: this.signer.signerOin,
       ontvangerOin: self.partyOin,
       verzonden: at.toISOString(),
       matchId,
@@ -296,14 +308,6 @@ export class MeldingStore {
         convenant: counterpart.convenant,
       },
       andereOrganisatie: { naam: counterpart.organisatieNaam, domein: counterpart.organisatieDomein as MatchsignaalBericht['andereOrganisatie']['domein'] },
-    };
-    return {
-      messageId: bericht.berichtId,
-      type: 'matchsignaal',
-      recipientOin: self.partyOin,
-      correlationIds: [self.messageId, counterpart.messageId],
-      producedAt: at.toISOString(),
-      xml: signMatchsignaal(bericht, this.signer),
     };
   }
 }

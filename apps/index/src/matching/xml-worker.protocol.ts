@@ -1,0 +1,18 @@
+import type { MatchsignaalBericht } from '@vir/contracts';
+import type { IndexCryptoFiles } from './index-crypto';
+
+/** What a worker is started with: the same key and trust files the index loads. */
+export interface XmlWorkerData {
+  files: IndexCryptoFiles;
+  crlRefreshMs: number;
+}
+
+export type XmlWorkerRequest = { id: number; op: 'open'; xml: string; at: string } | { id: number; op: 'sign'; berichten: MatchsignaalBericht[] };
+
+/** A refusal crosses the thread boundary as data and becomes an XmlMessageError again. */
+export interface XmlWorkerFailure {
+  xml?: { code: string; detailCode: string; certCode?: string; message: string };
+  message: string;
+}
+
+export type XmlWorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: XmlWorkerFailure };
