@@ -72,7 +72,7 @@ export class SignalsService {
   /** POST /v1/signalen/{id}/ack. */
   async acknowledgeOne(party: Party, id: string): Promise<{ id: string; status: 'acknowledged'; replayed?: true }> {
     if (!UUID.test(id)) throw notFound();
-    const result = await this.acknowledge(party, [id.toLowerCase()]);
+    const result = await this.acknowledge(party, [id.toLowerCase()], false);
     return { id: id.toLowerCase(), status: 'acknowledged', ...(result.alreadyAcknowledged.length > 0 ? { replayed: true as const } : {}) };
   }
 
@@ -86,13 +86,13 @@ export class SignalsService {
     }
     const invalid = (ids as string[]).filter((i) => !UUID.test(i));
     if (invalid.length > 0) throw new GatewayError('SIGNAL_NOT_FOUND', 'No signal with these ids for your party; nothing was acknowledged', invalid.map((i) => i.slice(0, 40)));
-    return this.acknowledge(party, [...new Set((ids as string[]).map((i) => i.toLowerCase()))]);
+    return this.acknowledge(party, [...new Set((ids as string[]).map((i) => i.toLowerCase()))], true);
   }
 
-  private async acknowledge(party: Party, ids: string[]): Promise<{ acknowledged: string[]; alreadyAcknowledged: string[] }> {
+  private async acknowledge(party: Party, ids: string[], bulk: boolean): Promise<{ acknowledged: string[]; alreadyAcknowledged: string[] }> {
     const result = await this.store.acknowledge(ids, party.oin, this.clock.now());
     if ('missing' in result) {
-      throw ids.length === 1 ? notFound() : new GatewayError('SIGNAL_NOT_FOUND', 'No signal with these ids for your party; nothing was acknowledged', result.missing);
+      throw !bulk ? notFound() : new GatewayError('SIGNAL_NOT_FOUND', 'No signal with these ids for your party; nothing was acknowledged', result.missing);
     }
     await Promise.all(result.acknowledged.map((r) => this.flow.emit({ messageId: r.id, correlationIds: r.correlation_ids, partyOin: party.oin, step: 'gateway.acknowledged', outcome: 'ok' })));
     return { acknowledged: result.acknowledged.map((r) => r.id), alreadyAcknowledged: result.already };
