@@ -12,6 +12,10 @@ const BENCHES: Record<string, { describe: string; load: () => Promise<Bench> }> 
     describe: 'one index instance processing meldingen (verify, decrypt, match, sign signals, outbox) at 10k and --stored N (default 2M) stored meldingen',
     load: async () => (await import('./bench/index.bench')).runIndexBench,
   },
+  gateway: {
+    describe: 'the whole stack driven by concurrent regional clients over mutual TLS: batches, single requests, p99 at 200/s, end to end to the webhook',
+    load: async () => (await import('./bench/gateway.bench')).runGatewayBench,
+  },
 };
 
 async function main(): Promise<void> {

@@ -45,5 +45,9 @@ export class GatewayConfig {
   /** Retry a delivery for this long before marking it failed (Digikoppeling: 5 days). */
   @IsInt() @Min(1) DELIVERY_GIVE_UP_MS: number = 5 * 24 * 3600 * 1000;
   @IsInt() @Min(100) DELIVERY_TIMEOUT_MS: number = 10_000;
+  /** A claimed push delivery not finished within this time is claimed again (after a crash); unset: max(30 s, 3 × DELIVERY_TIMEOUT_MS). Must exceed DELIVERY_TIMEOUT_MS. */
+  @IsOptional() @IsInt() @Min(200) DELIVERY_LEASE_MS?: number;
+  /** Pull: a signal listed to the party and not acknowledged comes again on a pull after this time. */
+  @IsInt() @Min(100) PULL_VISIBILITY_TIMEOUT_MS: number = 60_000;
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL?: string;
 }

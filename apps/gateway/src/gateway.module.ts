@@ -10,6 +10,9 @@ import { loadTrustStore, oinOfCertificate, TrustStore } from '@vir/pki';
 import { DeliveryWorker } from './delivery/delivery.worker';
 import { OutboundController } from './delivery/outbound.controller';
 import { SignalIntake } from './delivery/signal-intake.service';
+import { SignalStore } from './delivery/signal.store';
+import { SignalsController } from './delivery/signals.controller';
+import { SignalsService } from './delivery/signals.service';
 import { WebhookClient } from './delivery/webhook.client';
 import type { GatewayConfig } from './gateway.config';
 import { gatewayTlsIdentity } from './gateway-tls';
@@ -21,6 +24,7 @@ import { SubmitMessageUseCase } from './ingress/submit-message.use-case';
 import { IngressLedger } from './ingress/ingress.ledger';
 import { GATEWAY_MIGRATIONS } from './migrations';
 import { AdminController } from './admin/admin.controller';
+import { SignalAdminController } from './admin/signal-admin.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { OperatorAuthenticator } from './admin/operator-authenticator';
 import { RateLimiter } from './ingress/rate-limiter';
@@ -60,6 +64,8 @@ export class GatewayModule {
     const fit = trustStore.check(encryptionCertificatePem, new Date(), { purpose: 'encryption' });
     if (!fit.trusted) throw new Error(`The index encryption certificate is not usable: ${fit.code} ${fit.reason}`);
     if (fit.oin !== indexOin) throw new Error('The index encryption certificate belongs to another OIN than the index');
+    const leaseMs = config.DELIVERY_LEASE_MS ?? Math.max(30_000, config.DELIVERY_TIMEOUT_MS * 3);
+    if (leaseMs <= config.DELIVERY_TIMEOUT_MS) throw new Error(`DELIVERY_LEASE_MS (${leaseMs}) must exceed DELIVERY_TIMEOUT_MS (${config.DELIVERY_TIMEOUT_MS})`);
     return {
       module: GatewayModule,
       imports: [
@@ -73,7 +79,7 @@ export class GatewayModule {
           applicationName: 'vir-gateway',
         }),
       ],
-      controllers: [IngressController, AdminController, OpenApiController, OutboundController, HealthController],
+      controllers: [IngressController, SignalsController, AdminController, SignalAdminController, OpenApiController, OutboundController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: GatewayErrorFilter },
         { provide: MAX_BODY_BYTES, useValue: config.MAX_BODY_BYTES },
@@ -128,16 +134,23 @@ export class GatewayModule {
             new SubmitMessageUseCase(bus, flow, clk, trustStore, encryptionCertificatePem, config.MAX_BODY_BYTES, new IngressLedger(ds), indexOin),
           inject: [MessageBus, FlowEventPublisher, Clock, DataSource],
         },
+        { provide: SignalStore, useFactory: (ds: DataSource) => new SignalStore(ds), inject: [DataSource] },
         {
           provide: DeliveryWorker,
-          useFactory: (ds: DataSource, parties: PartyRegistry, client: WebhookClient, flow: FlowEventPublisher, clk: Clock) =>
-            new DeliveryWorker(ds, parties, client, trustStore, flow, clk, {
+          useFactory: (store: SignalStore, parties: PartyRegistry, client: WebhookClient, flow: FlowEventPublisher, clk: Clock) =>
+            new DeliveryWorker(store, parties, client, trustStore, flow, clk, {
               pollMs: config.DELIVERY_POLL_MS,
               retryBaseMs: config.DELIVERY_RETRY_BASE_MS,
               giveUpMs: config.DELIVERY_GIVE_UP_MS,
-              leaseMs: Math.max(30_000, config.DELIVERY_TIMEOUT_MS * 3),
+              leaseMs,
             }),
-          inject: [DataSource, PartyRegistry, WebhookClient, FlowEventPublisher, Clock],
+          inject: [SignalStore, PartyRegistry, WebhookClient, FlowEventPublisher, Clock],
+        },
+        {
+          provide: SignalsService,
+          useFactory: (store: SignalStore, flow: FlowEventPublisher, clk: Clock, worker: DeliveryWorker) =>
+            new SignalsService(store, trustStore, flow, clk, config.PULL_VISIBILITY_TIMEOUT_MS, () => worker.kick()),
+          inject: [SignalStore, FlowEventPublisher, Clock, DeliveryWorker],
         },
         {
           provide: SignalIntake,

@@ -54,6 +54,12 @@ export const ERROR_CODES = {
   MESSAGE_ID_REUSED: { status: 409, description: 'The message id was already used for a different message (an identical resend is answered with the first answer).' },
   UNAVAILABLE: { status: 503, description: 'The message could not be handed to the index now; retry after Retry-After.' },
   NOT_FOUND: { status: 404, description: 'No such message or trace.' },
+  // Signals at the gateway: pull, acknowledgement, follow-up (parties), resend (operators).
+  SIGNAL_NOT_FOUND: { status: 404, description: "No signal with this id for this party (another party's signal gets the same answer); nothing changed." },
+  PULL_NOT_ENABLED: { status: 403, description: "The party's delivery settings do not include pull (GET /v1/signalen)." },
+  SIGNAL_NOT_DELIVERED: { status: 409, description: 'Follow-up is reported only for a matchsignaal delivered to or acknowledged by the party; nothing changed.' },
+  FOLLOW_UP_EXISTS: { status: 409, description: 'A different follow-up was already reported for this signal (an identical one is answered with the first answer); nothing changed.' },
+  SIGNAL_NOT_FAILED: { status: 409, description: 'Admin API: only a failed signal can be resent; nothing changed.' },
   // The operators' admin API (gateway, operators' port).
   OPERATOR_UNAUTHORIZED: { status: 401, description: 'Admin API: no operator token, or not a configured one (Authorization: Bearer).' },
   PARTY_NOT_FOUND: { status: 404, description: 'Admin API: no party with this OIN.' },

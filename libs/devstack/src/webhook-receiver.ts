@@ -17,6 +17,16 @@ export interface Delivery {
   clientOin?: string;
 }
 
+/** Every POST the receiver got, answered 2xx or not (a refused attempt is not a delivery). */
+export interface DeliveryAttempt {
+  party: string;
+  signalId: string;
+  idempotencyKey: string;
+  /** The HTTP status the receiver answered. */
+  status: number;
+  at: Date;
+}
+
 /** The receiver's TLS server identity and the CAs the sender's client certificate must chain to (PEM). */
 export interface WebhookTls {
   key: string;
@@ -27,11 +37,15 @@ export interface WebhookTls {
 /**
  * The demo parties' side of push delivery: one server that records every matchsignaal POSTed to
  * /webhooks/<party>. With `tls` it is HTTPS and requires a client certificate from our CAs (the
- * gateway's), as a party's webhook would; without, plain HTTP. `failFirst` makes a party answer
- * 503 that many times first.
+ * gateway's), as a party's webhook would; without, plain HTTP. `failNext` makes a party answer
+ * 503 that many times first; `delay` makes it answer late (the delivery is recorded first, as a
+ * real receiver that stores before it answers).
  */
 export class WebhookReceiver {
   readonly deliveries: Delivery[] = [];
+  /** Every attempt, including the refused ones, in order of arrival. */
+  readonly attempts: DeliveryAttempt[] = [];
+  private readonly delays = new Map<string, number>();
   private server?: Server;
   private readonly failures = new Map<string, number>();
   private listeners: (() => void)[] = [];
@@ -62,11 +76,14 @@ export class WebhookReceiver {
     req.on('end', () => {
       const party = match[1];
       const left = this.failures.get(party) ?? 0;
+      const attempt = { party, signalId: String(req.headers['x-vir-signal-id'] ?? ''), idempotencyKey: String(req.headers['idempotency-key'] ?? ''), at: new Date() };
       if (left > 0) {
         this.failures.set(party, left - 1);
+        this.attempts.push({ ...attempt, status: 503 });
         res.writeHead(503).end();
         return;
       }
+      this.attempts.push({ ...attempt, status: 204 });
       const peer = (req.socket as TLSSocket).encrypted ? (req.socket as TLSSocket).getPeerCertificate() : undefined;
       const clientOin = peer?.raw ? oinOfCertificate(new X509Certificate(peer.raw).toString()) : undefined;
       const d: Delivery = {
@@ -79,7 +96,9 @@ export class WebhookReceiver {
         ...(clientOin ? { clientOin } : {}),
       };
       this.deliveries.push(d);
-      res.writeHead(204).end();
+      const delay = this.delays.get(party) ?? 0;
+      if (delay > 0) setTimeout(() => res.writeHead(204).end(), delay);
+      else res.writeHead(204).end();
       this.onDelivery(d);
       this.listeners.forEach((l) => l());
     });
@@ -87,6 +106,11 @@ export class WebhookReceiver {
 
   failNext(party: string, times: number): void {
     this.failures.set(party, times);
+  }
+
+  /** The party's webhook answers `ms` late (0: at once). */
+  delay(party: string, ms: number): void {
+    this.delays.set(party, ms);
   }
 
   /** Resolves when `predicate` holds over the deliveries, or rejects after `timeoutMs`. */

@@ -52,10 +52,15 @@ function endpoint(io: CliIo, target: AdminTarget): { url: string; token: string 
 }
 
 async function call<T>(io: CliIo, target: AdminTarget, method: string, path: string, body?: unknown): Promise<T> {
+  return adminCall<T>(io, target, method, `/v1/admin/parties${path}`, body);
+}
+
+/** One admin API request (path from /v1/admin/…); a refusal becomes a CliError with its code and details. */
+export async function adminCall<T>(io: CliIo, target: AdminTarget, method: string, path: string, body?: unknown): Promise<T> {
   const { url, token } = endpoint(io, target);
   let res: Response;
   try {
-    res = await fetch(`${url}/v1/admin/parties${path}`, {
+    res = await fetch(`${url}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),

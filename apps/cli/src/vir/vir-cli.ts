@@ -3,6 +3,7 @@ import { REVOCATION_REASONS } from '@vir/pki';
 import { CliError, type CliIo } from './cli-io';
 import { render, sign, verify } from './message-commands';
 import { partyAdd, partyList, partyResume, partyShow, partySuspend, partyUpdate, type PartyOptions } from './party-commands';
+import { signalList, signalResend, signalShow } from './signal-commands';
 import { pkiCrl, pkiExpiring, pkiIssue, pkiList, pkiPromote, pkiRevoke, pkiRoot } from './pki-commands';
 
 // The operators' command line: one table of commands, from which the help text is made too.
@@ -250,6 +251,34 @@ COMMANDS.push(
   },
 );
 
+// The gateway's signals, through its admin API (see README, "Delivery of signals").
+COMMANDS.push(
+  {
+    name: 'signal list',
+    args: '[--party <oin>] [--status queued|sent|retrying|delivered|acknowledged|failed] [--limit <n>] [--json]',
+    summary: "The gateway's signals, newest first: id, status, type, party, attempts, last error.",
+    options: { party: { type: 'string' }, status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, ...ADMIN_URL },
+    positionals: 0,
+    run: (io, _p, v) => signalList(io, admin(v), { party: str(v, 'party'), status: str(v, 'status'), limit: str(v, 'limit') }, flag(v, 'json')),
+  },
+  {
+    name: 'signal show',
+    args: '<id> [--json]',
+    summary: 'One signal: its status, every transition (attempts, errors, who resent it), the follow-up reported.',
+    options: { json: { type: 'boolean' }, ...ADMIN_URL },
+    positionals: 1,
+    run: (io, [id], v) => signalShow(io, admin(v), id, flag(v, 'json')),
+  },
+  {
+    name: 'signal resend',
+    args: '<id> [--reason <text>]',
+    summary: 'Resends a failed signal: queued again in its place in the party\'s order (recorded with your operator name).',
+    options: { reason: { type: 'string' }, ...ADMIN_URL },
+    positionals: 1,
+    run: (io, [id], v) => signalResend(io, admin(v), id, str(v, 'reason')),
+  },
+);
+
 const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'pki-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -280,7 +309,7 @@ export function usage(): string {
     '                    generated there when it has no CA yet.',
     '',
     'Parties are named by file stem in the PKI directory (regio-nhn, rvdk, rvdk.next, …) or by OIN.',
-    '`vir party …` talks to the gateway\'s admin API: --admin-url or VIR_ADMIN_URL (default: the one',
+    '`vir party …` and `vir signal …` talk to the gateway\'s admin API: --admin-url or VIR_ADMIN_URL (default: the one',
     '`npm start` runs), operator token in VIR_OPERATOR_TOKEN (default: the development token).',
     'Exit status: 0 done (verify: trusted), 1 failed (verify: not trusted), 2 bad usage or input.',
     '',

@@ -51,28 +51,36 @@ export class SignalIntake {
       throw new PermanentMessageError('UNKNOWN_PARTY', 'signal for a party the gateway does not know');
     }
     const now = this.clock.now();
-    const inserted = await this.ds
-      .createQueryBuilder()
-      .insert()
-      .into(SignalRow)
-      .values({
-        id: envelope.messageId,
-        type: envelope.type,
-        recipientOin: envelope.recipientOin,
-        correlationIds: envelope.correlationIds,
-        xml: envelope.xml,
-        content,
-        status: 'queued',
-        attempts: 0,
-        nextAttemptAt: now,
-        lastError: null,
-        receivedAt: now,
-        deliveredAt: null,
-      })
-      .orIgnore()
-      .returning('id')
-      .execute();
-    if (inserted.raw.length === 0) return;
+    const inserted = await this.ds.transaction(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .insert()
+        .into(SignalRow)
+        .values({
+          id: envelope.messageId,
+          type: envelope.type,
+          recipientOin: envelope.recipientOin,
+          correlationIds: envelope.correlationIds,
+          xml: envelope.xml,
+          content,
+          status: 'queued',
+          attempts: 0,
+          nextAttemptAt: now,
+          lastError: null,
+          receivedAt: now,
+          deliveredAt: null,
+          sentAt: null,
+          acknowledgedAt: null,
+          failedAt: null,
+          retrySince: now,
+        })
+        .orIgnore()
+        .returning('id')
+        .execute();
+      if (result.raw.length > 0) await m.query(`INSERT INTO signal_event (signal_id, at, status, attempt) VALUES ($1, $2, 'queued', 0)`, [envelope.messageId, now]);
+      return result.raw.length > 0;
+    });
+    if (!inserted) return;
     await this.flow.emit({ ...base, step: 'gateway.signal-received', outcome: 'ok' });
     this.worker.kick();
   }

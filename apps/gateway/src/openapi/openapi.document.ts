@@ -3,6 +3,7 @@ import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { ERROR_CODES, RegionaleIntrekkingDto, RegionaleMeldingDto, RegionalePingDto, RegionaleVerwijderingDto, type ErrorCode } from '@vir/contracts';
 import { TRUST_ERROR_CODES } from '@vir/pki';
 import { XML_DETAIL_CODES, XML_ERROR_CODES } from '@vir/xml';
+import { FOLLOW_UP_REDEN_CODES, PULL_MAX_LIMIT, SIGNAL_STATUSES } from '../delivery/signal-lifecycle';
 
 // The gateway's OpenAPI 3.1 document, served at GET /openapi.json on both ports. Every refusal an
 // endpoint can give is listed under its HTTP status with its code; the ErrorBody's `code` is the
@@ -71,6 +72,10 @@ const ADMIN_WRITE_CODES: ErrorCode[] = [...ADMIN_READ_CODES, 'UNSUPPORTED_MEDIA_
 
 type Json = Record<string, unknown>;
 
+/** The parties' signal endpoints (pull, acknowledgement, status, follow-up). */
+const SIGNAL_READ_CODES: ErrorCode[] = [...PARTY_AUTH_CODES, 'SIGNAL_NOT_FOUND', 'INTERNAL_ERROR'];
+const SIGNAL_WRITE_CODES: ErrorCode[] = [...SIGNAL_READ_CODES, 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'MALFORMED_JSON', 'VALIDATION_FAILED'];
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const jsonBody = (schema: Json) => ({ required: true, content: { 'application/json': { schema } } });
 
@@ -106,6 +111,16 @@ const admin = (summary: string, ok: Json, codes: ErrorCode[], body?: Json, okSta
   summary,
   security: [{ operatorToken: [] }],
   ...(body ? { requestBody: jsonBody(body) } : {}),
+  responses: { [okStatus]: { description: 'OK', content: { 'application/json': { schema: ok } } }, ...refusals(codes) },
+});
+
+const signalIdParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The signal id (the Idempotency-Key / X-VIR-Signal-Id of its push delivery)' };
+
+/** A GET or POST on the party port answering `ok` as JSON. */
+const partyCall = (summary: string, ok: Json, codes: ErrorCode[], extra: Json = {}, okStatus = '200'): Json => ({
+  summary,
+  security: [{ mutualTLS: [] }],
+  ...extra,
   responses: { [okStatus]: { description: 'OK', content: { 'application/json': { schema: ok } } }, ...refusals(codes) },
 });
 
@@ -201,6 +216,69 @@ export function openApiDocument(): Json {
           properties: { berichtType: { enum: ['matchsignaal', 'foutbericht', 'ping'] } },
           description: 'A delivered message in JSON: `berichtType` plus the fields of the national message of that type (schemas/vir-berichten-v1.xsd); never a BSN.',
         },
+        SignalHistoryEntry: {
+          type: 'object',
+          properties: {
+            at: { type: 'string', format: 'date-time' },
+            status: { enum: [...SIGNAL_STATUSES] },
+            attempt: { type: ['integer', 'null'] },
+            channel: { enum: ['push', 'pull', null] },
+            actor: { type: ['string', 'null'], description: 'Operators only: who resent it' },
+            detail: { type: ['string', 'null'] },
+          },
+        },
+        FollowUp: {
+          type: 'object',
+          required: ['contact', 'datum'],
+          additionalProperties: false,
+          properties: {
+            contact: { type: 'boolean', description: 'Whether contact with the other professional was made' },
+            redenCode: { enum: Object.keys(FOLLOW_UP_REDEN_CODES), description: 'Required when contact is false, absent otherwise. ' + Object.entries(FOLLOW_UP_REDEN_CODES).map(([k, v]) => `${k}: ${v}`).join(' ') },
+            datum: { type: 'string', format: 'date', description: 'When contact was made (or it was decided not to); not in the future, not before the signal was received' },
+          },
+        },
+        SignalStatus: {
+          type: 'object',
+          description: 'A signal at the gateway: its status (queued → sent → delivered/acknowledged, retrying → failed), timestamps and history; no content.',
+          properties: {
+            id: { type: 'string', format: 'uuid' },
+            type: { enum: ['matchsignaal', 'foutbericht', 'ping'] },
+            recipientOin: { type: 'string' },
+            correlationIds: { type: 'array', items: { type: 'string', format: 'uuid' } },
+            status: { enum: [...SIGNAL_STATUSES] },
+            attempts: { type: 'integer' },
+            receivedAt: { type: 'string', format: 'date-time' },
+            sentAt: { type: ['string', 'null'], format: 'date-time' },
+            deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+            acknowledgedAt: { type: ['string', 'null'], format: 'date-time' },
+            failedAt: { type: ['string', 'null'], format: 'date-time' },
+            nextAttemptAt: { type: ['string', 'null'], format: 'date-time' },
+            lastError: { type: ['string', 'null'] },
+            followUp: { oneOf: [{ allOf: [ref('FollowUp')], type: 'object', properties: { reportedAt: { type: 'string', format: 'date-time' } } }, { type: 'null' }] },
+            history: { type: 'array', items: ref('SignalHistoryEntry') },
+          },
+        },
+        PullAnswer: {
+          type: 'object',
+          properties: {
+            signalen: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'string', format: 'uuid' },
+                  type: { enum: ['matchsignaal', 'foutbericht', 'ping'] },
+                  receivedAt: { type: 'string', format: 'date-time' },
+                  attempt: { type: 'integer' },
+                  contentType: { enum: ['application/json', 'application/xml'] },
+                  bericht: { oneOf: [ref('Signal'), { type: 'string', description: 'The index-signed national XML' }] },
+                },
+              },
+            },
+            nextCursor: { type: ['string', 'null'], description: 'Pass as cursor for the next page; null: nothing more now' },
+            visibleAgainAt: { type: ['string', 'null'], format: 'date-time', description: 'When the listed signals, unacknowledged, are listed again' },
+          },
+        },
         Party: {
           type: 'object',
           properties: { oin: { type: 'string' }, kind: { enum: ['regional', 'direct'] }, status: { enum: ['active', 'suspended'] }, statusReason: { type: ['string', 'null'] }, ...partySettings },
@@ -236,6 +314,69 @@ export function openApiDocument(): Json {
           requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string' } } } },
           responses: { '202': { description: 'Accepted (signed Ontvangstbevestiging, or Accepted as JSON).' }, ...refusals(DIRECT_CODES) },
         },
+      },
+      '/v1/signalen': {
+        get: partyCall(
+          "Pull: the party's signals not yet delivered or acknowledged, in production order. Listed signals are invisible for PULL_VISIBILITY_TIMEOUT_MS; " +
+            'unacknowledged, they come again on a later pull. Follow nextCursor for more; start again without a cursor on the next pull.',
+          ref('PullAnswer'),
+          [...PARTY_AUTH_CODES, 'PULL_NOT_ENABLED', 'VALIDATION_FAILED', 'INTERNAL_ERROR'],
+          {
+            parameters: [
+              { name: 'cursor', in: 'query', required: false, schema: { type: 'string' }, description: 'nextCursor of the previous page' },
+              { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: PULL_MAX_LIMIT, default: 100 } },
+            ],
+          },
+        ),
+      },
+      '/v1/signalen/ack': {
+        post: partyCall(
+          'Acknowledges several of the party\'s signals at once, all or nothing (SIGNAL_NOT_FOUND lists the ids that are not the party\'s; nothing changed).',
+          { type: 'object', properties: { acknowledged: { type: 'array', items: { type: 'string' } }, alreadyAcknowledged: { type: 'array', items: { type: 'string' } } } },
+          SIGNAL_WRITE_CODES,
+          { requestBody: jsonBody({ type: 'object', required: ['ids'], additionalProperties: false, properties: { ids: { type: 'array', minItems: 1, maxItems: 500, items: { type: 'string', format: 'uuid' } } } }) },
+        ),
+      },
+      '/v1/signalen/{id}': {
+        parameters: [signalIdParameter],
+        get: partyCall("One of the party's own signals: its status and history.", ref('SignalStatus'), SIGNAL_READ_CODES),
+      },
+      '/v1/signalen/{id}/ack': {
+        parameters: [signalIdParameter],
+        post: partyCall('Acknowledges one of the party\'s signals (idempotent: again answers replayed).', { type: 'object', properties: { id: { type: 'string' }, status: { const: 'acknowledged' }, replayed: { const: true } } }, [...SIGNAL_READ_CODES, 'PAYLOAD_TOO_LARGE']),
+      },
+      '/v1/signalen/{id}/opvolging': {
+        parameters: [signalIdParameter],
+        post: partyCall(
+          'Follow-up of a matchsignaal the party received (delivered or acknowledged): whether contact was made, or why not, and when. One report per signal: an identical repeat gets the first answer (200, replayed), a different one FOLLOW_UP_EXISTS.',
+          { allOf: [ref('FollowUp')], type: 'object', properties: { signalId: { type: 'string' }, reportedAt: { type: 'string', format: 'date-time' }, replayed: { const: true } } },
+          [...SIGNAL_WRITE_CODES, 'SIGNAL_NOT_DELIVERED', 'FOLLOW_UP_EXISTS'],
+          { requestBody: jsonBody(ref('FollowUp')) },
+          '201',
+        ),
+      },
+      '/v1/admin/signalen': {
+        get: {
+          ...admin('Signals, newest first (no content).', { type: 'object', properties: { signalen: { type: 'array', items: ref('SignalStatus') } } }, [...ADMIN_READ_CODES, 'VALIDATION_FAILED']),
+          parameters: [
+            { name: 'party', in: 'query', required: false, schema: { type: 'string', pattern: '^[0-9]{20}$' } },
+            { name: 'status', in: 'query', required: false, schema: { enum: [...SIGNAL_STATUSES] } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+          ],
+        },
+      },
+      '/v1/admin/signalen/{id}': {
+        parameters: [signalIdParameter],
+        get: admin('One signal: status, history (with the operator of a resend), follow-up.', ref('SignalStatus'), [...ADMIN_READ_CODES, 'SIGNAL_NOT_FOUND']),
+      },
+      '/v1/admin/signalen/{id}/resend': {
+        parameters: [signalIdParameter],
+        post: admin(
+          'Resends a failed signal: queued again in its place in the party\'s order, with a new give-up period; audited in its history.',
+          ref('SignalStatus'),
+          [...ADMIN_READ_CODES, 'PAYLOAD_TOO_LARGE', 'MALFORMED_JSON', 'VALIDATION_FAILED', 'SIGNAL_NOT_FOUND', 'SIGNAL_NOT_FAILED'],
+          { type: 'object', properties: { reason: { type: 'string', maxLength: 500 } } },
+        ),
       },
       '/v1/admin/parties': {
         get: admin('All parties.', { type: 'object', properties: { parties: { type: 'array', items: ref('Party') } } }, ADMIN_READ_CODES),

@@ -1,11 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { OutboundType } from '@vir/contracts';
-
-export type SignalStatus = 'queued' | 'retrying' | 'delivered' | 'failed';
+import type { SignalStatus } from '../delivery/signal-lifecycle';
 
 /** A matchsignaal (or foutbericht) on its way to one party. Survives restarts; the id makes intake idempotent. */
 @Entity({ name: 'signal' })
-@Index('signal_due', ['nextAttemptAt'], { where: "status IN ('queued','retrying')" })
+@Index('signal_due', ['nextAttemptAt'], { where: "status IN ('queued','sent','retrying')" })
 export class SignalRow {
   @PrimaryColumn('uuid') id!: string;
   @Column('text') type!: OutboundType;
@@ -22,6 +21,11 @@ export class SignalRow {
   @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;
   @Column('timestamptz', { name: 'received_at' }) receivedAt!: Date;
   @Column('timestamptz', { name: 'delivered_at', nullable: true }) deliveredAt!: Date | null;
+  @Column('timestamptz', { name: 'sent_at', nullable: true }) sentAt!: Date | null;
+  @Column('timestamptz', { name: 'acknowledged_at', nullable: true }) acknowledgedAt!: Date | null;
+  @Column('timestamptz', { name: 'failed_at', nullable: true }) failedAt!: Date | null;
+  /** Since when delivery is being tried: intake, or an operator's resend. The give-up time counts from here. */
+  @Column('timestamptz', { name: 'retry_since' }) retrySince!: Date;
 }
 
 export const GATEWAY_ENTITIES = [SignalRow];

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:https';
+import { parseArgs } from 'node:util';
+import { clientTlsOf, startDevEnvironment, type DevEnvironment } from '@vir/devstack';
+import { regionalMelding, testBsn } from '@vir/testing';
+import { externalInfrastructure, ROOT_DIR } from '../cli-paths';
+
+// `npm run bench -- gateway`: the gateway driven by concurrent regional clients over mutual TLS
+// (the whole stack as `npm start` runs it: Kafka, PostgreSQL, index, monitor, webhooks over mutual
+// TLS). Figures: accepted meldingen per second in batches of 100 and as single requests, p99
+// latency of single requests at a steady 200/s, and the p99 from acceptance of a melding to the
+// delivery of its matchsignaal at 200 meldingen/s. Last line: one JSON object.
+
+interface Client {
+  post(path: string, body: string): Promise<{ status: number; ms: number; text: string }>;
+  close(): void;
+}
+
+function client(env: DevEnvironment, party: string, sockets: number): Client {
+  const tls = clientTlsOf(env.stack.pki, party);
+  const agent = new Agent({ keepAlive: true, maxSockets: sockets, ca: tls.ca, key: tls.key, cert: tls.cert });
+  const base = new URL(env.stack.urls.gateway);
+  return {
+    post: (path, body) =>
+      new Promise((resolve, reject) => {
+        const started = process.hrtime.bigint();
+        const req = request(
+          { host: base.hostname, port: base.port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6, text: Buffer.concat(chunks).toString('utf8') }));
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      }),
+    close: () => agent.destroy(),
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+let bsnCounter = Math.floor(Math.random() * 400_000);
+/** A melding about a young person nobody else reported (no match). */
+const lonely = (tag: string) => regionalMelding({ bsn: testBsn(bsnCounter++), melderId: `bench-${tag}` });
+
+/** Closed loop: `concurrency` workers send until `total` requests are done; accepted per second. */
+async function closedLoop(c: Client, total: number, concurrency: number, make: () => { path: string; body: string; items: number }): Promise<{ perSec: number; latencies: number[]; refused: number }> {
+  let sent = 0;
+  let accepted = 0;
+  let refused = 0;
+  const latencies: number[] = [];
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (sent < total) {
+        sent++;
+        const { path, body, items } = make();
+        const res = await c.post(path, body);
+        latencies.push(res.ms);
+        if (res.status === 202) accepted += items;
+        else if (res.status === 200) accepted += (JSON.parse(res.text) as { accepted: number }).accepted;
+        else refused++;
+      }
+    }),
+  );
+  return { perSec: accepted / ((Date.now() - started) / 1000), latencies, refused };
+}
+
+/** Open loop at `rate` requests per second for `seconds`: latencies of single meldingen. */
+async function openLoop(rate: number, seconds: number, send: (i: number) => Promise<void>): Promise<void> {
+  const started = Date.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < rate * seconds; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    pending.push(send(i));
+  }
+  await Promise.all(pending);
+}
+
+export async function runGatewayBench(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { batches: { type: 'string', default: '100' }, singles: { type: 'string', default: '3000' }, seconds: { type: 'string', default: '10' } },
+  });
+  const batches = Number(values.batches);
+  const singles = Number(values.singles);
+  const seconds = Number(values.seconds);
+  const log = (line: string) => console.log(line);
+  const env = await startDevEnvironment({ rootDir: ROOT_DIR, log: () => undefined, instance: 'bench', ephemeral: true, namespace: `bench${randomBytes(3).toString('hex')}`, ...externalInfrastructure(process.env) });
+  const nhn = client(env, 'regio-nhn', 64);
+  const twente = client(env, 'regio-twente', 64);
+  try {
+    // Warm-up: connections, JIT, the key-agreement session.
+    await closedLoop(nhn, 200, 8, () => ({ path: '/v1/meldingen', body: JSON.stringify(lonely('warm')), items: 1 }));
+
+    // 1. End to end at 200 meldingen/s (while the index is idle): pairs across two tenants; from the
+    //    acceptance of the second melding to the delivery of its matchsignaal.
+    const accepted = new Map<string, number>();
+    const e2eMs: number[] = [];
+    const run = randomBytes(3).toString('hex');
+    await openLoop(200, seconds, async (i) => {
+      const pair = Math.floor(i / 2);
+      const bsn = testBsn(900_000 + (bsnCounter % 50_000) * 2 + pair);
+      const m = regionalMelding({ bsn, melderId: `e2e-${i % 2}`, referentie: `E2E-${run}-${pair}-${i % 2}` });
+      const res = await (i % 2 === 0 ? nhn : twente).post('/v1/meldingen', JSON.stringify(m));
+      if (res.status === 202 && i % 2 === 1) accepted.set(m.referentie, Date.now());
+    });
+    const deadline = Date.now() + 60_000;
+    const delivered = new Map<string, number>();
+    while (Date.now() < deadline) {
+      for (const d of env.webhooks.deliveries) {
+        const ref = /"referentie":"(E2E-[0-9a-f]+-\d+-1)"/.exec(d.body)?.[1];
+        if (ref && !delivered.has(ref) && d.party === 'regio-twente') delivered.set(ref, d.receivedAt.getTime());
+      }
+      if (delivered.size >= accepted.size) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    for (const [ref, at] of accepted) if (delivered.has(ref)) e2eMs.push(delivered.get(ref)! - at);
+    log(`end to end at 200 meldingen/s: ${e2eMs.length} of ${accepted.size} matchsignalen delivered; p50 ${round(percentile(e2eMs, 50))} ms, p99 ${round(percentile(e2eMs, 99))} ms (target ≤ 250)`);
+
+    // 2. Single requests at a steady 200/s: acceptance latency.
+    const steady: number[] = [];
+    await openLoop(200, seconds, async () => {
+      const res = await nhn.post('/v1/meldingen', JSON.stringify(lonely('steady')));
+      if (res.status === 202) steady.push(res.ms);
+    });
+    log(`single requests at 200/s: p50 ${round(percentile(steady, 50))} ms, p99 ${round(percentile(steady, 99))} ms (target ≤ 50)`);
+
+    // 3. Single requests, as fast as 32 concurrent clients go.
+    const single = await closedLoop(nhn, singles, 32, () => ({ path: '/v1/meldingen', body: JSON.stringify(lonely('single')), items: 1 }));
+    log(`single requests, 32 concurrent: ${round(single.perSec, 0)} accepted/s (target ≥ 500), p50 ${round(percentile(single.latencies, 50))} ms, p99 ${round(percentile(single.latencies, 99))} ms, ${single.refused} refused`);
+
+    // 4. Batches of 100, 8 concurrent clients.
+    const batch = await closedLoop(twente, batches, 8, () => ({ path: '/v1/meldingen/batch', body: JSON.stringify({ meldingen: Array.from({ length: 100 }, () => lonely('batch')) }), items: 100 }));
+    log(`batches of 100, 8 concurrent: ${round(batch.perSec, 0)} accepted meldingen/s (target ≥ 2,000), p50 ${round(percentile(batch.latencies, 50))} ms per batch, ${batch.refused} refused`);
+
+    console.log(JSON.stringify({ batchPerSec: round(batch.perSec, 0), singlePerSec: round(single.perSec, 0), singleP99Ms: round(percentile(steady, 99)), e2eP99Ms: round(percentile(e2eMs, 99)) }));
+  } finally {
+    nhn.close();
+    twente.close();
+    await env.stop();
+  }
+}
