@@ -24,6 +24,14 @@ export class FlowEventPublisher {
     return { eventId: randomUUID(), component: this.component, ...step, at: step.at ?? this.clock.now().toISOString() };
   }
 
+  /**
+   * Emits without making the caller wait for Kafka: for steps whose caller answers a party and
+   * must not be slowed (or failed) by tracing. A failed send is reported to `onError`.
+   */
+  record(step: FlowStep, onError: (err: unknown) => void): void {
+    this.emit(step).catch(onError);
+  }
+
   emit(step: FlowStep): Promise<void> {
     const event = this.build(step);
     return new Promise((resolve, reject) => {

@@ -28,8 +28,34 @@ export class IngressLedger {
     return first && first.party_oin === partyOin && [contentHash, ...sameContent].includes(first.content_hash) ? 'replay' : 'conflict';
   }
 
+  /** claim() for many messages in two statements (a batch); results in the order given. Ids must be distinct. */
+  async claimMany(claims: { messageId: string; partyOin: string; contentHash: string; sameContent: string[] }[], at: Date): Promise<ClaimResult[]> {
+    if (claims.length === 0) return [];
+    const inserted: { message_id: string }[] = await this.ds.query(
+      `INSERT INTO ingress_message (message_id, party_oin, content_hash, received_at)
+       SELECT u.id, u.oin, u.hash, $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, oin, hash)
+       ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+      [claims.map((c) => c.messageId), claims.map((c) => c.partyOin), claims.map((c) => c.contentHash), at],
+    );
+    const claimed = new Set(inserted.map((r) => r.message_id));
+    const others = claims.filter((c) => !claimed.has(c.messageId));
+    const first = new Map<string, { party_oin: string; content_hash: string }>();
+    if (others.length > 0) {
+      const rows: { message_id: string; party_oin: string; content_hash: string }[] = await this.ds.query(
+        'SELECT message_id, party_oin, content_hash FROM ingress_message WHERE message_id = ANY($1::uuid[])',
+        [others.map((c) => c.messageId)],
+      );
+      for (const r of rows) first.set(r.message_id, r);
+    }
+    return claims.map((c) => {
+      if (claimed.has(c.messageId)) return 'claimed';
+      const f = first.get(c.messageId);
+      return f && f.party_oin === c.partyOin && [c.contentHash, ...c.sameContent].includes(f.content_hash) ? 'replay' : 'conflict';
+    });
+  }
+
   /** Forwarding failed: forget the claim so the party can send the message again. */
-  async release(messageId: string): Promise<void> {
-    await this.ds.query('DELETE FROM ingress_message WHERE message_id = $1', [messageId]);
+  async release(...messageIds: string[]): Promise<void> {
+    await this.ds.query('DELETE FROM ingress_message WHERE message_id = ANY($1::uuid[])', [messageIds]);
   }
 }

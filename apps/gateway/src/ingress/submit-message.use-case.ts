@@ -32,9 +32,6 @@ export interface Accepted {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
-/** How many items of one batch are in flight at once. */
-const BATCH_CONCURRENCY = 8;
-
 /** One item's result in a batch answer. */
 export interface BatchItemResult {
   /** Position in the batch, from 0. */
@@ -70,20 +67,6 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** Maps with at most `limit` calls in flight; results in input order. */
-async function mapConcurrently<T, R>(items: T[], limit: number, f: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await f(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 function describe(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => [
     ...Object.values(e.constraints ?? {}).map((m) => `${prefix}${m}`),
@@ -93,6 +76,15 @@ function describe(errors: ValidationError[], prefix = ''): string[] {
 
 function requireReference(m: MeldingVerwijzing): void {
   if (!m.berichtId && !m.referentie) throw new GatewayError('VALIDATION_FAILED', 'Name the melding by berichtId and/or referentie', ['melding: berichtId or referentie required']);
+}
+
+/** A message ready to forward: its id, type, signed XML and content hashes (for the ledger). */
+interface Prepared {
+  trackingId: string;
+  type: InboundType;
+  xml: string;
+  hash: string;
+  sameContent: string[];
 }
 
 /** What a regional JSON message becomes: the signed national XML and its inbound type. */
@@ -145,15 +137,26 @@ export class SubmitMessageUseCase {
       seen.add(id);
       return again;
     });
-    const results = await mapConcurrently(items, BATCH_CONCURRENCY, async (item, index): Promise<BatchItemResult> => {
+    const refusal = (index: number, err: unknown): BatchItemResult => {
+      const e = err instanceof GatewayError ? err : new GatewayError('INTERNAL_ERROR', 'Unexpected failure; nothing was forwarded');
+      return { index, ...(e.trackingId ? { trackingId: e.trackingId } : {}), result: 'rejected', code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
+    };
+    // Every item validated, translated, encrypted and signed first; then one ledger statement and
+    // one produce request for all of them (a batch costs two round trips, not two per item).
+    const results: BatchItemResult[] = new Array(items.length);
+    const ready: { index: number; message: Prepared }[] = [];
+    for (const [index, item] of items.entries()) {
       try {
         if (repeated[index]) throw new GatewayError('VALIDATION_FAILED', 'This berichtId occurs earlier in the same batch', ['berichtId: repeated within the batch']);
-        const accepted = await this.regionalMessage(party, () => item, RegionaleMeldingDto, this.translateMelding, (b) => [sha256(canonicalJson(b))]);
-        return { index, trackingId: accepted.trackingId, result: 'accepted', ...(accepted.replayed ? { replayed: true as const } : {}) };
+        ready.push({ index, message: this.prepareRegional(party, () => item, RegionaleMeldingDto, this.translateMelding, (b) => [sha256(canonicalJson(b))]) });
       } catch (err) {
-        const e = err instanceof GatewayError ? err : new GatewayError('INTERNAL_ERROR', 'Unexpected failure; nothing was forwarded');
-        return { index, ...(e.trackingId ? { trackingId: e.trackingId } : {}), result: 'rejected', code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
+        results[index] = refusal(index, err);
       }
+    }
+    const forwarded = await this.forwardMany(party, 'regional-json', ready.map((r) => r.message));
+    forwarded.forEach((outcome, k) => {
+      const index = ready[k].index;
+      results[index] = outcome instanceof GatewayError ? refusal(index, outcome) : { index, trackingId: outcome.trackingId, result: 'accepted', ...(outcome.replayed ? { replayed: true as const } : {}) };
     });
     const rejected = results.filter((r) => r.result === 'rejected');
     const byCode = new Map<string, number>();
@@ -219,26 +222,30 @@ export class SubmitMessageUseCase {
     });
   }
 
-  private regional<T extends { berichtId: string; afzenderOin?: string }>(party: Party, rawBody: string, cls: new () => T, translate: Translate<T>): Promise<Accepted> {
+  private async regional<T extends { berichtId: string; afzenderOin?: string }>(party: Party, rawBody: string, cls: new () => T, translate: Translate<T>): Promise<Accepted> {
     // The ledger keeps the hash of the canonical JSON (so a melding resent in a batch is the same
     // message); rows from before kept the raw body's hash, which still counts as the same.
-    return this.regionalMessage(party, () => parseJson(rawBody), cls, translate, (b) => [sha256(canonicalJson(b)), sha256(rawBody)]);
+    const prepared = this.prepareRegional(party, () => parseJson(rawBody), cls, translate, (b) => [sha256(canonicalJson(b)), sha256(rawBody)]);
+    const [outcome] = await this.forwardMany(party, 'regional-json', [prepared]);
+    if (outcome instanceof GatewayError) throw outcome;
+    return outcome;
   }
 
-  private async regionalMessage<T extends { berichtId: string; afzenderOin?: string }>(
+  /** Validated, translated, encrypted and signed, ready to forward; a refusal throws (flow event recorded). */
+  private prepareRegional<T extends { berichtId: string; afzenderOin?: string }>(
     party: Party,
     read: () => unknown,
     cls: new () => T,
     translate: Translate<T>,
     hashes: (body: unknown) => string[],
-  ): Promise<Accepted> {
+  ): Prepared {
     let trackingId: string = randomUUID();
     try {
       const body = read();
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError('VALIDATION_FAILED', 'The body must be a JSON object');
       const dto = plainToInstance(cls, body);
       if (typeof dto.berichtId === 'string' && UUID.test(dto.berichtId)) trackingId = dto.berichtId.toLowerCase();
-      await this.flow.emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.received', outcome: 'ok', detail: 'regional-json' });
+      this.trace({ messageId: trackingId, partyOin: party.oin, step: 'gateway.received', outcome: 'ok', detail: 'regional-json' });
       const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
       if (errors.length > 0) throw new GatewayError('VALIDATION_FAILED', 'The message has missing or malformed fields', describe(errors));
       // The client certificate names the sender; a body naming another party is refused, not re-attributed.
@@ -247,27 +254,30 @@ export class SubmitMessageUseCase {
       if (!party.signer) throw new GatewayError('INTERNAL_ERROR', 'The gateway has no usable signing key for this tenant; nothing was forwarded');
       const { type, xml } = translate(dto, party, party.signer);
       const [hash, ...sameContent] = hashes(body);
-      return await this.forward(trackingId, party, type, 'regional-json', xml, hash, sameContent);
+      return { trackingId, type, xml, hash, sameContent };
     } catch (err) {
-      throw await this.rejected(err, trackingId, party);
+      throw this.rejected(err, trackingId, party);
     }
   }
 
   /** A direct party's own signed XML (melding, intrekking, verwijdering, ping): verify, then forward as is. */
   async submitDirect(party: Party, xml: string): Promise<Accepted> {
     let trackingId: string = randomUUID();
+    let opened: ReturnType<SubmitMessageUseCase['verifyDirect']>;
     try {
       if (party.kind !== 'direct') throw new GatewayError('WRONG_CHANNEL', 'Regional tenants send JSON to /v1/meldingen, /v1/intrekkingen, /v1/verwijderingen');
-      const opened = this.verifyDirect(xml);
+      opened = this.verifyDirect(xml);
       trackingId = opened.berichtId;
-      await this.flow.emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.received', outcome: 'ok', detail: `direct-xml ${opened.type}` });
+      this.trace({ messageId: trackingId, partyOin: party.oin, step: 'gateway.received', outcome: 'ok', detail: `direct-xml ${opened.type}` });
       if (opened.signerOin !== party.oin || opened.afzenderOin !== party.oin) {
         throw new GatewayError('OIN_MISMATCH', 'The message is signed or sent for another party');
       }
-      return await this.forward(trackingId, party, opened.type, 'direct-xml', xml, sha256(xml));
     } catch (err) {
-      throw await this.rejected(err, trackingId, party);
+      throw this.rejected(err, trackingId, party);
     }
+    const [outcome] = await this.forwardMany(party, 'direct-xml', [{ trackingId, type: opened.type, xml, hash: sha256(xml), sameContent: [] }]);
+    if (outcome instanceof GatewayError) throw outcome;
+    return outcome;
   }
 
   /** Which message it is (by its root element) and whether its signature and sender hold. */
@@ -303,30 +313,51 @@ export class SubmitMessageUseCase {
     }
   }
 
-  private async forward(trackingId: string, party: Party, type: InboundType, channel: 'regional-json' | 'direct-xml', xml: string, contentHash: string, sameContent: string[] = []): Promise<Accepted> {
-    const claim = await this.ledger.claim(trackingId, party.oin, contentHash, this.clock.now(), sameContent);
-    if (claim === 'conflict') throw new GatewayError('MESSAGE_ID_REUSED', 'This message id was already used for another message');
-    if (claim === 'replay') {
-      await this.flow.emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.replayed', outcome: 'ok', detail: 'resend of an accepted message; nothing forwarded' });
-      return { trackingId, status: 'accepted', replayed: true };
-    }
+  /**
+   * Claims each message id in the ledger and produces every claimed message to the inbound topic
+   * in ONE request: accepted only once durably on Kafka. Per message: Accepted (maybe a replay)
+   * or the GatewayError it is refused with (flow event recorded).
+   */
+  private async forwardMany(party: Party, channel: 'regional-json' | 'direct-xml', messages: Prepared[]): Promise<(Accepted | GatewayError)[]> {
+    if (messages.length === 0) return [];
+    const now = this.clock.now();
+    const claims = await this.ledger.claimMany(
+      messages.map((m) => ({ messageId: m.trackingId, partyOin: party.oin, contentHash: m.hash, sameContent: m.sameContent })),
+      now,
+    );
+    const outcomes: (Accepted | GatewayError)[] = messages.map((m, k) => {
+      if (claims[k] === 'conflict') return this.rejected(new GatewayError('MESSAGE_ID_REUSED', 'This message id was already used for another message'), m.trackingId, party);
+      if (claims[k] === 'replay') {
+        this.trace({ messageId: m.trackingId, partyOin: party.oin, step: 'gateway.replayed', outcome: 'ok', detail: 'resend of an accepted message; nothing forwarded' });
+        return { trackingId: m.trackingId, status: 'accepted', replayed: true };
+      }
+      return { trackingId: m.trackingId, status: 'accepted' };
+    });
+    const claimed = messages.filter((_m, k) => claims[k] === 'claimed');
+    if (claimed.length === 0) return outcomes;
     try {
-      await this.bus.publish(Contracts.inbound, [
-        { key: trackingId, value: { messageId: trackingId, type, senderOin: party.oin, channel, receivedAt: this.clock.now().toISOString(), xml } },
-      ]);
+      await this.bus.publish(
+        Contracts.inbound,
+        claimed.map((m) => ({ key: m.trackingId, value: { messageId: m.trackingId, type: m.type, senderOin: party.oin, channel, receivedAt: now.toISOString(), xml: m.xml } })),
+      );
     } catch {
-      await this.ledger.release(trackingId);
-      throw new GatewayError('UNAVAILABLE', 'The index cannot be reached right now; nothing was accepted', undefined, 5);
+      await this.ledger.release(...claimed.map((m) => m.trackingId));
+      return messages.map((m, k) =>
+        claims[k] === 'claimed' ? this.rejected(new GatewayError('UNAVAILABLE', 'The index cannot be reached right now; nothing was accepted', undefined, 5), m.trackingId, party) : outcomes[k],
+      );
     }
-    await this.flow.emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.forwarded', outcome: 'ok', detail: type });
-    return { trackingId, status: 'accepted' };
+    for (const m of claimed) this.trace({ messageId: m.trackingId, partyOin: party.oin, step: 'gateway.forwarded', outcome: 'ok', detail: m.type });
+    return outcomes;
   }
 
-  private async rejected(err: unknown, trackingId: string, party: Party): Promise<GatewayError> {
+  /** A flow event, without making the party wait for it (tracing never slows or fails an answer). */
+  private trace(step: Parameters<FlowEventPublisher['record']>[0]): void {
+    this.flow.record(step, (err) => console.warn(`flow event ${step.step} for ${step.messageId} not sent: ${(err as Error).message}`));
+  }
+
+  private rejected(err: unknown, trackingId: string, party: Party): GatewayError {
     const error = err instanceof GatewayError ? err : new GatewayError('INTERNAL_ERROR', 'Unexpected failure; nothing was forwarded');
-    await this.flow
-      .emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.validated', outcome: 'rejected', code: error.code, detail: error.message.slice(0, 500) })
-      .catch(() => undefined);
+    this.trace({ messageId: trackingId, partyOin: party.oin, step: 'gateway.validated', outcome: 'rejected', code: error.code, detail: error.message.slice(0, 500) });
     error.trackingId = trackingId;
     if (!(err instanceof GatewayError)) console.error(`INTERNAL_ERROR for ${trackingId}: ${(err as Error).message}`);
     return error;
