@@ -336,8 +336,8 @@ export function encryptBsn(contentKey: ContentKey, bsn: string): string {
 interface EncryptedKeyBase {
   id: string;
   cipherValue: Buffer;
-  /** SHA-256 of the recipient's certificate, when the EncryptedKey names it (dsig11:X509Digest). */
-  recipientDigest?: Buffer;
+  /** SHA-256 of the recipient's certificate (base64), when the EncryptedKey names it (dsig11:X509Digest). */
+  recipientDigest?: string;
 }
 
 export type EncryptedKeyNode =
@@ -394,19 +394,21 @@ function cipherValue(reader: ElementReader, path: string): Buffer {
   const cipherData = reader.child('CipherData', XENC_NS);
   const node = cipherData.required('CipherValue', XENC_NS);
   cipherData.done();
-  const b64 = withoutWhitespace(node.text);
-  if (node.children.length > 0 || !BASE64.test(b64)) throw violation(`${path}/CipherData/CipherValue must be base64`);
+  const b64 = base64Of(node.text);
+  if (node.children.length > 0 || b64 === undefined) throw violation(`${path}/CipherData/CipherValue must be base64`);
   return Buffer.from(b64, 'base64');
 }
 
-/** Base64 text without whitespace; the scan for it is skipped when there is none (the usual case). */
-function withoutWhitespace(text: string): string {
-  return BASE64.test(text) ? text : text.replace(/\s+/g, '');
+/** Base64 text without the whitespace it may contain, or undefined when it is not base64 (one scan when there is none). */
+function base64Of(text: string): string | undefined {
+  if (BASE64.test(text)) return text;
+  const stripped = text.replace(/\s+/g, '');
+  return BASE64.test(stripped) ? stripped : undefined;
 }
 
 function base64Text(node: XNode, path: string): Buffer {
-  const b64 = withoutWhitespace(node.text);
-  if (node.children.length > 0 || !BASE64.test(b64) || b64.length % 4 !== 0) throw violation(`${path} must be base64`);
+  const b64 = base64Of(node.text);
+  if (node.children.length > 0 || b64 === undefined || b64.length % 4 !== 0) throw violation(`${path} must be base64`);
   return Buffer.from(b64, 'base64');
 }
 
@@ -416,29 +418,49 @@ function algorithmOnly(node: XNode, expected: string, path: string): void {
   new ElementReader(node, path, ['Algorithm']).done();
 }
 
-/** The SHA-256 X509Digest in a ds:KeyInfo or xenc:RecipientKeyInfo, if that is what it holds. */
-function recipientDigestIn(keyInfo: XNode | undefined): Buffer | undefined {
+/** The SHA-256 X509Digest (base64, without whitespace) in a ds:KeyInfo or xenc:RecipientKeyInfo, if that is what it holds. */
+function recipientDigestIn(keyInfo: XNode | undefined): string | undefined {
   const x509Data = keyInfo?.children.length === 1 ? keyInfo.children[0] : undefined;
   if (x509Data?.local !== 'X509Data' || x509Data.uri !== DS_NS || x509Data.children.length !== 1) return undefined;
   const digest = x509Data.children[0];
   if (digest.local !== 'X509Digest' || digest.uri !== DSIG11_NS || digest.attrs.Algorithm !== ALGORITHMS.sha256) return undefined;
-  const b64 = digest.text.replace(/\s+/g, '');
-  return BASE64.test(b64) ? Buffer.from(b64, 'base64') : undefined;
+  return base64Of(digest.text);
 }
 
-/** A ConcatKDF parameter: hexBinary whose first octet counts padding bits (0: whole octets). */
-function kdfParameter(node: XNode, name: string, path: string, required: boolean): Buffer {
-  const value = node.attrs[name];
-  if (value === undefined) {
-    if (required) throw violation(`${path} needs ${name}`);
-    return Buffer.alloc(0);
+const KDF_PARAMETERS = ['AlgorithmID', 'PartyUInfo', 'PartyVInfo', 'SuppPubInfo', 'SuppPrivInfo'] as const;
+const REQUIRED_KDF_PARAMETERS = 3;
+
+/**
+ * ConcatKDF OtherInfo: the parameters in order, each hexBinary whose first octet counts padding
+ * bits (only 00, whole octets, is accepted) and is left out; SuppPubInfo/SuppPrivInfo optional.
+ */
+function kdfOtherInfo(params: XNode, path: string): Buffer {
+  let hex = '';
+  for (let i = 0; i < KDF_PARAMETERS.length; i++) {
+    const name = KDF_PARAMETERS[i];
+    const value = params.attrs[name];
+    if (value === undefined) {
+      if (i < REQUIRED_KDF_PARAMETERS) throw violation(`${path} needs ${name}`);
+      continue;
+    }
+    if (value.length > 1024 || value.length % 2 !== 0) throw violation(`${path}/@${name} must be hexBinary`);
+    if (value === '') continue;
+    if (!value.startsWith('00')) {
+      if (Buffer.from(value, 'hex').length * 2 !== value.length) throw violation(`${path}/@${name} must be hexBinary`);
+      throw violation(`${path}/@${name} must be a whole number of octets (padding octet 00)`);
+    }
+    hex += value.slice(2);
   }
-  // Node's hex decoding stops at the first pair that is not hex: all of it decoded = all of it hex.
-  const bytes = value.length > 1024 ? undefined : Buffer.from(value, 'hex');
-  if (bytes === undefined || bytes.length * 2 !== value.length) throw violation(`${path}/@${name} must be hexBinary`);
-  if (value === '') return bytes;
-  if (bytes[0] !== 0) throw violation(`${path}/@${name} must be a whole number of octets (padding octet 00)`);
-  return bytes.subarray(1);
+  // One decoding for all. Node's hex decoding stops at the first pair that is not hex: all of it
+  // decoded means all of it is hex (each part has an even length, so no pair straddles two).
+  const otherInfo = Buffer.from(hex, 'hex');
+  if (otherInfo.length * 2 !== hex.length) {
+    for (const name of KDF_PARAMETERS) {
+      const value = params.attrs[name];
+      if (value !== undefined && Buffer.from(value, 'hex').length * 2 !== value.length) throw violation(`${path}/@${name} must be hexBinary`);
+    }
+  }
+  return otherInfo;
 }
 
 /**
@@ -446,7 +468,7 @@ function kdfParameter(node: XNode, name: string, path: string, required: boolean
  * SHA-256, the originator's ephemeral P-256 key as dsig11:ECKeyValue, an optional
  * RecipientKeyInfo. No KA-Nonce (ECDH-ES needs none).
  */
-function readAgreement(keyInfo: XNode, path: string): { ephemeralPoint: Buffer; otherInfo: Buffer; recipientDigest?: Buffer } {
+function readAgreement(keyInfo: XNode, path: string): { ephemeralPoint: Buffer; otherInfo: Buffer; recipientDigest?: string } {
   const keyInfoReader = new ElementReader(keyInfo, path);
   const agreement = keyInfoReader.required('AgreementMethod', XENC_NS);
   keyInfoReader.done();
@@ -464,13 +486,7 @@ function readAgreement(keyInfo: XNode, path: string): { ephemeralPoint: Buffer; 
   const paramsReader = new ElementReader(params, paramsPath, ['AlgorithmID', 'PartyUInfo', 'PartyVInfo', 'SuppPubInfo', 'SuppPrivInfo']);
   algorithmOnly(paramsReader.required('DigestMethod', DS_NS), ALGORITHMS.sha256, `${paramsPath}/DigestMethod`);
   paramsReader.done();
-  const otherInfo = Buffer.concat([
-    kdfParameter(params, 'AlgorithmID', paramsPath, true),
-    kdfParameter(params, 'PartyUInfo', paramsPath, true),
-    kdfParameter(params, 'PartyVInfo', paramsPath, true),
-    kdfParameter(params, 'SuppPubInfo', paramsPath, false),
-    kdfParameter(params, 'SuppPrivInfo', paramsPath, false),
-  ]);
+  const otherInfo = kdfOtherInfo(params, paramsPath);
 
   const originator = reader.child('OriginatorKeyInfo', XENC_NS);
   const keyValue = originator.child('KeyValue', DS_NS);
@@ -580,7 +596,7 @@ export class SecretCache {
 }
 
 const preparedKeys = new WeakMap<KeyObject, PreparedKey>();
-const certificateDigests = new Map<string, Buffer>();
+const certificateDigests = new Map<string, string>();
 
 function prepare(privateKey: KeyObject): PreparedKey {
   let prepared = preparedKeys.get(privateKey);
@@ -602,11 +618,12 @@ function prepare(privateKey: KeyObject): PreparedKey {
   return prepared;
 }
 
-function digestOfCertificate(pem: string): Buffer | undefined {
+/** SHA-256 of a certificate, base64. */
+function digestOfCertificate(pem: string): string {
   let digest = certificateDigests.get(pem);
   if (digest === undefined) {
     try {
-      digest = createHash('sha256').update(new X509Certificate(pem).raw).digest();
+      digest = createHash('sha256').update(new X509Certificate(pem).raw).digest('base64');
     } catch {
       throw new TypeError('recipientKey.certificatePem is not a valid X.509 certificate');
     }
@@ -614,6 +631,11 @@ function digestOfCertificate(pem: string): Buffer | undefined {
     certificateDigests.set(pem, digest);
   }
   return digest;
+}
+
+/** Two base64 digests: equal text, or (another encoder's spelling) equal bytes. */
+function sameDigest(ours: string, theirs: string): boolean {
+  return ours === theirs || Buffer.from(ours, 'base64').equals(Buffer.from(theirs, 'base64'));
 }
 
 /**
@@ -630,7 +652,7 @@ function candidates(encryptedKey: EncryptedKeyNode, keys: RecipientKeys): Prepar
     const prepared = prepare(withCert ? withCert.privateKey : (entry as KeyObject));
     if (prepared.kind !== wanted) continue;
     if (!withCert?.certificatePem) unlabelled.push(prepared);
-    else if (!encryptedKey.recipientDigest || digestOfCertificate(withCert.certificatePem)!.equals(encryptedKey.recipientDigest)) {
+    else if (!encryptedKey.recipientDigest || sameDigest(digestOfCertificate(withCert.certificatePem), encryptedKey.recipientDigest)) {
       matching.push(prepared);
     }
   }
