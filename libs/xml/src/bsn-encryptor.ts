@@ -24,6 +24,7 @@ import {
 } from './xml-constants';
 import { sha256 } from './sha256';
 import { XmlMessageError } from './xml-errors';
+import { attribute } from './xml-parser';
 import { ElementReader, XNode, violation } from './xml-tree';
 import { el, leaf } from './xml-writer';
 
@@ -365,7 +366,7 @@ export interface RecipientKey {
 
 function algorithm(reader: ElementReader, local: string, uri: string, expected: string, path: string): XNode {
   const node = reader.required(local, uri);
-  if (node.attrs.Algorithm !== expected) throw violation(`${path}/${local} must use ${expected}`);
+  if (attribute(node, 'Algorithm') !== expected) throw violation(`${path}/${local} must use ${expected}`);
   return node;
 }
 
@@ -381,9 +382,9 @@ function oaepHashOf(method: XNode, path: string): 'sha256' | 'sha1' {
   for (const n of [digestNode, mgfNode]) {
     if (n) new ElementReader(n, `${path}/${n.local}`, ['Algorithm']).done();
   }
-  const digest = digestNode?.attrs.Algorithm ?? ALGORITHMS.sha1;
-  const mgf = mgfNode?.attrs.Algorithm ?? ALGORITHMS.mgf1Sha1;
-  const alg = method.attrs.Algorithm;
+  const digest = (digestNode && attribute(digestNode, 'Algorithm')) ?? ALGORITHMS.sha1;
+  const mgf = (mgfNode && attribute(mgfNode, 'Algorithm')) ?? ALGORITHMS.mgf1Sha1;
+  const alg = attribute(method, 'Algorithm');
   if (alg === ALGORITHMS.rsaOaep && digest === ALGORITHMS.sha256 && mgf === ALGORITHMS.mgf1Sha256) return 'sha256';
   if (alg === ALGORITHMS.rsaOaep && digest === ALGORITHMS.sha1 && mgf === ALGORITHMS.mgf1Sha1) return 'sha1';
   if (alg === ALGORITHMS.rsaOaepMgf1p && digest === ALGORITHMS.sha1 && !mgfNode) return 'sha1';
@@ -414,7 +415,7 @@ function base64Text(node: XNode, path: string): Buffer {
 
 /** An element that only names an algorithm (no content, no other attributes). */
 function algorithmOnly(node: XNode, expected: string, path: string): void {
-  if (node.attrs.Algorithm !== expected) throw violation(`${path} must use ${expected}`);
+  if (attribute(node, 'Algorithm') !== expected) throw violation(`${path} must use ${expected}`);
   new ElementReader(node, path, ['Algorithm']).done();
 }
 
@@ -423,7 +424,7 @@ function recipientDigestIn(keyInfo: XNode | undefined): string | undefined {
   const x509Data = keyInfo?.children.length === 1 ? keyInfo.children[0] : undefined;
   if (x509Data?.local !== 'X509Data' || x509Data.uri !== DS_NS || x509Data.children.length !== 1) return undefined;
   const digest = x509Data.children[0];
-  if (digest.local !== 'X509Digest' || digest.uri !== DSIG11_NS || digest.attrs.Algorithm !== ALGORITHMS.sha256) return undefined;
+  if (digest.local !== 'X509Digest' || digest.uri !== DSIG11_NS || attribute(digest, 'Algorithm') !== ALGORITHMS.sha256) return undefined;
   return base64Of(digest.text);
 }
 
@@ -438,7 +439,7 @@ function kdfOtherInfo(params: XNode, path: string): Buffer {
   let hex = '';
   for (let i = 0; i < KDF_PARAMETERS.length; i++) {
     const name = KDF_PARAMETERS[i];
-    const value = params.attrs[name];
+    const value = attribute(params, name);
     if (value === undefined) {
       if (i < REQUIRED_KDF_PARAMETERS) throw violation(`${path} needs ${name}`);
       continue;
@@ -456,7 +457,7 @@ function kdfOtherInfo(params: XNode, path: string): Buffer {
   const otherInfo = Buffer.from(hex, 'hex');
   if (otherInfo.length * 2 !== hex.length) {
     for (const name of KDF_PARAMETERS) {
-      const value = params.attrs[name];
+      const value = attribute(params, name);
       if (value !== undefined && Buffer.from(value, 'hex').length * 2 !== value.length) throw violation(`${path}/@${name} must be hexBinary`);
     }
   }
@@ -473,12 +474,12 @@ function readAgreement(keyInfo: XNode, path: string): { ephemeralPoint: Buffer; 
   const agreement = keyInfoReader.required('AgreementMethod', XENC_NS);
   keyInfoReader.done();
   const agreementPath = `${path}/AgreementMethod`;
-  if (agreement.attrs.Algorithm !== ALGORITHMS.ecdhEs) throw violation(`${agreementPath} must use ${ALGORITHMS.ecdhEs}`);
+  if (attribute(agreement, 'Algorithm') !== ALGORITHMS.ecdhEs) throw violation(`${agreementPath} must use ${ALGORITHMS.ecdhEs}`);
   const reader = new ElementReader(agreement, agreementPath, ['Algorithm']);
 
   const kdm = reader.required('KeyDerivationMethod', XENC11_NS);
   const kdmPath = `${agreementPath}/KeyDerivationMethod`;
-  if (kdm.attrs.Algorithm !== ALGORITHMS.concatKdf) throw violation(`${kdmPath} must use ${ALGORITHMS.concatKdf}`);
+  if (attribute(kdm, 'Algorithm') !== ALGORITHMS.concatKdf) throw violation(`${kdmPath} must use ${ALGORITHMS.concatKdf}`);
   const kdmReader = new ElementReader(kdm, kdmPath, ['Algorithm']);
   const params = kdmReader.required('ConcatKDFParams', XENC11_NS);
   kdmReader.done();
@@ -495,7 +496,7 @@ function readAgreement(keyInfo: XNode, path: string): { ephemeralPoint: Buffer; 
   keyValue.done();
   const ecPath = `${agreementPath}/OriginatorKeyInfo/KeyValue/ECKeyValue`;
   const curve = ecKeyValue.required('NamedCurve', DSIG11_NS);
-  if (curve.attrs.URI !== P256_CURVE_URI) throw violation(`${ecPath}/NamedCurve must be P-256 (${P256_CURVE_URI})`);
+  if (attribute(curve, 'URI') !== P256_CURVE_URI) throw violation(`${ecPath}/NamedCurve must be P-256 (${P256_CURVE_URI})`);
   new ElementReader(curve, `${ecPath}/NamedCurve`, ['URI']).done();
   const ephemeralPoint = base64Text(ecKeyValue.required('PublicKey', DSIG11_NS), `${ecPath}/PublicKey`);
   ecKeyValue.done();
@@ -511,10 +512,10 @@ function readAgreement(keyInfo: XNode, path: string): { ephemeralPoint: Buffer; 
 /** Checks the structure of the xenc:EncryptedKey and returns its Id and wrapped key. */
 export function readEncryptedKey(node: XNode, path: string): EncryptedKeyNode {
   const reader = new ElementReader(node, path, ['Id', 'Recipient']);
-  const id = node.attrs.Id;
+  const id = attribute(node, 'Id');
   if (!id || !/^[A-Za-z_][\w.-]{0,127}$/.test(id)) throw violation(`${path} needs an Id`);
   const method = reader.required('EncryptionMethod', XENC_NS);
-  if (method.attrs.Algorithm === ALGORITHMS.kwAes256) {
+  if (attribute(method, 'Algorithm') === ALGORITHMS.kwAes256) {
     algorithmOnly(method, ALGORITHMS.kwAes256, `${path}/EncryptionMethod`);
     const agreement = readAgreement(reader.required('KeyInfo', DS_NS), `${path}/KeyInfo`);
     const wrapped = cipherValue(reader, path);
@@ -542,14 +543,14 @@ export function readEncryptedData(bsnElement: XNode, path: string, keyId: string
   bsn.done();
   const dataPath = `${path}/EncryptedData`;
   const reader = new ElementReader(data, dataPath, ['Type', 'Id']);
-  if (data.attrs.Type !== XENC_TYPE_CONTENT) throw violation(`${dataPath} must have Type ${XENC_TYPE_CONTENT}`);
+  if (attribute(data, 'Type') !== XENC_TYPE_CONTENT) throw violation(`${dataPath} must have Type ${XENC_TYPE_CONTENT}`);
   const method = algorithm(reader, 'EncryptionMethod', XENC_NS, ALGORITHMS.aes256Gcm, dataPath);
   new ElementReader(method, `${dataPath}/EncryptionMethod`, ['Algorithm']).done();
   const keyInfo = reader.child('KeyInfo', DS_NS);
   const retrieval = keyInfo.required('RetrievalMethod', DS_NS);
   keyInfo.done();
   new ElementReader(retrieval, `${dataPath}/KeyInfo/RetrievalMethod`, ['URI', 'Type']).done();
-  if (retrieval.attrs.URI !== `#${keyId}` || retrieval.attrs.Type !== XENC_TYPE_ENCRYPTED_KEY) {
+  if (attribute(retrieval, 'URI') !== `#${keyId}` || attribute(retrieval, 'Type') !== XENC_TYPE_ENCRYPTED_KEY) {
     throw violation(`${dataPath}/KeyInfo/RetrievalMethod must refer to the message's EncryptedKey`);
   }
   const value = cipherValue(reader, dataPath);

@@ -167,7 +167,9 @@ function write(out: Output, el: XmlElement, rendered: Rendered | null, exclude: 
     out.add(`${tag}>`);
   }
 
-  for (const node of el.content) {
+  const content = el.content;
+  for (let i = 0; i < content.length; i++) {
+    const node = content[i];
     if (node.kind === 'text') {
       if (copy && node.verbatim) out.copy(node.start, node.end);
       else out.add(escapeText(node.value));

@@ -86,6 +86,16 @@ export interface XmlElement {
   startTagCanonical: boolean;
 }
 
+/** The value of an element's attribute without namespace, as `el.attrs[local]` but without building `attrs`. */
+export function attribute(el: XmlElement, local: string): string | undefined {
+  const attributes = el.attributes;
+  for (let i = 0; i < attributes.length; i++) {
+    const a = attributes[i];
+    if (a.local === local && a.uri === '') return a.value;
+  }
+  return undefined;
+}
+
 /** The namespace bindings in scope of an element: prefix ('' = default) → URI. */
 export interface NamespaceScope {
   get(prefix: string): string | undefined;
