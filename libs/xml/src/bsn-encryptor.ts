@@ -24,6 +24,7 @@ import {
 } from './xml-constants';
 import { sha256 } from './sha256';
 import { XmlMessageError } from './xml-errors';
+import { attribute } from './xml-parser';
 import { ElementReader, XNode, violation } from './xml-tree';
 import { el, leaf } from './xml-writer';
 
@@ -336,8 +337,8 @@ export function encryptBsn(contentKey: ContentKey, bsn: string): string {
 interface EncryptedKeyBase {
   id: string;
   cipherValue: Buffer;
-  /** SHA-256 of the recipient's certificate, when the EncryptedKey names it (dsig11:X509Digest). */
-  recipientDigest?: Buffer;
+  /** SHA-256 of the recipient's certificate (base64), when the EncryptedKey names it (dsig11:X509Digest). */
+  recipientDigest?: string;
 }
 
 export type EncryptedKeyNode =
@@ -365,7 +366,7 @@ export interface RecipientKey {
 
 function algorithm(reader: ElementReader, local: string, uri: string, expected: string, path: string): XNode {
   const node = reader.required(local, uri);
-  if (node.attrs.Algorithm !== expected) throw violation(`${path}/${local} must use ${expected}`);
+  if (attribute(node, 'Algorithm') !== expected) throw violation(`${path}/${local} must use ${expected}`);
   return node;
 }
 
@@ -381,9 +382,9 @@ function oaepHashOf(method: XNode, path: string): 'sha256' | 'sha1' {
   for (const n of [digestNode, mgfNode]) {
     if (n) new ElementReader(n, `${path}/${n.local}`, ['Algorithm']).done();
   }
-  const digest = digestNode?.attrs.Algorithm ?? ALGORITHMS.sha1;
-  const mgf = mgfNode?.attrs.Algorithm ?? ALGORITHMS.mgf1Sha1;
-  const alg = method.attrs.Algorithm;
+  const digest = (digestNode && attribute(digestNode, 'Algorithm')) ?? ALGORITHMS.sha1;
+  const mgf = (mgfNode && attribute(mgfNode, 'Algorithm')) ?? ALGORITHMS.mgf1Sha1;
+  const alg = attribute(method, 'Algorithm');
   if (alg === ALGORITHMS.rsaOaep && digest === ALGORITHMS.sha256 && mgf === ALGORITHMS.mgf1Sha256) return 'sha256';
   if (alg === ALGORITHMS.rsaOaep && digest === ALGORITHMS.sha1 && mgf === ALGORITHMS.mgf1Sha1) return 'sha1';
   if (alg === ALGORITHMS.rsaOaepMgf1p && digest === ALGORITHMS.sha1 && !mgfNode) return 'sha1';
@@ -394,51 +395,73 @@ function cipherValue(reader: ElementReader, path: string): Buffer {
   const cipherData = reader.child('CipherData', XENC_NS);
   const node = cipherData.required('CipherValue', XENC_NS);
   cipherData.done();
-  const b64 = withoutWhitespace(node.text);
-  if (node.children.length > 0 || !BASE64.test(b64)) throw violation(`${path}/CipherData/CipherValue must be base64`);
+  const b64 = base64Of(node.text);
+  if (node.children.length > 0 || b64 === undefined) throw violation(`${path}/CipherData/CipherValue must be base64`);
   return Buffer.from(b64, 'base64');
 }
 
-/** Base64 text without whitespace; the scan for it is skipped when there is none (the usual case). */
-function withoutWhitespace(text: string): string {
-  return BASE64.test(text) ? text : text.replace(/\s+/g, '');
+/** Base64 text without the whitespace it may contain, or undefined when it is not base64 (one scan when there is none). */
+function base64Of(text: string): string | undefined {
+  if (BASE64.test(text)) return text;
+  const stripped = text.replace(/\s+/g, '');
+  return BASE64.test(stripped) ? stripped : undefined;
 }
 
 function base64Text(node: XNode, path: string): Buffer {
-  const b64 = withoutWhitespace(node.text);
-  if (node.children.length > 0 || !BASE64.test(b64) || b64.length % 4 !== 0) throw violation(`${path} must be base64`);
+  const b64 = base64Of(node.text);
+  if (node.children.length > 0 || b64 === undefined || b64.length % 4 !== 0) throw violation(`${path} must be base64`);
   return Buffer.from(b64, 'base64');
 }
 
 /** An element that only names an algorithm (no content, no other attributes). */
 function algorithmOnly(node: XNode, expected: string, path: string): void {
-  if (node.attrs.Algorithm !== expected) throw violation(`${path} must use ${expected}`);
+  if (attribute(node, 'Algorithm') !== expected) throw violation(`${path} must use ${expected}`);
   new ElementReader(node, path, ['Algorithm']).done();
 }
 
-/** The SHA-256 X509Digest in a ds:KeyInfo or xenc:RecipientKeyInfo, if that is what it holds. */
-function recipientDigestIn(keyInfo: XNode | undefined): Buffer | undefined {
+/** The SHA-256 X509Digest (base64, without whitespace) in a ds:KeyInfo or xenc:RecipientKeyInfo, if that is what it holds. */
+function recipientDigestIn(keyInfo: XNode | undefined): string | undefined {
   const x509Data = keyInfo?.children.length === 1 ? keyInfo.children[0] : undefined;
   if (x509Data?.local !== 'X509Data' || x509Data.uri !== DS_NS || x509Data.children.length !== 1) return undefined;
   const digest = x509Data.children[0];
-  if (digest.local !== 'X509Digest' || digest.uri !== DSIG11_NS || digest.attrs.Algorithm !== ALGORITHMS.sha256) return undefined;
-  const b64 = digest.text.replace(/\s+/g, '');
-  return BASE64.test(b64) ? Buffer.from(b64, 'base64') : undefined;
+  if (digest.local !== 'X509Digest' || digest.uri !== DSIG11_NS || attribute(digest, 'Algorithm') !== ALGORITHMS.sha256) return undefined;
+  return base64Of(digest.text);
 }
 
-/** A ConcatKDF parameter: hexBinary whose first octet counts padding bits (0: whole octets). */
-function kdfParameter(node: XNode, name: string, path: string, required: boolean): Buffer {
-  const value = node.attrs[name];
-  if (value === undefined) {
-    if (required) throw violation(`${path} needs ${name}`);
-    return Buffer.alloc(0);
+const KDF_PARAMETERS = ['AlgorithmID', 'PartyUInfo', 'PartyVInfo', 'SuppPubInfo', 'SuppPrivInfo'] as const;
+const REQUIRED_KDF_PARAMETERS = 3;
+
+/**
+ * ConcatKDF OtherInfo: the parameters in order, each hexBinary whose first octet counts padding
+ * bits (only 00, whole octets, is accepted) and is left out; SuppPubInfo/SuppPrivInfo optional.
+ */
+function kdfOtherInfo(params: XNode, path: string): Buffer {
+  let hex = '';
+  for (let i = 0; i < KDF_PARAMETERS.length; i++) {
+    const name = KDF_PARAMETERS[i];
+    const value = attribute(params, name);
+    if (value === undefined) {
+      if (i < REQUIRED_KDF_PARAMETERS) throw violation(`${path} needs ${name}`);
+      continue;
+    }
+    if (value.length > 1024 || value.length % 2 !== 0) throw violation(`${path}/@${name} must be hexBinary`);
+    if (value === '') continue;
+    if (!value.startsWith('00')) {
+      if (Buffer.from(value, 'hex').length * 2 !== value.length) throw violation(`${path}/@${name} must be hexBinary`);
+      throw violation(`${path}/@${name} must be a whole number of octets (padding octet 00)`);
+    }
+    hex += value.slice(2);
   }
-  // Node's hex decoding stops at the first pair that is not hex: all of it decoded = all of it hex.
-  const bytes = value.length > 1024 ? undefined : Buffer.from(value, 'hex');
-  if (bytes === undefined || bytes.length * 2 !== value.length) throw violation(`${path}/@${name} must be hexBinary`);
-  if (value === '') return bytes;
-  if (bytes[0] !== 0) throw violation(`${path}/@${name} must be a whole number of octets (padding octet 00)`);
-  return bytes.subarray(1);
+  // One decoding for all. Node's hex decoding stops at the first pair that is not hex: all of it
+  // decoded means all of it is hex (each part has an even length, so no pair straddles two).
+  const otherInfo = Buffer.from(hex, 'hex');
+  if (otherInfo.length * 2 !== hex.length) {
+    for (const name of KDF_PARAMETERS) {
+      const value = attribute(params, name);
+      if (value !== undefined && Buffer.from(value, 'hex').length * 2 !== value.length) throw violation(`${path}/@${name} must be hexBinary`);
+    }
+  }
+  return otherInfo;
 }
 
 /**
@@ -446,17 +469,17 @@ function kdfParameter(node: XNode, name: string, path: string, required: boolean
  * SHA-256, the originator's ephemeral P-256 key as dsig11:ECKeyValue, an optional
  * RecipientKeyInfo. No KA-Nonce (ECDH-ES needs none).
  */
-function readAgreement(keyInfo: XNode, path: string): { ephemeralPoint: Buffer; otherInfo: Buffer; recipientDigest?: Buffer } {
+function readAgreement(keyInfo: XNode, path: string): { ephemeralPoint: Buffer; otherInfo: Buffer; recipientDigest?: string } {
   const keyInfoReader = new ElementReader(keyInfo, path);
   const agreement = keyInfoReader.required('AgreementMethod', XENC_NS);
   keyInfoReader.done();
   const agreementPath = `${path}/AgreementMethod`;
-  if (agreement.attrs.Algorithm !== ALGORITHMS.ecdhEs) throw violation(`${agreementPath} must use ${ALGORITHMS.ecdhEs}`);
+  if (attribute(agreement, 'Algorithm') !== ALGORITHMS.ecdhEs) throw violation(`${agreementPath} must use ${ALGORITHMS.ecdhEs}`);
   const reader = new ElementReader(agreement, agreementPath, ['Algorithm']);
 
   const kdm = reader.required('KeyDerivationMethod', XENC11_NS);
   const kdmPath = `${agreementPath}/KeyDerivationMethod`;
-  if (kdm.attrs.Algorithm !== ALGORITHMS.concatKdf) throw violation(`${kdmPath} must use ${ALGORITHMS.concatKdf}`);
+  if (attribute(kdm, 'Algorithm') !== ALGORITHMS.concatKdf) throw violation(`${kdmPath} must use ${ALGORITHMS.concatKdf}`);
   const kdmReader = new ElementReader(kdm, kdmPath, ['Algorithm']);
   const params = kdmReader.required('ConcatKDFParams', XENC11_NS);
   kdmReader.done();
@@ -464,13 +487,7 @@ function readAgreement(keyInfo: XNode, path: string): { ephemeralPoint: Buffer; 
   const paramsReader = new ElementReader(params, paramsPath, ['AlgorithmID', 'PartyUInfo', 'PartyVInfo', 'SuppPubInfo', 'SuppPrivInfo']);
   algorithmOnly(paramsReader.required('DigestMethod', DS_NS), ALGORITHMS.sha256, `${paramsPath}/DigestMethod`);
   paramsReader.done();
-  const otherInfo = Buffer.concat([
-    kdfParameter(params, 'AlgorithmID', paramsPath, true),
-    kdfParameter(params, 'PartyUInfo', paramsPath, true),
-    kdfParameter(params, 'PartyVInfo', paramsPath, true),
-    kdfParameter(params, 'SuppPubInfo', paramsPath, false),
-    kdfParameter(params, 'SuppPrivInfo', paramsPath, false),
-  ]);
+  const otherInfo = kdfOtherInfo(params, paramsPath);
 
   const originator = reader.child('OriginatorKeyInfo', XENC_NS);
   const keyValue = originator.child('KeyValue', DS_NS);
@@ -479,7 +496,7 @@ function readAgreement(keyInfo: XNode, path: string): { ephemeralPoint: Buffer; 
   keyValue.done();
   const ecPath = `${agreementPath}/OriginatorKeyInfo/KeyValue/ECKeyValue`;
   const curve = ecKeyValue.required('NamedCurve', DSIG11_NS);
-  if (curve.attrs.URI !== P256_CURVE_URI) throw violation(`${ecPath}/NamedCurve must be P-256 (${P256_CURVE_URI})`);
+  if (attribute(curve, 'URI') !== P256_CURVE_URI) throw violation(`${ecPath}/NamedCurve must be P-256 (${P256_CURVE_URI})`);
   new ElementReader(curve, `${ecPath}/NamedCurve`, ['URI']).done();
   const ephemeralPoint = base64Text(ecKeyValue.required('PublicKey', DSIG11_NS), `${ecPath}/PublicKey`);
   ecKeyValue.done();
@@ -495,10 +512,10 @@ function readAgreement(keyInfo: XNode, path: string): { ephemeralPoint: Buffer; 
 /** Checks the structure of the xenc:EncryptedKey and returns its Id and wrapped key. */
 export function readEncryptedKey(node: XNode, path: string): EncryptedKeyNode {
   const reader = new ElementReader(node, path, ['Id', 'Recipient']);
-  const id = node.attrs.Id;
+  const id = attribute(node, 'Id');
   if (!id || !/^[A-Za-z_][\w.-]{0,127}$/.test(id)) throw violation(`${path} needs an Id`);
   const method = reader.required('EncryptionMethod', XENC_NS);
-  if (method.attrs.Algorithm === ALGORITHMS.kwAes256) {
+  if (attribute(method, 'Algorithm') === ALGORITHMS.kwAes256) {
     algorithmOnly(method, ALGORITHMS.kwAes256, `${path}/EncryptionMethod`);
     const agreement = readAgreement(reader.required('KeyInfo', DS_NS), `${path}/KeyInfo`);
     const wrapped = cipherValue(reader, path);
@@ -526,14 +543,14 @@ export function readEncryptedData(bsnElement: XNode, path: string, keyId: string
   bsn.done();
   const dataPath = `${path}/EncryptedData`;
   const reader = new ElementReader(data, dataPath, ['Type', 'Id']);
-  if (data.attrs.Type !== XENC_TYPE_CONTENT) throw violation(`${dataPath} must have Type ${XENC_TYPE_CONTENT}`);
+  if (attribute(data, 'Type') !== XENC_TYPE_CONTENT) throw violation(`${dataPath} must have Type ${XENC_TYPE_CONTENT}`);
   const method = algorithm(reader, 'EncryptionMethod', XENC_NS, ALGORITHMS.aes256Gcm, dataPath);
   new ElementReader(method, `${dataPath}/EncryptionMethod`, ['Algorithm']).done();
   const keyInfo = reader.child('KeyInfo', DS_NS);
   const retrieval = keyInfo.required('RetrievalMethod', DS_NS);
   keyInfo.done();
   new ElementReader(retrieval, `${dataPath}/KeyInfo/RetrievalMethod`, ['URI', 'Type']).done();
-  if (retrieval.attrs.URI !== `#${keyId}` || retrieval.attrs.Type !== XENC_TYPE_ENCRYPTED_KEY) {
+  if (attribute(retrieval, 'URI') !== `#${keyId}` || attribute(retrieval, 'Type') !== XENC_TYPE_ENCRYPTED_KEY) {
     throw violation(`${dataPath}/KeyInfo/RetrievalMethod must refer to the message's EncryptedKey`);
   }
   const value = cipherValue(reader, dataPath);
@@ -580,7 +597,7 @@ export class SecretCache {
 }
 
 const preparedKeys = new WeakMap<KeyObject, PreparedKey>();
-const certificateDigests = new Map<string, Buffer>();
+const certificateDigests = new Map<string, string>();
 
 function prepare(privateKey: KeyObject): PreparedKey {
   let prepared = preparedKeys.get(privateKey);
@@ -602,11 +619,12 @@ function prepare(privateKey: KeyObject): PreparedKey {
   return prepared;
 }
 
-function digestOfCertificate(pem: string): Buffer | undefined {
+/** SHA-256 of a certificate, base64. */
+function digestOfCertificate(pem: string): string {
   let digest = certificateDigests.get(pem);
   if (digest === undefined) {
     try {
-      digest = createHash('sha256').update(new X509Certificate(pem).raw).digest();
+      digest = createHash('sha256').update(new X509Certificate(pem).raw).digest('base64');
     } catch {
       throw new TypeError('recipientKey.certificatePem is not a valid X.509 certificate');
     }
@@ -614,6 +632,11 @@ function digestOfCertificate(pem: string): Buffer | undefined {
     certificateDigests.set(pem, digest);
   }
   return digest;
+}
+
+/** Two base64 digests: equal text, or (another encoder's spelling) equal bytes. */
+function sameDigest(ours: string, theirs: string): boolean {
+  return ours === theirs || Buffer.from(ours, 'base64').equals(Buffer.from(theirs, 'base64'));
 }
 
 /**
@@ -630,7 +653,7 @@ function candidates(encryptedKey: EncryptedKeyNode, keys: RecipientKeys): Prepar
     const prepared = prepare(withCert ? withCert.privateKey : (entry as KeyObject));
     if (prepared.kind !== wanted) continue;
     if (!withCert?.certificatePem) unlabelled.push(prepared);
-    else if (!encryptedKey.recipientDigest || digestOfCertificate(withCert.certificatePem)!.equals(encryptedKey.recipientDigest)) {
+    else if (!encryptedKey.recipientDigest || sameDigest(digestOfCertificate(withCert.certificatePem), encryptedKey.recipientDigest)) {
       matching.push(prepared);
     }
   }

@@ -116,8 +116,8 @@ function write(out: Output, el: XmlElement, rendered: Rendered | null, exclude: 
   const attributes = el.attributes;
   const declarations = el.declarations;
   let scope = rendered;
-  let nsOut = '';
-  // Whether the declarations c14n writes here are exactly those of the source tag, in order.
+  // Whether the declarations c14n writes here are exactly those of the source tag, in order
+  // (then, with a canonical source tag, nothing needs to be written out).
   let sameDeclarations = true;
   let declared = 0;
   if (attributes.length === 0) {
@@ -127,7 +127,6 @@ function write(out: Output, el: XmlElement, rendered: Rendered | null, exclude: 
     const previous = renderedUri(rendered, prefix);
     // No default namespace needs no declaration, unless an output ancestor declared one.
     if (prefix === '' && uri === '' ? previous !== undefined && previous !== '' : previous !== uri) {
-      nsOut = prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
       scope = { prefix, uri, next: scope };
       const d = declarations[declared++];
       sameDeclarations = d !== undefined && d[0] === prefix && d[1] === uri;
@@ -145,7 +144,6 @@ function write(out: Output, el: XmlElement, rendered: Rendered | null, exclude: 
       const previous = renderedUri(scope, prefix);
       const needed = prefix === '' && uri === '' ? previous !== undefined && previous !== '' : previous !== uri;
       if (!needed) continue;
-      nsOut += prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
       scope = { prefix, uri, next: scope };
       const d = declarations[declared++];
       if (d === undefined || d[0] !== prefix || d[1] !== uri) sameDeclarations = false;
@@ -156,6 +154,11 @@ function write(out: Output, el: XmlElement, rendered: Rendered | null, exclude: 
   if (copy && el.startTagCanonical && sameDeclarations) {
     out.copy(el.start, el.startEnd); // the source tag is the canonical one
   } else {
+    // The declarations made here are the scope links added above, innermost (last in prefix order) first.
+    let nsOut = '';
+    for (let r = scope; r !== rendered; r = r!.next) {
+      nsOut = `${r!.prefix === '' ? ' xmlns' : ` xmlns:${r!.prefix}`}="${escapeAttr(r!.uri)}"${nsOut}`;
+    }
     let tag = `<${qname}${nsOut}`;
     if (attributes.length > 0) {
       const sorted = attributes.length === 1 ? attributes : [...attributes].sort((a, b) => compare(a.uri, b.uri) || compare(a.local, b.local));
@@ -164,7 +167,9 @@ function write(out: Output, el: XmlElement, rendered: Rendered | null, exclude: 
     out.add(`${tag}>`);
   }
 
-  for (const node of el.content) {
+  const content = el.content;
+  for (let i = 0; i < content.length; i++) {
+    const node = content[i];
     if (node.kind === 'text') {
       if (copy && node.verbatim) out.copy(node.start, node.end);
       else out.add(escapeText(node.value));

@@ -1,4 +1,4 @@
-import type { BuiltinType, CompiledSchema, Particle, SimpleTypeModel } from './schema-model';
+import type { BuiltinType, CompiledSchema, ComplexTypeModel, Particle, SimpleTypeModel } from './schema-model';
 import { xmlError, type XmlMessageError } from './xml-errors';
 import type { XmlElement } from './xml-parser';
 
@@ -36,7 +36,7 @@ function violation(message: string): XmlMessageError {
 
 function daysIn(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function validDate(y: string, m: string, d: string, tzh?: string, tzm?: string): boolean {
@@ -75,12 +75,14 @@ function lexicallyValid(builtin: BuiltinType, v: string): boolean {
 }
 
 export class SchemaValidator {
-  private readonly simple = new Map<string, CompiledSimpleType>();
+  /** Every type by name, complex or simple, looked up once per element. */
+  private readonly types = new Map<string, { complex: ComplexTypeModel } | { simple: CompiledSimpleType }>();
 
   constructor(private readonly schema: CompiledSchema) {
     for (const [name, model] of Object.entries(schema.simpleTypes)) {
-      this.simple.set(name, { ...model, patterns: model.patterns.map((step) => step.map((source) => new RegExp(source, 'v'))) });
+      this.types.set(name, { simple: { ...model, patterns: model.patterns.map((step) => step.map((source) => new RegExp(source, 'v'))) } });
     }
+    for (const [name, complex] of Object.entries(schema.complexTypes)) this.types.set(name, { complex });
   }
 
   get targetNamespace(): string {
@@ -108,21 +110,22 @@ export class SchemaValidator {
     for (const a of el.attributes) {
       if (a.uri !== XSI || !XSI_HINTS.has(`{${a.uri}}${a.local}`)) throw violation(`${path} has an unexpected attribute`);
     }
-    const complex = this.schema.complexTypes[type];
-    if (complex) {
+    const model = this.types.get(type);
+    if (!model) throw new Error(`schema: unknown type ${type}`);
+    if ('complex' in model) {
       for (const node of el.content) {
         if (node.kind === 'text' ? NOT_XML_SPACE.test(node.value) : node.kind === 'pi') {
           throw violation(`${path} may only contain elements`);
         }
       }
-      const result = this.match(complex.content, el.children, 0, path);
+      const result = this.match(model.complex.content, el.children, 0, path);
       if (typeof result !== 'number') this.fail(el, result, path);
       else if (result < el.children.length) this.fail(el, { index: result, expected: '' }, path);
       return;
     }
-    const simple = this.simple.get(type);
-    if (!simple) throw new Error(`schema: unknown type ${type}`);
-    if (el.children.length > 0 || el.content.some((n) => n.kind === 'pi')) throw violation(`${path} may not contain elements`);
+    const simple = model.simple;
+    if (el.children.length > 0) throw violation(`${path} may not contain elements`);
+    for (const node of el.content) if (node.kind === 'pi') throw violation(`${path} may not contain elements`);
     let value = el.text;
     if (simple.builtin !== 'string') {
       value = value.replace(/[ \t\n\r]+/g, ' ').trim();

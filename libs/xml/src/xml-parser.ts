@@ -86,6 +86,16 @@ export interface XmlElement {
   startTagCanonical: boolean;
 }
 
+/** The value of an element's attribute without namespace, as `el.attrs[local]` but without building `attrs`. */
+export function attribute(el: XmlElement, local: string): string | undefined {
+  const attributes = el.attributes;
+  for (let i = 0; i < attributes.length; i++) {
+    const a = attributes[i];
+    if (a.local === local && a.uri === '') return a.value;
+  }
+  return undefined;
+}
+
 /** The namespace bindings in scope of an element: prefix ('' = default) → URI. */
 export interface NamespaceScope {
   get(prefix: string): string | undefined;
@@ -299,6 +309,51 @@ function newQName(name: string, colon: number, offset: number, hash: number): QN
   return { qname: internalised(name), prefix: internalised(prefix), local: internalised(local), hash };
 }
 
+/** An element of the tree; `attrs` is made only when someone asks for it. */
+class Element implements XmlElement {
+  readonly kind = 'element';
+  readonly qname: string;
+  readonly prefix: string;
+  readonly local: string;
+  content: XmlElement['content'] = NO_CONTENT;
+  children: XmlElement[] = NO_CHILDREN;
+  text = '';
+  closeStart: number;
+  end: number;
+  private attrsByName: Record<string, string> | undefined = undefined;
+
+  constructor(
+    name: QName,
+    readonly uri: string,
+    readonly attributes: XmlAttribute[],
+    readonly declarations: [string, string][],
+    readonly scope: NamespaceScope,
+    readonly parent: XmlElement | null,
+    readonly start: number,
+    readonly startEnd: number,
+    readonly selfClosing: boolean,
+    readonly startTagCanonical: boolean,
+  ) {
+    this.qname = name.qname;
+    this.prefix = name.prefix;
+    this.local = name.local;
+    this.closeStart = selfClosing ? startEnd - 2 : -1;
+    this.end = selfClosing ? startEnd : -1;
+  }
+
+  get attrs(): Record<string, string> {
+    if (this.attrsByName === undefined) {
+      if (this.attributes.length === 0) this.attrsByName = NO_ATTRS;
+      else {
+        const attrs: Record<string, string> = {};
+        for (const a of this.attributes) attrs[a.uri === '' ? a.local : `{${a.uri}}${a.local}`] = a.value;
+        this.attrsByName = attrs;
+      }
+    }
+    return this.attrsByName;
+  }
+}
+
 class Parser {
   private pos = 0;
   private hasPi = false;
@@ -308,6 +363,11 @@ class Parser {
   private readonly attrOffsets: number[] = [];
   private readonly attrKeys: string[] = [];
   private readonly attrVerbatim: boolean[] = [];
+  private readonly attrScratch: XmlAttribute[] = [];
+  private readonly declScratch: [string, string][] = [];
+  /** Content and element children of the open elements (see element()). */
+  private readonly openContent: (XmlElement | XmlText | XmlProcessingInstruction)[] = [];
+  private readonly openChildren: XmlElement[] = [];
   /** The default namespace in scope of the element startTag() just read. */
   private defaultNs = '';
 
@@ -447,38 +507,51 @@ class Parser {
     return { kind: 'pi', target, data };
   }
 
-  /** Parses the element at pos and everything in it, iteratively (no recursion limit to hit). */
+  /**
+   * Parses the element at pos and everything in it, iteratively (no recursion limit to hit). The
+   * content and element children of the open elements collect on two shared stacks and become
+   * arrays of exactly their size when the element ends (arrays grown by push would reserve 17
+   * slots each, most of them never used).
+   */
   private element(): XmlElement {
     const stack: XmlElement[] = [];
-    // The default namespace in scope of each element on the stack (a Map lookup saved per element).
+    // Per open element: the default namespace in scope, and where its content and children start.
     const defaults: string[] = [];
+    const contentFrom: number[] = [];
+    const childrenFrom: number[] = [];
+    const content = this.openContent;
+    const children = this.openChildren;
+    content.length = 0;
+    children.length = 0;
     let root: XmlElement | undefined;
     const s = this.s;
     for (;;) {
       // ---- start tag at pos ----
-      const parent = stack.length > 0 ? stack[stack.length - 1] : null;
-      const el = this.startTag(parent, parent ? defaults[stack.length - 1] : '');
+      const depth = stack.length;
+      const parent = depth > 0 ? stack[depth - 1] : null;
+      const el = this.startTag(parent, parent ? defaults[depth - 1] : '');
       if (parent) {
-        if (parent.children === NO_CHILDREN) parent.children = [];
-        if (parent.content === NO_CONTENT) parent.content = [];
-        parent.content.push(el);
-        parent.children.push(el);
+        content.push(el);
+        children.push(el);
       } else {
         root = el;
       }
       if (!el.selfClosing) {
-        if (stack.length + 1 > this.maxDepth) throw new ParseError(el.start, `elements nested deeper than ${this.maxDepth}`);
-        defaults[stack.length] = this.defaultNs;
+        if (depth + 1 > this.maxDepth) throw new ParseError(el.start, `elements nested deeper than ${this.maxDepth}`);
+        defaults[depth] = this.defaultNs;
+        contentFrom[depth] = content.length;
+        childrenFrom[depth] = children.length;
         stack.push(el);
       } else if (!parent) {
         return el;
       }
       // ---- content until the next start tag (or the end of the root) ----
       for (;;) {
-        const current = stack[stack.length - 1];
+        const top = stack.length - 1;
+        const current = stack[top];
         const lt = s.indexOf('<', this.pos);
         if (lt < 0) throw new ParseError(this.pos, 'unexpected end of the document');
-        if (lt > this.pos) this.text(current, this.pos, lt);
+        if (lt > this.pos) this.text(current, contentFrom[top], this.pos, lt);
         this.pos = lt;
         const next = s.charCodeAt(lt + 1);
         if (next === 0x2f /* / */) {
@@ -496,6 +569,16 @@ class Parser {
           }
           current.closeStart = lt;
           current.end = this.pos;
+          const from = contentFrom[top];
+          if (content.length > from) {
+            current.content = content.slice(from);
+            content.length = from;
+          }
+          const childFrom = childrenFrom[top];
+          if (children.length > childFrom) {
+            current.children = children.slice(childFrom);
+            children.length = childFrom;
+          }
           stack.pop();
           if (stack.length === 0) return root!;
         } else if (next === 0x21 /* ! */) {
@@ -503,14 +586,13 @@ class Parser {
           else if (s.startsWith('<![CDATA[', lt)) {
             const end = s.indexOf(']]>', lt + 9);
             if (end < 0) throw new ParseError(lt, 'unterminated CDATA section');
-            appendText(current, s.slice(lt + 9, end), -1, -1, false);
+            this.appendText(current, contentFrom[top], s.slice(lt + 9, end), -1, -1, false);
             this.pos = end + 3;
           } else {
             throw new ParseError(lt, s.startsWith('<!DOCTYPE', lt) ? 'DOCTYPE is not allowed' : 'markup declarations are not allowed');
           }
         } else if (next === 0x3f /* ? */) {
-          if (current.content === NO_CONTENT) current.content = [];
-          current.content.push(this.pi());
+          content.push(this.pi());
         } else {
           break; // a child's start tag
         }
@@ -518,16 +600,32 @@ class Parser {
     }
   }
 
-  /** Character data [start, end) of `el`. */
-  private text(el: XmlElement, start: number, end: number): void {
+  /** Character data [start, end) of `el` (whose content so far is on the stack from `from`). */
+  private text(el: XmlElement, from: number, start: number, end: number): void {
     const raw = this.s.slice(start, end);
     const gt = raw.indexOf('>');
     if (gt >= 0) {
       const bracket = raw.indexOf(']]>', gt - 2);
       if (bracket >= 0) throw new ParseError(start + bracket, '"]]>" in text');
     }
-    if (raw.indexOf('&') < 0) appendText(el, raw, start, end, gt < 0);
-    else appendText(el, decode(raw, start), start, end, false);
+    if (raw.indexOf('&') < 0) this.appendText(el, from, raw, start, end, gt < 0);
+    else this.appendText(el, from, decode(raw, start), start, end, false);
+  }
+
+  private appendText(el: XmlElement, from: number, value: string, start: number, end: number, verbatim: boolean): void {
+    if (value === '') return;
+    const content = this.openContent;
+    const last = content.length > from ? content[content.length - 1] : undefined;
+    if (last !== undefined && last.kind === 'text') {
+      // Merged with text before a comment or CDATA section: no longer one piece of the source.
+      last.value += value;
+      last.start = -1;
+      last.end = -1;
+      last.verbatim = false;
+    } else {
+      content.push({ kind: 'text', value, start, end, verbatim });
+    }
+    el.text += value;
   }
 
   private startTag(parent: XmlElement | null, inheritedDefault: string): XmlElement {
@@ -541,8 +639,9 @@ class Parser {
     const offsets = this.attrOffsets;
     const keys = this.attrKeys;
     const verbatims = this.attrVerbatim;
+    const decls = this.declScratch;
     let plain = 0;
-    let declarations: [string, string][] = NO_DECLARATIONS;
+    let declared = 0;
     let count = 0;
     let selfClosing = false;
     /** Whether the tag is written as exclusive c14n would write it with its own declarations. */
@@ -604,19 +703,20 @@ class Parser {
         plain++;
         continue;
       }
-      if (declarations.some(([p]) => p === prefix)) throw new ParseError(offset, 'duplicate namespace declaration');
+      for (let j = 0; j < declared; j++) if (decls[j][0] === prefix) throw new ParseError(offset, 'duplicate namespace declaration');
       if (prefix === 'xmlns' || value === XMLNS_NS) throw new ParseError(offset, 'the xmlns prefix and namespace are reserved');
       if ((prefix === 'xml') !== (value === XML_NS)) throw new ParseError(offset, 'the xml prefix and namespace are reserved');
       if (prefix !== '' && value === '') throw new ParseError(offset, 'a prefix cannot be undeclared in XML 1.0');
       // c14n writes the declarations first, sorted by prefix (the default one first).
-      if (plain > 0 || (declarations.length > 0 && !(declarations[declarations.length - 1][0] < prefix))) canonical = false;
-      if (declarations === NO_DECLARATIONS) declarations = [];
-      declarations.push([prefix, internUri(value)]);
+      if (plain > 0 || (declared > 0 && !(decls[declared - 1][0] < prefix))) canonical = false;
+      decls[declared++] = [prefix, internUri(value)];
     }
 
     let scope = parent ? (parent.scope as Scope) : INITIAL_SCOPE;
     let defaultNs = inheritedDefault;
-    if (declarations.length > 0) {
+    let declarations: [string, string][] = NO_DECLARATIONS;
+    if (declared > 0) {
+      declarations = decls.slice(0, declared);
       for (const [prefix, uri] of declarations) {
         scope = new Scope(prefix, uri, scope);
         if (prefix === '') defaultNs = uri;
@@ -627,10 +727,8 @@ class Parser {
     const uri = prefix === '' ? defaultNs : scope.get(prefix);
     if (uri === undefined) throw new ParseError(start, 'undeclared namespace prefix');
     let attributes: XmlAttribute[] = NO_ATTRIBUTES;
-    let attrs: Record<string, string> = NO_ATTRS;
     if (plain > 0) {
-      attributes = [];
-      attrs = {};
+      const scratch = this.attrScratch;
       for (let k = 0; k < plain; k++) {
         const { qname: aQName, prefix: aPrefix, local: aLocal } = names[k];
         const offset = offsets[k];
@@ -640,56 +738,16 @@ class Parser {
         for (let j = 0; j < k; j++) if (keys[j] === key) throw new ParseError(offset, 'duplicate attribute');
         // c14n sorts attributes by namespace URI, then local name.
         if (k > 0 && canonical) {
-          const previous = attributes[k - 1];
+          const previous = scratch[k - 1];
           if (!(previous.uri < aUri || (previous.uri === aUri && previous.local < aLocal))) canonical = false;
         }
         keys[k] = key;
-        attrs[key] = values[k];
-        attributes.push({ qname: aQName, prefix: aPrefix, local: aLocal, uri: aUri, value: values[k], plain: verbatims[k] });
+        scratch[k] = { qname: aQName, prefix: aPrefix, local: aLocal, uri: aUri, value: values[k], plain: verbatims[k] };
       }
+      attributes = scratch.slice(0, plain);
     }
-    return {
-      kind: 'element',
-      qname: q.qname,
-      prefix,
-      local: q.local,
-      uri,
-      attributes,
-      attrs,
-      declarations,
-      scope,
-      content: NO_CONTENT,
-      children: NO_CHILDREN,
-      text: '',
-      parent,
-      start,
-      startEnd: this.pos,
-      closeStart: selfClosing ? this.pos - 2 : -1,
-      end: selfClosing ? this.pos : -1,
-      selfClosing,
-      startTagCanonical: canonical && !selfClosing,
-    };
+    return new Element(q, uri, attributes, declarations, scope, parent, start, this.pos, selfClosing, canonical && !selfClosing);
   }
-}
-
-function appendText(el: XmlElement, value: string, start: number, end: number, verbatim: boolean): void {
-  if (value === '') return;
-  if (el.content === NO_CONTENT) {
-    el.content = [{ kind: 'text', value, start, end, verbatim }];
-    el.text = value;
-    return;
-  }
-  const last = el.content[el.content.length - 1];
-  if (last && last.kind === 'text') {
-    // Merged with text before a comment or CDATA section: no longer one piece of the source.
-    last.value += value;
-    last.start = -1;
-    last.end = -1;
-    last.verbatim = false;
-  } else {
-    el.content.push({ kind: 'text', value, start, end, verbatim });
-  }
-  el.text += value;
 }
 
 /**

@@ -23,17 +23,27 @@ export function violation(message: string): XmlMessageError {
  */
 export class ElementReader {
   private index = 0;
+  /** Built only when an error needs it (a child reader knows its parent and name). */
+  private pathText: string | undefined;
 
   constructor(
     readonly node: XNode,
-    readonly path: string,
+    path: string | undefined,
     allowedAttributes: string[] = [],
+    private readonly parentReader?: ElementReader,
+    private readonly name?: string,
   ) {
-    if (node.text !== '' && node.text.trim() !== '') throw violation(`${path} may not contain text`);
+    this.pathText = path;
+    if (node.text !== '' && node.text.trim() !== '') throw violation(`${this.path} may not contain text`);
     // Allowed names are unqualified: an attribute in a namespace (attrs key `{uri}local`) never is.
     for (const a of node.attributes) {
-      if (a.uri !== '' || !allowedAttributes.includes(a.local)) throw violation(`${path} has an unexpected attribute`);
+      if (a.uri !== '' || !allowedAttributes.includes(a.local)) throw violation(`${this.path} has an unexpected attribute`);
     }
+  }
+
+  /** Where this element is, e.g. `/Melding/Kop` (for error messages). */
+  get path(): string {
+    return (this.pathText ??= `${this.parentReader!.path}/${this.name}`);
   }
 
   optional(local: string, uri: string = VIR_NS): XNode | undefined {
@@ -60,16 +70,19 @@ export class ElementReader {
   }
 
   child(local: string, uri: string = VIR_NS, allowedAttributes: string[] = []): ElementReader {
-    return new ElementReader(this.required(local, uri), `${this.path}/${local}`, allowedAttributes);
+    return new ElementReader(this.required(local, uri), undefined, allowedAttributes, this, local);
   }
 
   text(local: string): string {
-    return leafText(this.required(local), `${this.path}/${local}`);
+    const node = this.required(local);
+    if (node.children.length > 0 || node.attributes.length > 0) leafText(node, `${this.path}/${local}`);
+    return node.text;
   }
 
   optionalText(local: string): string | undefined {
     const node = this.optional(local);
-    return node ? leafText(node, `${this.path}/${local}`) : undefined;
+    if (node && (node.children.length > 0 || node.attributes.length > 0)) leafText(node, `${this.path}/${local}`);
+    return node?.text;
   }
 
   done(): void {

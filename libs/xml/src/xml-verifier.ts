@@ -6,7 +6,7 @@ import { canonicalizeDocument, canonicalizeElement } from './exc-c14n';
 import { ALGORITHMS, DS_NS, VIR_NS } from './xml-constants';
 import { certError, xmlError, type XmlMessageError } from './xml-errors';
 import { guardRawXml } from './xml-guard';
-import { parseXml, type XmlElement } from './xml-parser';
+import { attribute, parseXml, type XmlElement } from './xml-parser';
 import { signatureMethodByUri, signatureMethodFor } from './signature-method';
 import { virSchema } from './vir-schema';
 
@@ -54,7 +54,7 @@ function dsChildren(el: XmlElement, path: string): XmlElement[] {
 
 /** A ds element that only names an algorithm: the expected one, no other attributes, no content. */
 function requireAlgorithm(el: XmlElement, expected: string, what: string): void {
-  if (el.attrs.Algorithm !== expected) throw unsupported(`${what} must be ${expected}`);
+  if (attribute(el, 'Algorithm') !== expected) throw unsupported(`${what} must be ${expected}`);
   if (el.attributes.length !== 1 || el.children.length > 0 || !XML_SPACE.test(el.text)) {
     throw unsupported(`${what} may not have other attributes or parameters`);
   }
@@ -146,14 +146,14 @@ export function verifySignedDocument(xml: string, rootName: string, options: Ope
     throw unsupported('ds:SignedInfo must start with CanonicalizationMethod and SignatureMethod');
   }
   requireAlgorithm(c14n, ALGORITHMS.excC14n, 'CanonicalizationMethod');
-  const signatureMethod = signatureMethodByUri(method.attrs.Algorithm);
+  const signatureMethod = signatureMethodByUri(attribute(method, 'Algorithm'));
   if (!signatureMethod) throw unsupported(`SignatureMethod must be ${ALGORITHMS.rsaSha256} or ${ALGORITHMS.ecdsaSha256}`);
   requireAlgorithm(method, signatureMethod.uri, 'SignatureMethod');
   if (references.length !== 1 || !isDs(references[0], 'Reference')) {
     throw wrapping('ds:SignedInfo must contain exactly one Reference');
   }
   const reference = references[0];
-  if (reference.attrs.URI !== '') throw wrapping('the Reference must have URI="" (the whole message)');
+  if (attribute(reference, 'URI') !== '') throw wrapping('the Reference must have URI="" (the whole message)');
   allowOnly(reference, ['URI', 'Id'], 'ds:Reference');
   const [transforms, digestMethod, digestValue, ...refExtra] = dsChildren(reference, 'ds:Reference');
   if (!isDs(transforms, 'Transforms') || !isDs(digestMethod, 'DigestMethod') || !isDs(digestValue, 'DigestValue') || refExtra.length > 0) {
