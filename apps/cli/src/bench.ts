@@ -12,6 +12,10 @@ const BENCHES: Record<string, { describe: string; load: () => Promise<Bench> }> 
     describe: 'one index instance processing meldingen (verify, decrypt, match, sign signals, outbox) at 10k and --stored N (default 2M) stored meldingen',
     load: async () => (await import('./bench/index.bench')).runIndexBench,
   },
+  monitor: {
+    describe: 'the monitor ingesting --events N (default 1M) flow events into its read model, then p95 of the console pages',
+    load: async () => (await import('./bench/monitor.bench')).runMonitorBench,
+  },
 };
 
 async function main(): Promise<void> {

@@ -1,16 +1,21 @@
 import { Controller, DefaultValuePipe, Get, NotFoundException, Param, ParseIntPipe, ParseUUIDPipe, Query } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@vir/contracts';
-import type { KafkaRecord } from '@vir/messaging';
+import { batchHandler, type DeadLetter, type KafkaRecord } from '@vir/messaging';
+import { FlowIngestion } from '../read-model/flow-ingestion';
 import { FlowEventsService, type Trace } from './flow-events.service';
 
 @Controller('v1')
 export class FlowEventsController {
-  constructor(private readonly flows: FlowEventsService) {}
+  constructor(
+    private readonly flows: FlowEventsService,
+    private readonly ingestion: FlowIngestion,
+  ) {}
 
-  @EventPattern(TOPICS.flowEvents.name)
-  ingest(@Payload() record: KafkaRecord): Promise<void> {
-    return this.flows.ingest(record);
+  /** Chunks of up to 1,000 flow events: one transaction each (see ReadModelStore). */
+  @EventPattern(TOPICS.flowEvents.name, batchHandler(1000))
+  async ingest(@Payload() records: KafkaRecord[]): Promise<DeadLetter[]> {
+    return (await this.ingestion.handle(records)).dead;
   }
 
   /** A message's trace as JSON: every hop, with the signals it led to. */

@@ -1,0 +1,110 @@
+import type { FlowEvent } from '@vir/contracts';
+import type { Clock } from '@vir/domain';
+import type { DataSource, EntityManager } from 'typeorm';
+import { countByBucket, summarise, type BucketCount } from './flow-batch';
+import { ingestible, retentionCutoffs, type RetentionPolicy } from './retention-policy';
+
+export interface IngestResult {
+  /** Events new to the read model (the rest were already there: redelivery). */
+  inserted: number;
+  /** Events already past raw retention, skipped (see `ingestible`). */
+  tooOld: number;
+}
+
+/**
+ * Writes chunks of flow events into the read model in one transaction each: the raw events
+ * (idempotent by event id), and, for the events that were new, the message summaries and the
+ * per-minute and per-day counts. Redelivery of a chunk therefore changes nothing.
+ */
+export class ReadModelStore {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly retention: RetentionPolicy,
+  ) {}
+
+  async ingest(parsed: FlowEvent[]): Promise<IngestResult> {
+    const cutoffs = retentionCutoffs(this.clock.now(), this.retention);
+    const events = parsed.filter((e) => ingestible(new Date(e.at), cutoffs));
+    const tooOld = parsed.length - events.length;
+    if (events.length === 0) return { inserted: 0, tooOld };
+    return this.ds.transaction(async (em) => {
+      const newIds = await insertEvents(em, events);
+      const fresh = newIds.size === events.length ? events : events.filter((e) => newIds.has(e.eventId));
+      if (fresh.length > 0) {
+        await upsertSummaries(em, fresh);
+        await upsertCounts(em, 'flow_minute', countByBucket(fresh, 'minute'));
+        await upsertCounts(em, 'flow_day', countByBucket(fresh, 'day'));
+      }
+      return { inserted: fresh.length, tooOld };
+    });
+  }
+}
+
+async function insertEvents(em: EntityManager, events: FlowEvent[]): Promise<Set<string>> {
+  const rows: { event_id: string }[] = await em.query(
+    `INSERT INTO flow_event (event_id, message_id, correlation_ids, party_oin, component, step, outcome, code, at, detail)
+     SELECT t.event_id, t.message_id, string_to_array(t.corr, ',')::uuid[], t.party_oin, t.component, t.step, t.outcome, t.code, t.at, t.detail
+     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[])
+       AS t(event_id, message_id, corr, party_oin, component, step, outcome, code, at, detail)
+     ON CONFLICT (event_id) DO NOTHING
+     RETURNING event_id`,
+    [
+      events.map((e) => e.eventId),
+      events.map((e) => e.messageId),
+      events.map((e) => (e.correlationIds ?? []).join(',')),
+      events.map((e) => e.partyOin ?? null),
+      events.map((e) => e.component),
+      events.map((e) => e.step),
+      events.map((e) => e.outcome),
+      events.map((e) => e.code ?? null),
+      events.map((e) => e.at),
+      events.map((e) => e.detail ?? null),
+    ],
+  );
+  return new Set(rows.map((r) => r.event_id));
+}
+
+async function upsertSummaries(em: EntityManager, events: FlowEvent[]): Promise<void> {
+  const s = summarise(events).sort((a, b) => (a.messageId < b.messageId ? -1 : 1));
+  await em.query(
+    `INSERT INTO message_summary AS m (message_id, party_oin, kind, first_at, last_at, last_step, last_outcome, last_code, events)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::int[])
+     ON CONFLICT (message_id) DO UPDATE SET
+       party_oin = CASE WHEN m.party_oin = '' THEN EXCLUDED.party_oin ELSE m.party_oin END,
+       kind = COALESCE(m.kind, EXCLUDED.kind),
+       first_at = LEAST(m.first_at, EXCLUDED.first_at),
+       last_at = GREATEST(m.last_at, EXCLUDED.last_at),
+       last_step = CASE WHEN EXCLUDED.last_at >= m.last_at THEN EXCLUDED.last_step ELSE m.last_step END,
+       last_outcome = CASE WHEN EXCLUDED.last_at >= m.last_at THEN EXCLUDED.last_outcome ELSE m.last_outcome END,
+       last_code = CASE WHEN EXCLUDED.last_at >= m.last_at THEN EXCLUDED.last_code ELSE m.last_code END,
+       events = m.events + EXCLUDED.events`,
+    [
+      s.map((x) => x.messageId),
+      s.map((x) => x.partyOin),
+      s.map((x) => x.kind),
+      s.map((x) => x.firstAt.toISOString()),
+      s.map((x) => x.lastAt.toISOString()),
+      s.map((x) => x.lastStep),
+      s.map((x) => x.lastOutcome),
+      s.map((x) => x.lastCode),
+      s.map((x) => x.events),
+    ],
+  );
+}
+
+async function upsertCounts(em: EntityManager, table: 'flow_minute' | 'flow_day', counts: BucketCount[]): Promise<void> {
+  await em.query(
+    `INSERT INTO ${table} AS a (bucket, party_oin, step, outcome, code, count)
+     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+     ON CONFLICT (bucket, party_oin, step, outcome, code) DO UPDATE SET count = a.count + EXCLUDED.count`,
+    [
+      counts.map((c) => c.bucket.toISOString()),
+      counts.map((c) => c.partyOin),
+      counts.map((c) => c.step),
+      counts.map((c) => c.outcome),
+      counts.map((c) => c.code),
+      counts.map((c) => c.count),
+    ],
+  );
+}
