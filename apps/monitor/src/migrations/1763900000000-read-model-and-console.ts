@@ -26,6 +26,9 @@ export class ReadModelAndConsole1763900000000 implements MigrationInterface {
     await q.query('CREATE INDEX message_summary_last ON message_summary (last_at DESC)');
     await q.query('CREATE INDEX message_summary_party ON message_summary (party_oin, last_at DESC)');
     await q.query('CREATE INDEX message_summary_outcome ON message_summary (last_outcome, last_at DESC)');
+    // One counter row per Kafka partition (shard): chunks of different partitions, written
+    // concurrently, never wait for each other's row locks; readers sum over the shards. Free space
+    // in each page (fillfactor) lets a count update stay on its page (HOT, no index write).
     for (const table of ['flow_minute', 'flow_day']) {
       await q.query(`CREATE TABLE ${table} (
         bucket timestamptz NOT NULL,
@@ -33,8 +36,9 @@ export class ReadModelAndConsole1763900000000 implements MigrationInterface {
         step text NOT NULL,
         outcome text NOT NULL,
         code text NOT NULL,
+        shard smallint NOT NULL,
         count bigint NOT NULL,
-        PRIMARY KEY (bucket, party_oin, step, outcome, code))`);
+        PRIMARY KEY (bucket, party_oin, step, outcome, code, shard)) WITH (fillfactor = 70)`);
     }
     await q.query(`CREATE TABLE console_account (
       id serial PRIMARY KEY,

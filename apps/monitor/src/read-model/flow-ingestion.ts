@@ -8,7 +8,8 @@ export class FlowIngestion {
 
   async handle(records: KafkaRecord[]): Promise<{ result: IngestResult; dead: DeadLetter[] }> {
     const { events, unprocessable } = parseChunk(records);
-    const result = await this.store.ingest(events);
+    // A chunk is consecutive records of one partition.
+    const result = await this.store.ingest(events, records[0]?.partition ?? 0);
     return { result, dead: unprocessable };
   }
 }

@@ -23,7 +23,8 @@ export class ReadModelStore {
     private readonly retention: RetentionPolicy,
   ) {}
 
-  async ingest(parsed: FlowEvent[]): Promise<IngestResult> {
+  /** `shard`: the Kafka partition the chunk came from (aggregate rows are kept per partition, see the migration). */
+  async ingest(parsed: FlowEvent[], shard = 0): Promise<IngestResult> {
     const cutoffs = retentionCutoffs(this.clock.now(), this.retention);
     const events = parsed.filter((e) => ingestible(new Date(e.at), cutoffs));
     const tooOld = parsed.length - events.length;
@@ -33,8 +34,8 @@ export class ReadModelStore {
       const fresh = newIds.size === events.length ? events : events.filter((e) => newIds.has(e.eventId));
       if (fresh.length > 0) {
         await upsertSummaries(em, fresh);
-        await upsertCounts(em, 'flow_minute', countByBucket(fresh, 'minute'));
-        await upsertCounts(em, 'flow_day', countByBucket(fresh, 'day'));
+        await upsertCounts(em, 'flow_minute', countByBucket(fresh, 'minute'), shard);
+        await upsertCounts(em, 'flow_day', countByBucket(fresh, 'day'), shard);
       }
       return { inserted: fresh.length, tooOld };
     });
@@ -93,11 +94,12 @@ async function upsertSummaries(em: EntityManager, events: FlowEvent[]): Promise<
   );
 }
 
-async function upsertCounts(em: EntityManager, table: 'flow_minute' | 'flow_day', counts: BucketCount[]): Promise<void> {
+async function upsertCounts(em: EntityManager, table: 'flow_minute' | 'flow_day', counts: BucketCount[], shard: number): Promise<void> {
   await em.query(
-    `INSERT INTO ${table} AS a (bucket, party_oin, step, outcome, code, count)
-     SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
-     ON CONFLICT (bucket, party_oin, step, outcome, code) DO UPDATE SET count = a.count + EXCLUDED.count`,
+    `INSERT INTO ${table} AS a (bucket, party_oin, step, outcome, code, shard, count)
+     SELECT t.bucket, t.party_oin, t.step, t.outcome, t.code, $7::smallint, t.count
+     FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS t(bucket, party_oin, step, outcome, code, count)
+     ON CONFLICT (bucket, party_oin, step, outcome, code, shard) DO UPDATE SET count = a.count + EXCLUDED.count`,
     [
       counts.map((c) => c.bucket.toISOString()),
       counts.map((c) => c.partyOin),
@@ -105,6 +107,7 @@ async function upsertCounts(em: EntityManager, table: 'flow_minute' | 'flow_day'
       counts.map((c) => c.outcome),
       counts.map((c) => c.code),
       counts.map((c) => c.count),
+      shard,
     ],
   );
 }
