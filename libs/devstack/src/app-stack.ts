@@ -150,7 +150,7 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
       GATEWAY_CERT_FILE: pki.cert(DEV_GATEWAY.name),
       ...o.env?.gateway,
     },
-    monitor: { ...common, PORT: String(ports.monitor), DATABASE_SCHEMA: schema('monitor'), ...o.env?.monitor },
+    monitor: { ...common, PORT: String(ports.monitor), DATABASE_SCHEMA: schema('monitor'), PARTIES_FILE: partiesFile, ...o.env?.monitor },
   };
   const make = (name: ServiceName) =>
     new ServiceProcess(

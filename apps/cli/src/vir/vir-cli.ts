@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { REVOCATION_REASONS } from '@vir/pki';
+import { accountAdd, accountDisable, accountList, accountResetPassword } from './account-commands';
 import { CliError, type CliIo } from './cli-io';
 import { render, sign, verify } from './message-commands';
 import { pkiCrl, pkiExpiring, pkiIssue, pkiList, pkiPromote, pkiRevoke, pkiRoot } from './pki-commands';
@@ -141,6 +142,49 @@ const COMMANDS: Command[] = [
     positionals: 0,
     run: (io, _p, _v, dir) => pkiList(io, dir),
   },
+  {
+    name: 'account add',
+    args: '<username> --role <beheerder|convenantbeheerder|read-only> [--convenant <area>] [--password-stdin]',
+    summary:
+      "A console account in the monitor's database (DATABASE_URL, DATABASE_SCHEMA default vir_monitor).\n" +
+      'A convenantbeheerder needs --convenant. The password is read from standard input with\n' +
+      '--password-stdin (at least 12 characters), or generated and printed once on standard output.',
+    options: { role: { type: 'string' }, convenant: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    positionals: 1,
+    run: (io, [username], v) => accountAdd(io, { username, role: required(v, 'role'), convenant: str(v, 'convenant'), passwordStdin: flag(v, 'password-stdin') }),
+  },
+  {
+    name: 'account list',
+    args: '',
+    summary: 'Every console account with its role, area and state (active, locked, disabled).',
+    options: {},
+    positionals: 0,
+    run: (io) => accountList(io),
+  },
+  {
+    name: 'account disable',
+    args: '<username>',
+    summary: 'Disables an account and ends its sessions at once (vir account enable undoes it).',
+    options: {},
+    positionals: 1,
+    run: (io, [username]) => accountDisable(io, username, true),
+  },
+  {
+    name: 'account enable',
+    args: '<username>',
+    summary: 'Enables a disabled account.',
+    options: {},
+    positionals: 1,
+    run: (io, [username]) => accountDisable(io, username, false),
+  },
+  {
+    name: 'account reset-password',
+    args: '<username> [--password-stdin]',
+    summary: 'A new password (from standard input, or generated and printed once); clears a lockout, ends sessions.',
+    options: { 'password-stdin': { type: 'boolean' } },
+    positionals: 1,
+    run: (io, [username], v) => accountResetPassword(io, username, flag(v, 'password-stdin')),
+  },
 ];
 
 const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
@@ -158,7 +202,7 @@ export function usage(): string {
   return [
     'Usage: npm run -s vir -- <command> [options]',
     '',
-    'Operators\' tool for the national messages and the development PKI.',
+    'Operators\' tool for the national messages, the development PKI and the console\'s accounts.',
     '',
     'Commands:',
     ...COMMANDS.flatMap((c) => [
@@ -195,7 +239,7 @@ export async function runVir(argv: string[], io: CliIo): Promise<number> {
   const command =
     COMMANDS.find((c) => c.name === `${words[0]} ${words[1]}`) ?? COMMANDS.find((c) => c.name === words[0]);
   if (!command) {
-    io.err(`vir: unknown command '${words.slice(0, words[0] === 'pki' ? 2 : 1).join(' ')}'\n\n${usage()}`);
+    io.err(`vir: unknown command '${words.slice(0, words[0] === 'pki' || words[0] === 'account' ? 2 : 1).join(' ')}'\n\n${usage()}`);
     return 2;
   }
   const nameWords = command.name.split(' ').length;

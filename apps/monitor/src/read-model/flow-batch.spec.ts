@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FlowEvent } from '@vir/contracts';
-import { bucketStart, countByBucket, kindOf, parseChunk, summarise } from './flow-batch';
+import { aggregateStep, bucketStart, countByBucket, kindOf, parseChunk, summarise } from './flow-batch';
 
 const OIN = '00000001234567890000';
 const event = (over: Partial<FlowEvent> = {}): FlowEvent => ({
@@ -84,5 +84,13 @@ describe('countByBucket', () => {
     const days = countByBucket(events, 'day');
     expect(days.reduce((n, c) => n + c.count, 0)).toBe(5);
     expect(bucketStart(new Date('2026-11-22T23:59:59Z'), 'day').toISOString()).toBe('2026-11-22T00:00:00.000Z');
+  });
+});
+
+describe('aggregateStep', () => {
+  it('counts a matching that found nothing apart from one that found a match', () => {
+    expect(aggregateStep({ step: 'index.matched', detail: '0 match(es), 0 signal(s)' })).toBe('index.no-match');
+    expect(aggregateStep({ step: 'index.matched', detail: '1 match(es), 2 signal(s)' })).toBe('index.matched');
+    expect(aggregateStep({ step: 'gateway.received', detail: '0 match' })).toBe('gateway.received');
   });
 });

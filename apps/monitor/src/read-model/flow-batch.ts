@@ -109,6 +109,16 @@ export function bucketStart(at: Date, granularity: Granularity): Date {
   return new Date(Math.floor(at.getTime() / ms) * ms);
 }
 
+/**
+ * The step a flow event is counted under in the aggregates: as it is, except that the index's
+ * `index.matched` (emitted after every matching, with "N match(es)" in its detail) counts as
+ * `index.no-match` when it found none, so "matched" in the figures means at least one match.
+ */
+export function aggregateStep(e: Pick<FlowEvent, 'step' | 'detail'>): string {
+  if (e.step === 'index.matched' && /^0 match/.test(e.detail ?? '')) return 'index.no-match';
+  return e.step;
+}
+
 export interface BucketCount {
   bucket: Date;
   partyOin: string;
@@ -128,10 +138,11 @@ export function countByBucket(events: FlowEvent[], granularity: Granularity): Bu
     const bucket = bucketStart(new Date(e.at), granularity);
     const partyOin = e.partyOin ?? '';
     const code = e.code ?? '';
-    const key = `${bucket.toISOString()}|${partyOin}|${e.step}|${e.outcome}|${code}`;
+    const step = aggregateStep(e);
+    const key = `${bucket.toISOString()}|${partyOin}|${step}|${e.outcome}|${code}`;
     const c = counts.get(key);
     if (c) c.count++;
-    else counts.set(key, { bucket, partyOin, step: e.step, outcome: e.outcome, code, count: 1 });
+    else counts.set(key, { bucket, partyOin, step, outcome: e.outcome, code, count: 1 });
   }
   return [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
 }
