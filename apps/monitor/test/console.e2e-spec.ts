@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PARTIES, type DevParty } from '@vir/devstack';
 import { postJson, regionalMelding, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
+import { Client } from 'pg';
+import { resetDemoAdministrator } from '../../cli/src/vir/account-commands';
 import { runVir } from '../../cli/src/vir/vir-cli';
 import type { CliIo } from '../../cli/src/vir/cli-io';
 
@@ -33,7 +35,7 @@ async function vir(args: string[], stdin = ''): Promise<{ code: number; out: str
     read: async () => stdin,
     write: async () => undefined,
     now: () => new Date(),
-    env: { DATABASE_URL: process.env.VIR_TEST_DATABASE_URL, DATABASE_SCHEMA: `${e2e.namespace}_monitor` },
+    env: { DATABASE_URL: process.env.VIR_TEST_DATABASE_URL, DATABASE_SCHEMA: `${e2e.namespace}_monitor`, KAFKA_BROKERS: process.env.VIR_TEST_KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: `${e2e.namespace}.` },
     cwd: ROOT_DIR,
   };
   const code = await runVir(args, io);
@@ -232,9 +234,46 @@ describe('operators\' console in Chromium (real stack)', () => {
     await shot(page, '09-xss-inert');
     await page.goto(`${e2e.stack.urls.monitor}/console/messages/${nhnTrackingId}`);
     expect(await page.locator('#trace .party').first().textContent()).toBe(XSS_NAME);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.locator('main script, main img').count()).toBe(0);
     expect(dialogs).toEqual([]);
     await page.context().close();
+  });
+
+  it('npm start\'s demo administrator: a fresh password each start that signs in', async () => {
+    const first = await resetDemoAdministrator(process.env.VIR_TEST_DATABASE_URL!, `${e2e.namespace}_monitor`);
+    const second = await resetDemoAdministrator(process.env.VIR_TEST_DATABASE_URL!, `${e2e.namespace}_monitor`);
+    expect(second.password).not.toBe(first.password);
+    const page = await newPage();
+    await signIn(page, second.username, second.password);
+    expect(page.url()).toMatch(/\/console\/overview$/);
+    await page.context().close();
+  });
+
+  it('rebuilds the read model from the topic: the same events, summaries and counts', async () => {
+    const db = new Client({ connectionString: process.env.VIR_TEST_DATABASE_URL });
+    await db.connect();
+    const schema = `${e2e.namespace}_monitor`;
+    const snapshot = async () =>
+      (
+        await db.query(
+          `SELECT (SELECT count(*) FROM ${schema}.flow_event)::int AS events, (SELECT count(*) FROM ${schema}.message_summary)::int AS messages,
+                  (SELECT coalesce(sum(count), 0) FROM ${schema}.flow_minute)::int AS minute, (SELECT coalesce(sum(count), 0) FROM ${schema}.flow_day)::int AS day`,
+        )
+      ).rows[0] as Record<string, number>;
+    try {
+      const before = await snapshot();
+      expect(before.events).toBeGreaterThan(10);
+      expect((await vir(['monitor', 'rebuild'])).code).toBe(1); // refused while the monitor consumes
+      await e2e.stack.services.monitor.stop();
+      const rebuilt = await vir(['monitor', 'rebuild']);
+      expect(rebuilt).toMatchObject({ code: 0 });
+      expect((await snapshot()).events).toBe(0);
+      await e2e.stack.services.monitor.start();
+      await waitUntil(async () => ((await snapshot()).events === before.events ? true : undefined), 30_000, 'the read model rebuilt');
+      expect(await snapshot()).toEqual(before);
+    } finally {
+      await db.end();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { REVOCATION_REASONS } from '@vir/pki';
 import { accountAdd, accountDisable, accountList, accountResetPassword } from './account-commands';
 import { CliError, type CliIo } from './cli-io';
+import { monitorRebuild } from './monitor-commands';
 import { render, sign, verify } from './message-commands';
 import { pkiCrl, pkiExpiring, pkiIssue, pkiList, pkiPromote, pkiRevoke, pkiRoot } from './pki-commands';
 
@@ -185,6 +186,17 @@ const COMMANDS: Command[] = [
     positionals: 1,
     run: (io, [username], v) => accountResetPassword(io, username, flag(v, 'password-stdin')),
   },
+  {
+    name: 'monitor rebuild',
+    args: '',
+    summary:
+      "Rebuilds the monitor's read model from the flow-event topic: with every monitor stopped, empties\n" +
+      'events, summaries and aggregates (accounts and audit stay) and moves its consumer group to the\n' +
+      'start of the topic (DATABASE_URL, DATABASE_SCHEMA, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX).',
+    options: {},
+    positionals: 0,
+    run: (io) => monitorRebuild(io),
+  },
 ];
 
 const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
@@ -239,7 +251,7 @@ export async function runVir(argv: string[], io: CliIo): Promise<number> {
   const command =
     COMMANDS.find((c) => c.name === `${words[0]} ${words[1]}`) ?? COMMANDS.find((c) => c.name === words[0]);
   if (!command) {
-    io.err(`vir: unknown command '${words.slice(0, words[0] === 'pki' || words[0] === 'account' ? 2 : 1).join(' ')}'\n\n${usage()}`);
+    io.err(`vir: unknown command '${words.slice(0, ['pki', 'account', 'monitor'].includes(words[0]) ? 2 : 1).join(' ')}'\n\n${usage()}`);
     return 2;
   }
   const nameWords = command.name.split(' ').length;
