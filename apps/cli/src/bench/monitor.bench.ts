@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
@@ -83,6 +85,25 @@ function flow(party: Party, others: Party[], t: number, rand: () => number): Flo
   return out;
 }
 
+/** CPU seconds (user + system) used so far by a process and its children still alive (PostgreSQL's backends). */
+function treeCpuSeconds(root: number): number {
+  const tick = 100; // USER_HZ on Linux
+  const stats = new Map<number, { ppid: number; cpu: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(entry), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / tick });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = stats.get(root)?.cpu ?? 0;
+  for (const s of stats.values()) if (s.ppid === root) total += s.cpu;
+  return total;
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -139,6 +160,7 @@ export async function runMonitorBench(argv: string[]): Promise<void> {
 
     log(`Ingesting ${produced} events, ${PARTITIONS} partitions concurrently, chunks of ${CHUNK}…`);
     const started = process.hrtime.bigint();
+    const cpuBefore = { node: process.cpuUsage(), pg: treeCpuSeconds(pg.pid) };
     let inserted = 0;
     await Promise.all(
       partitions.map(async (records) => {
@@ -151,7 +173,13 @@ export async function runMonitorBench(argv: string[]): Promise<void> {
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const eventsPerSec = Math.round(produced / seconds);
-    log(`  ${inserted} events in ${seconds.toFixed(1)} s: ${eventsPerSec} events/s`);
+    const nodeCpu = process.cpuUsage(cpuBefore.node);
+    const cpu = { node: (nodeCpu.user + nodeCpu.system) / 1e6, pg: treeCpuSeconds(pg.pid) - cpuBefore.pg };
+    log(`  ${inserted} events in ${seconds.toFixed(1)} s: ${eventsPerSec} events/s (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
+    log(
+      `  CPU: monitor ${cpu.node.toFixed(1)} s, PostgreSQL ${cpu.pg.toFixed(1)} s = ${(((cpu.node + cpu.pg) / produced) * 1e6).toFixed(0)} µs per event` +
+        ` (all ${cpus().length} cores to itself: ≈ ${Math.round((cpus().length * produced) / (cpu.node + cpu.pg))} events/s)`,
+    );
 
     // Redelivery of one chunk changes nothing (idempotent by event id).
     const again = await ingestion.handle(partitions[0].slice(0, CHUNK));
