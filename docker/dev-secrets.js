@@ -83,6 +83,8 @@ async function main() {
   // gateway/: its own signing identity (acknowledgements), the parties, the tenants' signing keys
   put(gateway, `${DEV_GATEWAY.name}.key.pem`, read(pki.key(DEV_GATEWAY.name)), 0o600);
   put(gateway, `${DEV_GATEWAY.name}.cert.pem`, read(pki.cert(DEV_GATEWAY.name)), 0o644);
+  // Its TLS certificate with the issuing CA (TLS_CERT_FILE): clients then need only the root.
+  put(gateway, `${DEV_GATEWAY.name}.chain.pem`, Buffer.concat([read(pki.cert(DEV_GATEWAY.name)), read(pki.intermediateCert)]), 0o644);
   // gateway/: the parties and the regional tenants' signing keys (gateway only)
   const parties = DEMO_PARTIES.map((p) => {
     const entry = {
@@ -92,10 +94,12 @@ async function main() {
       convenant: p.convenant,
       deliveryFormat: p.deliveryFormat,
       ...(webhookBase ? { webhookUrl: `${webhookBase}/${p.name}` } : {}),
+      // The client certificate the party connects with (mutual TLS), registered by fingerprint.
+      certificateFiles: [`${p.name}.cert.pem`],
     };
+    put(gateway, `${p.name}.cert.pem`, read(pki.cert(p.name)), 0o644);
     if (p.kind !== 'regional') return entry;
     put(gateway, `${p.name}.key.pem`, read(pki.key(p.name)), 0o600);
-    put(gateway, `${p.name}.cert.pem`, read(pki.cert(p.name)), 0o644);
     // Relative to parties.json.
     return { ...entry, signingKeyFile: `${p.name}.key.pem`, signingCertFile: `${p.name}.cert.pem` };
   });

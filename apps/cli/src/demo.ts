@@ -2,8 +2,8 @@ import { randomBytes, randomUUID, createPrivateKey } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { onShutdown, readWholeTopic, startDevEnvironment, DEV_INDEX_ENCRYPTION, type DevEnvironment, type DevParty } from '@vir/devstack';
-import { testBsn } from '@vir/testing';
+import { clientTlsOf, onShutdown, readWholeTopic, startDevEnvironment, DEV_GATEWAY, DEV_INDEX_ENCRYPTION, type DevEnvironment, type DevParty } from '@vir/devstack';
+import { request, testBsn, type HttpAnswer } from '@vir/testing';
 import { sealMelding } from '@vir/xml';
 import { Contracts, TOPICS, type MeldingBericht, type OrganisatieDomein } from '@vir/contracts';
 import { ROOT_DIR, externalInfrastructure } from './cli-paths';
@@ -50,12 +50,15 @@ async function send(env: DevEnvironment, m: DemoMelding, run: string, ids: Map<s
   const today = new Date().toISOString().slice(0, 10);
   const child = { bsn: testBsn(Number.parseInt(run, 16) % 1_000_000 * 10 + m.child), geboortedatum: `${2008 + m.child}-0${m.child}-1${m.child}` };
   const referentie = `DEMO-${run}-${m.key}`;
-  let res: Response;
+  // Every party connects with mutual TLS: its own client certificate is its only credential.
+  const tls = clientTlsOf(env.stack.pki, party.name);
+  let res: HttpAnswer;
   if (party.kind === 'regional') {
-    res = await fetch(`${env.stack.urls.gateway}/v1/meldingen`, {
+    res = await request(`${env.stack.urls.gateway}/v1/meldingen`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-vir-party': party.oin },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ berichtId, referentie, jeugdige: child, meldingsdatum: today, melder: m.melder, organisatie: m.organisatie }),
+      tls,
     });
   } else {
     // The RvdK's own system: it builds, encrypts and signs the national XML itself.
@@ -76,12 +79,12 @@ async function send(env: DevEnvironment, m: DemoMelding, run: string, ids: Map<s
       signer: { oin: party.oin, privateKey: createPrivateKey(readFileSync(pki.key(party.name))), certificatePem: readFileSync(pki.cert(party.name), 'utf8') },
       recipientCertificatePem: readFileSync(pki.cert(DEV_INDEX_ENCRYPTION.name), 'utf8'),
     });
-    res = await fetch(`${env.stack.urls.gateway}/v1/berichten`, { method: 'POST', headers: { 'content-type': 'application/xml', 'x-vir-party': party.oin }, body: xml });
+    res = await request(`${env.stack.urls.gateway}/v1/berichten`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: xml, tls });
   }
-  const answer = await res.text();
+  const answer = res.text;
   if (res.status !== 202) throw new Error(`melding ${m.key} (${m.party}) refused: ${res.status} ${answer}`);
   // A direct party is answered with the gateway's signed Ontvangstbevestiging.
-  if ((res.headers.get('content-type') ?? '').includes('xml')) acknowledgements.push({ id: berichtId, xml: answer });
+  if ((res.headers['content-type'] ?? '').includes('xml')) acknowledgements.push({ id: berichtId, xml: answer });
 }
 
 /** `--dump DIR`: every national XML message the demo exchanged, one file each. */
@@ -109,7 +112,7 @@ async function main(): Promise<number> {
   try {
     const run = randomBytes(3).toString('hex');
     const ids = new Map<string, string>();
-    console.log(`Stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s; sending ${MELDINGEN.length} meldingen (run ${run})…`);
+    console.log(`Stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s; sending ${MELDINGEN.length} meldingen over mutual TLS to ${env.stack.urls.gateway} (run ${run})…`);
     for (const m of MELDINGEN) await send(env, m, run, ids);
     const byKey = new Map(MELDINGEN.map((m) => [m.key, m]));
     const found = (e: (typeof EXPECTED)[number]) =>
@@ -125,6 +128,8 @@ async function main(): Promise<number> {
     }
     const extra = env.webhooks.deliveries.length - (EXPECTED.length - missing);
     if (extra > 0) console.log(`  unexpected extra deliveries: ${extra}`);
+    const notFromGateway = env.webhooks.deliveries.filter((d) => d.clientOin !== DEV_GATEWAY.oin).length;
+    if (notFromGateway > 0) console.log(`  deliveries without the gateway's client certificate: ${notFromGateway}`);
     const traceOf = async (key: string) => {
       const res = await fetch(`${env.stack.urls.monitor}/v1/traces/${ids.get(key)}`);
       return res.ok ? ((await res.json()) as { steps: { step: string }[] }).steps.length : 0;
@@ -134,7 +139,7 @@ async function main(): Promise<number> {
     if (values.dump) console.log(`\nWrote ${await dump(env, resolve(values.dump))} national XML messages to ${resolve(values.dump)}`);
     console.log(`\n${EXPECTED.length - missing} of ${EXPECTED.length} expected matchsignalen delivered in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     if (missing > 0) console.error(`FAILED: ${missing} matchsignaal(en) not delivered within ${TIMEOUT_MS / 1000} s (see MISSING above).`);
-    return missing === 0 && extra === 0 ? 0 : 1;
+    return missing === 0 && extra === 0 && notFromGateway === 0 ? 0 : 1;
   } finally {
     await env.stop();
   }

@@ -7,10 +7,23 @@ export class GatewayConfig {
   @IsString() @Matches(/^[a-z0-9._-]*$/) KAFKA_TOPIC_PREFIX: string = '';
   @IsString() DATABASE_URL!: string;
   @IsString() @Matches(/^[a-z_][a-z0-9_]*$/) DATABASE_SCHEMA: string = 'vir_gateway';
+  /** Plain HTTP: health and the operators' admin API. Keep it on loopback or a private network. */
   @IsString() HOST: string = '127.0.0.1';
   @IsInt() @Min(0) @Max(65535) PORT: number = 3001;
-  /** JSON file with the parties (tenants and direct parties); see README. */
+  /** HTTPS with mutual TLS: the parties' API. */
+  @IsString() TLS_HOST: string = '127.0.0.1';
+  @IsInt() @Min(0) @Max(65535) TLS_PORT: number = 3443;
+  /** The gateway's TLS server certificate (PEM, leaf first, may include its CA chain) and key; also its client identity towards https webhooks. */
+  @IsString() TLS_CERT_FILE!: string;
+  @IsString() TLS_KEY_FILE!: string;
+  /** JSON file with the parties (tenants and direct parties): seeds the party table (parties it lacks are added at start); see README. */
   @IsString() PARTIES_FILE!: string;
+  /** How often the party table is re-read (changes made through another gateway instance). */
+  @IsInt() @Min(100) PARTIES_REFRESH_MS: number = 5_000;
+  /** `name:token` pairs for the admin API (tokens of 32+ characters); the name is the actor in the party audit. Unset: the admin API is off. */
+  @IsOptional()
+  @Matches(/^([a-z0-9._-]+:[A-Za-z0-9._~+/=-]{32,})(,[a-z0-9._-]+:[A-Za-z0-9._~+/=-]{32,})*$/, { message: 'OPERATOR_TOKENS must be name:token pairs, tokens of 32+ characters' })
+  OPERATOR_TOKENS?: string;
   @IsString() TRUST_ROOT_FILE!: string;
   @IsOptional() @IsString() TRUST_INTERMEDIATES_FILE?: string;
   /** The issuing CA's CRL; re-read every CRL_REFRESH_MS. Without it revocation is not checked. */
@@ -24,6 +37,9 @@ export class GatewayConfig {
   @IsOptional() @IsString() GATEWAY_KEY_FILE?: string;
   @IsOptional() @IsString() GATEWAY_CERT_FILE?: string;
   @IsInt() @Min(1024) MAX_BODY_BYTES: number = 65_536;
+  /** A regional batch (POST /v1/meldingen/batch): at most this many meldingen, and this many bytes. */
+  @IsInt() @Min(1) @Max(10_000) BATCH_MAX_ITEMS: number = 100;
+  @IsInt() @Min(1024) BATCH_MAX_BYTES: number = 1_048_576;
   @IsInt() @Min(10) DELIVERY_POLL_MS: number = 500;
   @IsInt() @Min(10) DELIVERY_RETRY_BASE_MS: number = 1_000;
   /** Retry a delivery for this long before marking it failed (Digikoppeling: 5 days). */

@@ -12,24 +12,36 @@ import { OutboundController } from './delivery/outbound.controller';
 import { SignalIntake } from './delivery/signal-intake.service';
 import { WebhookClient } from './delivery/webhook.client';
 import type { GatewayConfig } from './gateway.config';
+import { gatewayTlsIdentity } from './gateway-tls';
 import { AcknowledgementSigner } from './ingress/acknowledgement.signer';
 import { GatewayErrorFilter } from './ingress/gateway-error.filter';
-import { IngressController, MAX_BODY_BYTES } from './ingress/ingress.controller';
-import { OpenApiController } from './openapi/openapi.controller';
+import { BATCH_LIMITS, IngressController, MAX_BODY_BYTES } from './ingress/ingress.controller';
+import { PartyAuthenticator } from './ingress/party-authenticator';
 import { SubmitMessageUseCase } from './ingress/submit-message.use-case';
 import { IngressLedger } from './ingress/ingress.ledger';
 import { GATEWAY_MIGRATIONS } from './migrations';
+import { AdminController } from './admin/admin.controller';
+import { OpenApiController } from './openapi/openapi.controller';
+import { OperatorAuthenticator } from './admin/operator-authenticator';
+import { RateLimiter } from './ingress/rate-limiter';
+import { readPartiesFile } from './parties/parties-file';
+import { PartyAdmin } from './parties/party-admin';
 import { PartyRegistry } from './parties/party.registry';
+import { PartyStore } from './parties/party.store';
 import { GATEWAY_ENTITIES } from './persistence/gateway.entities';
 
 /** The gateway's background work: push delivery. */
 class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(DeliveryWorker) private readonly worker: DeliveryWorker) {}
+  constructor(
+    @Inject(DeliveryWorker) private readonly worker: DeliveryWorker,
+    @Inject(WebhookClient) private readonly client: WebhookClient,
+  ) {}
   onApplicationBootstrap(): void {
     this.worker.start();
   }
-  onApplicationShutdown(): Promise<void> {
-    return this.worker.stop();
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker.stop();
+    this.client.close();
   }
 }
 
@@ -61,13 +73,41 @@ export class GatewayModule {
           applicationName: 'vir-gateway',
         }),
       ],
-      controllers: [IngressController, OutboundController, HealthController, OpenApiController],
+      controllers: [IngressController, AdminController, OpenApiController, OutboundController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: GatewayErrorFilter },
         { provide: MAX_BODY_BYTES, useValue: config.MAX_BODY_BYTES },
+        { provide: BATCH_LIMITS, useValue: { maxItems: config.BATCH_MAX_ITEMS, maxBytes: config.BATCH_MAX_BYTES } },
         { provide: TrustStore, useValue: trustStore },
-        { provide: PartyRegistry, useFactory: () => PartyRegistry.fromFile(config.PARTIES_FILE) },
-        { provide: WebhookClient, useFactory: () => new WebhookClient(config.DELIVERY_TIMEOUT_MS) },
+        { provide: PartyStore, useFactory: (ds: DataSource) => new PartyStore(ds), inject: [DataSource] },
+        {
+          // Seeded from PARTIES_FILE (parties the table lacks), then read; re-read periodically.
+          provide: PartyRegistry,
+          useFactory: async (store: PartyStore, clk: Clock) => {
+            const log = new Logger('Parties');
+            const registry = new PartyRegistry(store, (line) => log.warn(line));
+            const added = await new PartyAdmin(store, registry, clk).seed(readPartiesFile(config.PARTIES_FILE));
+            if (added.length > 0) log.log(`Added from PARTIES_FILE: ${added.join(', ')}`);
+            await registry.refresh();
+            for (const p of registry.all()) if (p.certificates.length === 0) log.warn(`Party ${p.oin} has no registered client certificate: it cannot connect`);
+            registry.startRefreshing(config.PARTIES_REFRESH_MS);
+            return registry;
+          },
+          inject: [PartyStore, Clock],
+        },
+        {
+          provide: PartyAdmin,
+          useFactory: (store: PartyStore, registry: PartyRegistry, clk: Clock, worker: DeliveryWorker) => new PartyAdmin(store, registry, clk, () => worker.kick()),
+          inject: [PartyStore, PartyRegistry, Clock, DeliveryWorker],
+        },
+        { provide: OperatorAuthenticator, useValue: new OperatorAuthenticator(config.OPERATOR_TOKENS ?? '') },
+        { provide: RateLimiter, useValue: new RateLimiter() },
+        {
+          provide: PartyAuthenticator,
+          useFactory: (parties: PartyRegistry, clk: Clock) => new PartyAuthenticator(parties, trustStore, clk),
+          inject: [PartyRegistry, Clock],
+        },
+        { provide: WebhookClient, useFactory: () => new WebhookClient(config.DELIVERY_TIMEOUT_MS, gatewayTlsIdentity(config)) },
         ...(config.GATEWAY_KEY_FILE && config.GATEWAY_CERT_FILE
           ? [
               {

@@ -5,6 +5,7 @@ import { SystemClock } from '@vir/domain';
 import { exitOnFailure, runService } from '@vir/messaging';
 import { GatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
+import { partyTlsOptions } from './gateway-tls';
 
 async function main(): Promise<void> {
   const config = loadConfig(GatewayConfig, process.env);
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     clock,
     consumer: { groupId: CONSUMER_GROUPS.gateway, topics: [TOPICS.outbound.name] },
     bodyParser: false,
+    https: { host: config.TLS_HOST, port: config.TLS_PORT, options: partyTlsOptions(config) },
   });
 }
 

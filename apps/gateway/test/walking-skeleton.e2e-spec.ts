@@ -3,9 +3,9 @@ import { createPrivateKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, type DevParty } from '@vir/devstack';
+import { DEMO_PARTIES, DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, type DevParty } from '@vir/devstack';
 import { TrustStore } from '@vir/pki';
-import { postJson, regionalMelding, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
+import { postJson, regionalMelding, request, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack, type HttpAnswer } from '@vir/testing';
 import { openFoutbericht, openMatchsignaal, openOntvangstbevestiging, openPing, sealMelding, signPing } from '@vir/xml';
 import type { MeldingBericht } from '@vir/contracts';
 
@@ -31,7 +31,11 @@ afterAll(async () => {
 });
 
 const gateway = (path: string) => `${e2e.stack.urls.gateway}${path}`;
-const asParty = (p: DevParty) => ({ 'x-vir-party': p.oin });
+const asParty = (p: DevParty) => e2e.as(p);
+/** Signed XML to /v1/berichten over mutual TLS as `p`; `json` asks for a JSON answer instead of the signed acknowledgement. */
+const postXml = (p: DevParty, body: string, json = false): Promise<HttpAnswer> =>
+  request(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...(json ? { accept: 'application/json' } : {}) }, body, tls: e2e.as(p) });
+const codeOf = (res: HttpAnswer) => (JSON.parse(res.text) as { code: string }).code;
 
 async function trace(trackingId: string, untilStep: string): Promise<{ steps: { step: string; outcome: string; code?: string; messageId: string }[] }> {
   return waitUntil(
@@ -117,6 +121,8 @@ describe('walking skeleton', () => {
       expect(d.party).toBe('regio-nhn');
       expect(d.contentType).toMatch(/^application\/json/);
       expect(d.idempotencyKey).toBe(d.signalId);
+      // Delivered over mutual TLS: the webhook saw the gateway's client certificate.
+      expect(d.clientOin).toBe(DEV_GATEWAY.oin);
       expect(d.body).not.toContain(bsn);
     }
 
@@ -152,11 +158,11 @@ describe('walking skeleton', () => {
     const f = { berichtId: crypto.randomUUID(), referentie: 'RVDK-2026-0042', bsn: bsnZ, melderId: 'rvdk-f', naam: 'Frank Raadsonderzoeker' };
     const xml = rvdkXml(f);
     expect(xml).not.toContain(bsnZ);
-    const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body: xml });
+    const res = await postXml(rvdk, xml);
     expect(res.status).toBe(202);
     // A direct party is answered with the gateway's signed Ontvangstbevestiging.
-    expect(res.headers.get('content-type')).toMatch(/^application\/xml/);
-    const ack = openOntvangstbevestiging(await res.text(), { trustStore: trustStore(), at: new Date() });
+    expect(res.headers['content-type']).toMatch(/^application\/xml/);
+    const ack = openOntvangstbevestiging(res.text, { trustStore: trustStore(), at: new Date() });
     expect(ack.signerOin).toBe(DEV_GATEWAY.oin);
     expect(ack.message).toMatchObject({ ontvangerOin: rvdk.oin, resultaten: [{ trackingId: f.berichtId, berichtId: f.berichtId, resultaat: 'geaccepteerd' }] });
 
@@ -208,7 +214,7 @@ describe('family match', () => {
     const g = { ...regionalMelding({ bsn: testBsn(1102), melderId: 'nhn-g', naam: 'Gerda Wijkteam' }), ouders: [{ bsn: parent }] };
     expect((await postJson(gateway('/v1/meldingen'), g, asParty(nhn))).status).toBe(202);
     const h = { berichtId: crypto.randomUUID(), referentie: 'RVDK-2026-0043', bsn: testBsn(1103), melderId: 'rvdk-h', naam: 'Hans Raadsonderzoeker', ouders: [testBsn(1104), parent] };
-    const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body: rvdkXml(h) });
+    const res = await postXml(rvdk, rvdkXml(h));
     expect(res.status).toBe(202);
     const forRef = (ref: string) => e2e.webhooks.deliveries.filter((x) => x.body.includes(ref));
     await e2e.webhooks.waitFor(() => forRef(g.referentie).length === 1 && forRef(h.referentie).length === 1, 30_000);
@@ -241,7 +247,7 @@ describe('ping', () => {
       { berichtId: crypto.randomUUID(), afzenderOin: rvdk.oin, ontvangerOin: DEV_INDEX.oin, verzonden: now, pingId: crypto.randomUUID(), richting: 'heen', hops: [{ component: 'rvdk', tijdstip: now }] },
       { oin: rvdk.oin, privateKey: createPrivateKey(readFileSync(pki.key('rvdk'))), certificatePem: readFileSync(pki.cert('rvdk'), 'utf8') },
     );
-    const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body: ping });
+    const res = await postXml(rvdk, ping);
     expect(res.status).toBe(202);
     await e2e.webhooks.waitFor((ds) => ds.some((d) => d.party === 'rvdk' && d.body.includes('<Ping')), 30_000);
     const answer = openPing(e2e.webhooks.deliveries.find((d) => d.party === 'rvdk' && d.body.includes('<Ping'))!.body, { trustStore: trustStore(), at: new Date() });
@@ -260,9 +266,9 @@ describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
   };
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
-  const cases: { name: string; send: () => Promise<Response>; status: number; code: string; trackingId?: string }[] = [];
+  const cases: { name: string; send: () => Promise<HttpAnswer>; status: number; code: string; trackingId?: string }[] = [];
   const json = (body: string | object, headers: Record<string, string> = {}) => () =>
-    fetch(gateway('/v1/meldingen'), { method: 'POST', headers: { 'content-type': 'application/json', 'x-vir-party': nhn.oin, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    request(gateway('/v1/meldingen'), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body), tls: e2e.as(nhn) });
   const withId = (m: Record<string, unknown> & { berichtId: string }) => ({ m, id: m.berichtId });
 
   const bsnBad = withId({ ...valid(), jeugdige: { bsn: '123456789', geboortedatum: '2012-01-01' } });
@@ -271,13 +277,14 @@ describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
   const missing = withId(valid());
   delete (missing.m as Record<string, unknown>).melder;
   const malformed = withId({ ...valid(), jeugdige: { bsn: '12345', geboortedatum: '01-01-2012' } });
+  // NHN's client certificate, Twente's OIN as the sender.
+  const foreign = withId({ ...valid(), afzenderOin: DEMO_PARTIES.find((p) => p.name === 'regio-twente')!.oin });
 
   cases.push(
     { name: 'invalid JSON', send: json('{"berichtId": '), status: 400, code: 'MALFORMED_JSON' },
     { name: 'missing field', send: json(missing.m), status: 400, code: 'VALIDATION_FAILED', trackingId: missing.id },
     { name: 'malformed fields', send: json(malformed.m), status: 400, code: 'VALIDATION_FAILED', trackingId: malformed.id },
-    { name: 'unknown tenant', send: json(valid(), { 'x-vir-party': '99999999999999999999' }), status: 401, code: 'UNKNOWN_PARTY' },
-    { name: 'no tenant', send: () => fetch(gateway('/v1/meldingen'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(valid()) }), status: 401, code: 'UNKNOWN_PARTY' },
+    { name: "another tenant's OIN as sender in the body", send: json(foreign.m), status: 403, code: 'OIN_MISMATCH', trackingId: foreign.id },
     { name: 'BSN failing the 11-proef', send: json(bsnBad.m), status: 422, code: 'BSN_INVALID', trackingId: bsnBad.id },
     { name: 'young person aged 23', send: json(aged.m), status: 422, code: 'AGE_LIMIT', trackingId: aged.id },
     { name: 'melding date in the future', send: json(future.m), status: 422, code: 'DATE_IN_FUTURE', trackingId: future.id },
@@ -288,7 +295,7 @@ describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const res = await c.send();
-    const body = (await res.json()) as { code: string; message: string; trackingId?: string };
+    const body = JSON.parse(res.text) as { code: string; message: string; trackingId?: string };
     expect({ status: res.status, code: body.code }).toEqual({ status: c.status, code: c.code });
     expect(body.message.length).toBeGreaterThan(5);
     // No BSN (nine digits) anywhere in the answer; the tracking id is hex and may hold digit runs.
@@ -304,13 +311,13 @@ describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
   it('refuses a tampered direct XML message and a regional tenant on the XML endpoint', async () => {
     const f = { berichtId: crypto.randomUUID(), referentie: 'RVDK-T', bsn: testBsn(2003), melderId: 'rvdk-t', naam: 'Tamara Test' };
     const tampered = rvdkXml(f).replace('Tamara Test', 'Mallory Test');
-    const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', ...asParty(rvdk) }, body: tampered });
+    const res = await postXml(rvdk, tampered);
     expect(res.status).toBe(400);
-    const ack = openOntvangstbevestiging(await res.text(), { trustStore: trustStore(), at: new Date() });
+    const ack = openOntvangstbevestiging(res.text, { trustStore: trustStore(), at: new Date() });
     expect(ack.message.resultaten).toEqual([expect.objectContaining({ resultaat: 'afgewezen', fout: expect.objectContaining({ code: 'SIGNATURE_DIGEST_MISMATCH' }) })]);
-    const wrong = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', accept: 'application/json', ...asParty(nhn) }, body: rvdkXml({ ...f, berichtId: crypto.randomUUID() }) });
+    const wrong = await postXml(nhn, rvdkXml({ ...f, berichtId: crypto.randomUUID() }), true);
     expect(wrong.status).toBe(403);
-    expect(((await wrong.json()) as { code: string }).code).toBe('WRONG_CHANNEL');
+    expect(codeOf(wrong)).toBe('WRONG_CHANNEL');
   });
 
   it('refuses direct XML with its own code for each kind of defect, forwarding none of it', async () => {
@@ -332,14 +339,14 @@ describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
       ['x'.repeat(70_000), 'PAYLOAD_TOO_LARGE', 413],
     ];
     for (const [body, code, status] of cases) {
-      const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', accept: 'application/json', ...asParty(rvdk) }, body });
-      expect({ code: ((await res.json()) as { code: string }).code, status: res.status }).toEqual({ code, status });
+      const res = await postXml(rvdk, body, true);
+      expect({ code: codeOf(res), status: res.status }).toEqual({ code, status });
     }
   });
 
   it("sends the RvdK a signed Foutbericht when the index refuses a BSN the gateway could not read, storing nothing", async () => {
     const f = { berichtId: crypto.randomUUID(), referentie: 'RVDK-BAD', bsn: '123456789', melderId: 'rvdk-b', naam: 'Bert Test' };
-    const res = await fetch(gateway('/v1/berichten'), { method: 'POST', headers: { 'content-type': 'application/xml', accept: 'application/json', ...asParty(rvdk) }, body: rvdkXml(f) });
+    const res = await postXml(rvdk, rvdkXml(f), true);
     expect(res.status).toBe(202); // encrypted for the index: the gateway cannot check the 11-proef
     await e2e.webhooks.waitFor((ds) => ds.some((d) => d.party === 'rvdk' && d.body.includes(f.berichtId) && d.body.includes('Foutbericht')), 30_000);
     const delivered = e2e.webhooks.deliveries.find((d) => d.body.includes(f.berichtId) && d.body.includes('Foutbericht'))!;
@@ -353,7 +360,7 @@ describe('bad input: a coded 4xx, nothing forwarded, nothing stored', () => {
   });
 
   it('left nothing on the inbound topic and nothing in the index tables for any refused melding (checked with kcat)', async () => {
-    const refused = [bsnBad.id, aged.id, future.id, missing.id, malformed.id];
+    const refused = [bsnBad.id, aged.id, future.id, missing.id, malformed.id, foreign.id];
     const keys = kcat(`${e2e.namespace}.vir.inbound.v1`, '%k\\n').split('\n').filter(Boolean);
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.filter((k) => refused.includes(k))).toEqual([]);

@@ -34,8 +34,8 @@ it('parks undecodable and contract-violating messages with their reason and keep
   const nhn = e2e.stack.parties.find((p) => p.name === 'regio-nhn')!;
   const twente = e2e.stack.parties.find((p) => p.name === 'regio-twente')!;
   const bsn = testBsn(6001);
-  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, regionalMelding({ bsn, melderId: 'nhn-d' }), { 'x-vir-party': nhn.oin })).status).toBe(202);
-  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, regionalMelding({ bsn, melderId: 'tw-d' }), { 'x-vir-party': twente.oin })).status).toBe(202);
+  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, regionalMelding({ bsn, melderId: 'nhn-d' }), e2e.as(nhn))).status).toBe(202);
+  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, regionalMelding({ bsn, melderId: 'tw-d' }), e2e.as(twente))).status).toBe(202);
   await e2e.webhooks.waitFor((ds) => ds.length === 2, 30_000);
 
   const parked = await waitUntil(

@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Contracts } from '@vir/contracts';
 import { DEMO_PARTIES, DEV_INDEX, type DevParty } from '@vir/devstack';
-import { postJson, regionalMelding, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
+import { postJson, regionalMelding, request, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
 import { sealMelding, signIntrekking } from '@vir/xml';
 
 // Ending a melding early, end to end: withdrawal by its reporter (JSON and signed XML) and removal
@@ -27,7 +27,7 @@ afterAll(async () => {
   await e2e?.stop();
 });
 
-const post = (path: string, body: unknown, party: DevParty) => postJson(`${e2e.stack.urls.gateway}${path}`, body, { 'x-vir-party': party.oin });
+const post = (path: string, body: unknown, party: DevParty) => postJson(`${e2e.stack.urls.gateway}${path}`, body, e2e.as(party));
 const statusOf = async (referentie: string) =>
   (await db.query(`SELECT status FROM "${e2e.namespace}_index".melding WHERE referentie = $1`, [referentie])).rows[0]?.status as string | undefined;
 const waitStatus = (referentie: string, status: string) => waitUntil(async () => ((await statusOf(referentie)) === status ? true : undefined), 20_000, `${referentie} ${status}`);
@@ -94,7 +94,7 @@ it('lets the RvdK withdraw its own melding with a signed Intrekking', async () =
     },
     { signer, recipientCertificatePem: readFileSync(pki.cert(DEV_INDEX.name), 'utf8') },
   );
-  const send = (xml: string) => fetch(`${e2e.stack.urls.gateway}/v1/berichten`, { method: 'POST', headers: { 'content-type': 'application/xml', accept: 'application/json', 'x-vir-party': rvdk.oin }, body: xml });
+  const send = (xml: string) => request(`${e2e.stack.urls.gateway}/v1/berichten`, { method: 'POST', headers: { 'content-type': 'application/xml', accept: 'application/json' }, body: xml, tls: e2e.as(rvdk) });
   expect((await send(melding)).status).toBe(202);
   await waitStatus('W-R', 'active');
   const intrekking = signIntrekking({ berichtId: randomUUID(), afzenderOin: rvdk.oin, verzonden: new Date().toISOString(), melding: { referentie: 'W-R' }, intrekkingsdatum: today, reden: 'niet-meer-betrokken' }, signer);

@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { CONSUMER_GROUPS } from '@vir/contracts';
+import type { DevParty } from '@vir/devstack';
 import { postJson, regionalMelding, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
 
 // Two index instances in one consumer group; meldingen that must match each other arrive at the
@@ -44,7 +45,7 @@ it('races simultaneous meldingen about one young person and about siblings: exac
   const nhn = e2e.stack.parties.find((p) => p.name === 'regio-nhn')!;
   const twente = e2e.stack.parties.find((p) => p.name === 'regio-twente')!;
   const rounds = 40;
-  const send = (m: Record<string, unknown>, party: { oin: string }) => postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, m, { 'x-vir-party': party.oin });
+  const send = (m: Record<string, unknown>, party: DevParty) => postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, m, e2e.as(party));
   const refs: string[] = [];
   const all: Promise<{ status: number }>[] = [];
   for (let r = 0; r < rounds; r++) {

@@ -25,8 +25,8 @@ it('delivers every signal exactly once when the index is killed at random points
       const a = regionalMelding({ bsn, melderId: `nhn-${i}`, referentie: `R${i}-A` });
       const b = regionalMelding({ bsn, melderId: `tw-${i}`, referentie: `R${i}-B` });
       refs.push(a.referentie, b.referentie);
-      expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, a, { 'x-vir-party': nhn.oin })).status).toBe(202);
-      expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, b, { 'x-vir-party': twente.oin })).status).toBe(202);
+      expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, a, e2e.as(nhn))).status).toBe(202);
+      expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, b, e2e.as(twente))).status).toBe(202);
       await new Promise((r) => setTimeout(r, 40));
     }
   })();

@@ -32,8 +32,8 @@ it('reports every melding and signalled match about a young person, and the acce
   const bsn = testBsn(3001);
   const a = regionalMelding({ bsn, melderId: 'nhn-i1', naam: 'Ingrid Mentor' });
   const b = regionalMelding({ bsn, melderId: 'tw-i2', naam: 'Iris Jeugdarts', domein: 'jeugdgezondheidszorg' });
-  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, a, { 'x-vir-party': nhn.oin })).status).toBe(202);
-  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, b, { 'x-vir-party': twente.oin })).status).toBe(202);
+  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, a, e2e.as(nhn))).status).toBe(202);
+  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, b, e2e.as(twente))).status).toBe(202);
   await e2e.webhooks.waitFor((ds) => ds.length === 2, 30_000);
 
   const first = await inzage({ bsn, reden: 'verzoek ouder, zaak 2026-17' });

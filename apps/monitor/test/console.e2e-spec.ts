@@ -76,11 +76,11 @@ beforeAll(async () => {
   // A cross-area match (NHN, then Twente, about one young person) and a rejected melding.
   const bsn = testBsn(7001);
   const first = regionalMelding({ bsn, melderId: 'nhn-prof' });
-  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, first, { 'x-vir-party': nhn.oin })).status).toBe(202);
+  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, first, e2e.as(nhn))).status).toBe(202);
   const second = regionalMelding({ bsn, melderId: 'twente-prof' });
-  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, second, { 'x-vir-party': twente.oin })).status).toBe(202);
+  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, second, e2e.as(twente))).status).toBe(202);
   const rejected = regionalMelding({ bsn: '123456789', melderId: 'nhn-prof' });
-  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, rejected, { 'x-vir-party': nhn.oin })).status).toBe(422);
+  expect((await postJson(`${e2e.stack.urls.gateway}/v1/meldingen`, rejected, e2e.as(nhn))).status).toBe(422);
   [nhnTrackingId, matchedTrackingId, rejectedTrackingId] = [first.berichtId, second.berichtId, rejected.berichtId];
   // Both signals delivered, as the monitor sees it.
   await waitUntil(

@@ -12,9 +12,17 @@ export const ERROR_CODES = {
   AGE_LIMIT: { status: 422, description: 'The young person is 23 or older on the melding date.' },
   DATE_IN_FUTURE: { status: 422, description: 'The melding date or birth date lies in the future.' },
   BIRTH_AFTER_MELDING: { status: 422, description: 'The birth date lies after the melding date.' },
-  UNKNOWN_PARTY: { status: 401, description: 'The caller is not a registered party.' },
+  UNKNOWN_PARTY: { status: 401, description: "The client certificate's OIN is not a registered party." },
+  // Mutual TLS: the client certificate is the only credential a party has.
+  CLIENT_CERT_MISSING: { status: 401, description: 'No client certificate: connect over HTTPS to the party port with your certificate.' },
+  CLIENT_CERT_UNTRUSTED: { status: 401, description: 'The client certificate is not trusted (unknown CA, expired, not yet valid, key usage, no OIN); `details` names the reason.' },
+  CLIENT_CERT_REVOKED: { status: 401, description: 'The client certificate is revoked (CRL).' },
+  CLIENT_CERT_NOT_REGISTERED: { status: 401, description: "The client certificate is trusted and carries the party's OIN, but is not one of the party's registered certificates (fingerprints)." },
+  PARTY_SUSPENDED: { status: 403, description: 'The party is suspended: nothing is accepted from it, and its signals wait, until an operator resumes it.' },
+  RATE_LIMITED: { status: 429, description: "More requests than the party's rate limit allows; retry after Retry-After." },
   WRONG_CHANNEL: { status: 403, description: 'The party may not use this endpoint (regional JSON vs direct XML).' },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body exceeds the size limit.' },
+  BATCH_TOO_LARGE: { status: 413, description: 'The batch holds more meldingen than the limit (BATCH_MAX_ITEMS); nothing in it was accepted.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'Wrong Content-Type for this endpoint.' },
   // Signed XML (direct parties): one code per reason, as @vir/xml and the trust store report it.
   XML_MALFORMED: { status: 400, description: 'Not well-formed XML 1.0 with namespaces, or not UTF-8.' },
@@ -42,10 +50,15 @@ export const ERROR_CODES = {
   CERT_NO_OIN: { status: 400, description: "The signer's certificate carries no 20-digit OIN." },
   CERT_CRL_STALE: { status: 503, description: 'Our copy of the CA\'s CRL is out of date, so no certificate of that CA can be checked now; retry later.' },
   DECRYPTION_FAILED: { status: 400, description: 'An encrypted BSN cannot be decrypted with the index key.' },
-  OIN_MISMATCH: { status: 403, description: "The signer's OIN differs from the sending party." },
+  OIN_MISMATCH: { status: 403, description: "The signer's OIN, or the sender the message names, differs from the party of the client certificate." },
   MESSAGE_ID_REUSED: { status: 409, description: 'The message id was already used for a different message (an identical resend is answered with the first answer).' },
   UNAVAILABLE: { status: 503, description: 'The message could not be handed to the index now; retry after Retry-After.' },
   NOT_FOUND: { status: 404, description: 'No such message or trace.' },
+  // The operators' admin API (gateway, operators' port).
+  OPERATOR_UNAUTHORIZED: { status: 401, description: 'Admin API: no operator token, or not a configured one (Authorization: Bearer).' },
+  PARTY_NOT_FOUND: { status: 404, description: 'Admin API: no party with this OIN.' },
+  PARTY_EXISTS: { status: 409, description: 'Admin API: a party with this OIN exists already.' },
+  STATUS_UNCHANGED: { status: 409, description: 'Admin API: the party already has this status; nothing changed.' },
   INTERNAL_ERROR: { status: 500, description: 'Unexpected failure; nothing was forwarded.' },
 } as const satisfies Record<string, ErrorCodeSpec>;
 

@@ -16,6 +16,8 @@ export class MeldingVerwijzingDto {
 
 export class RegionaleIntrekkingDto {
   @IsUUID() berichtId!: string;
+  /** Optional: the sending tenant. The client certificate names the party; when given, this must be its OIN (403 OIN_MISMATCH). */
+  @IsOptional() @Matches(OIN_PATTERN) afzenderOin?: string;
   @IsObject() @ValidateNested() @Type(() => MeldingVerwijzingDto) melding!: MeldingVerwijzingDto;
   /** Defaults to today. */
   @IsOptional() @Matches(DATE, { message: 'intrekkingsdatum must be YYYY-MM-DD' }) intrekkingsdatum?: string;
@@ -29,6 +31,8 @@ export class VerwijderdeMeldingDto extends MeldingVerwijzingDto {
 
 export class RegionaleVerwijderingDto {
   @IsUUID() berichtId!: string;
+  /** Optional: the sending tenant. The client certificate names the party; when given, this must be its OIN (403 OIN_MISMATCH). */
+  @IsOptional() @Matches(OIN_PATTERN) afzenderOin?: string;
   @Matches(/^\d{4}$/, { message: 'gemeentecode must be the 4-digit CBS code' }) gemeentecode!: string;
   @IsObject() @ValidateNested() @Type(() => VerwijderdeMeldingDto) melding!: VerwijderdeMeldingDto;
   @IsIn(VERWIJDERING_REDENEN) reden!: VerwijderingReden;
@@ -38,6 +42,8 @@ export class RegionaleVerwijderingDto {
 /** A connectivity test: the answer travels back through the whole chain with per-hop times. */
 export class RegionalePingDto {
   @IsUUID() berichtId!: string;
+  /** Optional: the sending tenant. The client certificate names the party; when given, this must be its OIN (403 OIN_MISMATCH). */
+  @IsOptional() @Matches(OIN_PATTERN) afzenderOin?: string;
   /** Defaults to berichtId. */
   @IsOptional() @IsUUID() pingId?: string;
 }

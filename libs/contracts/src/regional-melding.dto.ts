@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ORGANISATIE_DOMEINEN, type OrganisatieDomein } from './national-messages';
+import { OIN_PATTERN } from './envelopes';
 
 // The regional tenants' JSON (version 1), as POSTed to the gateway. Field rules here are
 // syntax only; the index rules (11-proef, age, dates) are domain code in @vir/domain.
@@ -45,6 +46,8 @@ export class OrganisatieDto {
 export class RegionaleMeldingDto {
   /** Client-chosen message id: the tracking id of this melding everywhere. */
   @IsUUID() berichtId!: string;
+  /** Optional: the sending tenant. The client certificate names the party; when given, this must be its OIN (403 OIN_MISMATCH). */
+  @IsOptional() @Matches(OIN_PATTERN) afzenderOin?: string;
   /** The regional index's own reference, echoed back in matchsignalen. */
   @IsString() @IsNotEmpty() @MaxLength(100) referentie!: string;
   @IsObject() @ValidateNested() @Type(() => JeugdigeDto) jeugdige!: JeugdigeDto;

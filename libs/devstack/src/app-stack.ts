@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createDevPki, crlFile } from '@vir/pki';
-import { DEMO_PARTIES, DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, DEV_INDEX_SIGNING, devPkiSpecs, type DevParty } from './dev-parties';
+import { DEMO_PARTIES, DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, DEV_INDEX_SIGNING, DEV_WEBHOOKS, devPkiSpecs, type DevParty } from './dev-parties';
 import type { DevstackLog } from './devstack.types';
 import { ServiceProcess, type ServiceName } from './service.process';
 
@@ -18,11 +18,11 @@ export interface DevPkiLayout {
 }
 
 /**
- * Generates (first time only) the development PKI into certs/dev: CAs, the index (RSA signing
- * certificate and EC P-256 encryption certificate), the demo parties.
+ * Generates (first time only) the development PKI into certs/dev (or `dir`): CAs, the index (RSA
+ * signing certificate and EC P-256 encryption certificate), the gateway, the demo webhooks, the
+ * demo parties.
  */
-export async function ensureDevPki(rootDir: string, parties: DevParty[] = DEMO_PARTIES): Promise<DevPkiLayout> {
-  const dir = join(rootDir, 'certs', 'dev');
+export async function ensureDevPki(rootDir: string, parties: DevParty[] = DEMO_PARTIES, dir = join(rootDir, 'certs', 'dev')): Promise<DevPkiLayout> {
   await createDevPki(dir, devPkiSpecs(parties));
   return {
     dir,
@@ -32,6 +32,27 @@ export async function ensureDevPki(rootDir: string, parties: DevParty[] = DEMO_P
     cert: (name) => join(dir, `${name}.cert.pem`),
     key: (name) => join(dir, `${name}.key.pem`),
   };
+}
+
+/** A party's (or any dev identity's) TLS client credentials: its key and certificate, and our CAs (PEM). */
+export interface ClientTls {
+  key: string;
+  cert: string;
+  ca: string[];
+}
+
+/** The mutual-TLS credentials of `name` (e.g. `regio-nhn`) in a dev PKI. */
+export function clientTlsOf(pki: DevPkiLayout, name: string): ClientTls {
+  return {
+    key: readFileSync(pki.key(name), 'utf8'),
+    cert: readFileSync(pki.cert(name), 'utf8'),
+    ca: [readFileSync(pki.rootCert, 'utf8'), readFileSync(pki.intermediateCert, 'utf8')],
+  };
+}
+
+/** The demo webhook receiver's TLS identity (server side of the gateway's mutual-TLS delivery). */
+export function webhookTlsOf(pki: DevPkiLayout): ClientTls {
+  return clientTlsOf(pki, DEV_WEBHOOKS.name);
 }
 
 /** A development secret kept in .cache (git-ignored), created on first use. */
@@ -61,6 +82,8 @@ export interface AppStackOptions {
   databaseUrl: string;
   /** Webhook base URL; each party gets <base>/<party name>. */
   webhookBase: string;
+  /** A PKI directory other than certs/dev (a throw-away PKI for tests); generated when empty. */
+  pkiDir?: string;
   log: DevstackLog;
   /** Separates runs sharing one Kafka and database (topic prefix, schema names). */
   namespace?: string;
@@ -73,10 +96,28 @@ export interface AppStackOptions {
   indexInstances?: number;
 }
 
+/** The operator name the development stacks give the admin API's token (the actor in the party audit). */
+export const DEV_OPERATOR = 'operator';
+
+/** The development operator token (`.cache/secrets/operator-token`, made on first use). */
+export function devOperatorToken(rootDir: string): string {
+  return devSecret(rootDir, 'operator-token');
+}
+
+/** Where a development stack notes its gateway's admin URL, for `vir party …` (`.cache/stack/<namespace or dev>/gateway-admin.url`). */
+export function gatewayAdminUrlFile(rootDir: string, namespace = ''): string {
+  return join(rootDir, '.cache', 'stack', namespace || 'dev', 'gateway-admin.url');
+}
+
 export interface AppStack {
   pki: DevPkiLayout;
   parties: DevParty[];
+  /** Base URLs: the gateway's is its parties' port (HTTPS, mutual TLS); index and monitor plain HTTP. */
   urls: Record<ServiceName, string>;
+  /** The gateway's operators' port (plain HTTP on loopback): health and the admin API. */
+  gatewayAdminUrl: string;
+  /** A bearer token for the gateway's admin API (operator DEV_OPERATOR). */
+  operatorToken: string;
   services: Record<ServiceName, ServiceProcess>;
   /** Index instances beyond the first, same group and database. */
   extraIndexes: ServiceProcess[];
@@ -86,9 +127,34 @@ export interface AppStack {
   restart(name: ServiceName): Promise<void>;
 }
 
+/**
+ * The gateway seeds its parties from the parties file only once; a kept development database
+ * (`npm start`) may then name certificates and key files of an earlier certs/dev (regenerated, or
+ * another checkout). Development only: point the demo parties at this PKI's files again, through
+ * the admin API (so it is audited), leaving everything else as it was.
+ */
+async function reconcileDevParties(adminUrl: string, token: string, pki: DevPkiLayout, parties: DevParty[], log: DevstackLog): Promise<void> {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  for (const p of parties) {
+    const res = await fetch(`${adminUrl}/v1/admin/parties/${p.oin}`, { headers });
+    if (!res.ok) continue;
+    const current = (await res.json()) as { certificates: string[]; signingKeyFile: string | null; signingCertFile: string | null };
+    const fingerprint = new X509Certificate(readFileSync(pki.cert(p.name), 'utf8')).fingerprint256;
+    const patch: Record<string, unknown> = {};
+    if (!current.certificates.includes(fingerprint)) patch.certificates = [fingerprint];
+    if (p.kind === 'regional' && (current.signingKeyFile !== pki.key(p.name) || current.signingCertFile !== pki.cert(p.name))) {
+      Object.assign(patch, { signingKeyFile: pki.key(p.name), signingCertFile: pki.cert(p.name) });
+    }
+    if (Object.keys(patch).length === 0) continue;
+    const updated = await fetch(`${adminUrl}/v1/admin/parties/${p.oin}`, { method: 'PATCH', headers, body: JSON.stringify(patch) });
+    if (!updated.ok) throw new Error(`could not point ${p.name} at ${pki.dir}: ${updated.status} ${await updated.text()}`);
+    log(`[devstack] ${p.name}: registered its certificate${patch.signingKeyFile ? ' and signing key' : ''} from ${pki.dir} (the database had older ones)`);
+  }
+}
+
 /** Starts the three services as separate processes from dist/, wired to the given infrastructure. */
 export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
-  const pki = await ensureDevPki(o.rootDir, o.parties);
+  const pki = await ensureDevPki(o.rootDir, o.parties, o.pkiDir);
   const parties = o.parties ?? DEMO_PARTIES;
   const ns = o.namespace ?? '';
   const runDir = join(o.rootDir, '.cache', 'stack', ns || 'dev');
@@ -106,6 +172,8 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
           convenant: p.convenant,
           deliveryFormat: p.deliveryFormat,
           webhookUrl: `${o.webhookBase}/${p.name}`,
+          // The client certificate the party connects with (mutual TLS), registered by fingerprint.
+          certificateFiles: [pki.cert(p.name)],
           ...(p.kind === 'regional' ? { signingKeyFile: pki.key(p.name), signingCertFile: pki.cert(p.name) } : {}),
         })),
       },
@@ -124,6 +192,10 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
   };
   const schema = (s: string) => (ns ? `${ns.replace(/[^a-z0-9_]/g, '_')}_${s}` : `vir_${s}`);
   const ports = { gateway: await freePort(), index: await freePort(), monitor: await freePort() };
+  const gatewayTlsPort = await freePort();
+  // The gateway's TLS server certificate with its issuing CA, so clients need only the root.
+  const gatewayChain = join(runDir, 'vir-gateway.chain.pem');
+  writeFileSync(gatewayChain, readFileSync(pki.cert(DEV_GATEWAY.name), 'utf8') + readFileSync(pki.intermediateCert, 'utf8'));
   const extraIndexPorts = await Promise.all(Array.from({ length: Math.max(0, (o.indexInstances ?? 1) - 1) }, () => freePort()));
   const envs: Record<ServiceName, Record<string, string>> = {
     index: {
@@ -148,6 +220,11 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
       INDEX_ENCRYPTION_CERT_FILE: pki.cert(DEV_INDEX_ENCRYPTION.name),
       GATEWAY_KEY_FILE: pki.key(DEV_GATEWAY.name),
       GATEWAY_CERT_FILE: pki.cert(DEV_GATEWAY.name),
+      TLS_HOST: '127.0.0.1',
+      TLS_PORT: String(gatewayTlsPort),
+      TLS_KEY_FILE: pki.key(DEV_GATEWAY.name),
+      TLS_CERT_FILE: gatewayChain,
+      OPERATOR_TOKENS: `${DEV_OPERATOR}:${devSecret(o.rootDir, 'operator-token')}`,
       ...o.env?.gateway,
     },
     monitor: { ...common, PORT: String(ports.monitor), DATABASE_SCHEMA: schema('monitor'), PARTIES_FILE: partiesFile, ...o.env?.monitor },
@@ -178,15 +255,20 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
         started.push(s);
       }),
     );
+    await reconcileDevParties(services.gateway.url, devOperatorToken(o.rootDir), pki, parties, o.log);
   } catch (err) {
     await Promise.all(started.map((s) => s.stop()));
     await Promise.all(all.map((s) => s.kill('SIGKILL')));
     throw err;
   }
+  writeFileSync(gatewayAdminUrlFile(o.rootDir, ns), `${services.gateway.url}\n`);
   return {
     pki,
     parties,
-    urls: { gateway: services.gateway.url, index: services.index.url, monitor: services.monitor.url },
+    operatorToken: devOperatorToken(o.rootDir),
+    // The certificate names localhost, not the address.
+    urls: { gateway: `https://localhost:${gatewayTlsPort}`, index: services.index.url, monitor: services.monitor.url },
+    gatewayAdminUrl: services.gateway.url,
     services,
     extraIndexes,
     logDir,

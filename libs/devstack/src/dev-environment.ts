@@ -1,4 +1,4 @@
-import { startAppStack, type AppStack } from './app-stack';
+import { ensureDevPki, startAppStack, webhookTlsOf, type AppStack } from './app-stack';
 import type { DevstackLog, Infrastructure } from './devstack.types';
 import { startInfrastructure } from './infrastructure.launcher';
 
@@ -31,7 +31,7 @@ export async function startDevEnvironment(o: DevEnvironmentOptions): Promise<Dev
   const infra = await startInfrastructure({ rootDir: o.rootDir, postgresInstance: o.instance, ephemeralPostgres: o.ephemeral, log: o.log, kafkaBrokers: o.kafkaBrokers, databaseUrl: o.databaseUrl });
   const webhooks = new WebhookReceiver(o.onDelivery);
   try {
-    const webhookBase = await webhooks.start();
+    const webhookBase = await webhooks.start({ tls: webhookTlsOf(await ensureDevPki(o.rootDir)) });
     const stack = await startAppStack({
       rootDir: o.rootDir,
       kafkaBrokers: infra.kafkaBrokers,
@@ -59,5 +59,3 @@ export async function startDevEnvironment(o: DevEnvironmentOptions): Promise<Dev
     throw err;
   }
 }
-
-

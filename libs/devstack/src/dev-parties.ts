@@ -50,6 +50,16 @@ export const DEV_GATEWAY = {
   commonName: 'VIR Koppelvlak (ontwikkel)',
 } as const;
 
+/**
+ * The demo parties' webhook receiver (libs/devstack WebhookReceiver): its TLS server certificate.
+ * The gateway delivers over mutual TLS and accepts only server certificates from our CAs.
+ */
+export const DEV_WEBHOOKS = {
+  name: 'demo-webhooks',
+  oin: '00000001823288444002',
+  commonName: 'VIR demo webhooks (ontwikkel)',
+} as const;
+
 export const DEMO_PARTIES: DevParty[] = [
   { name: 'regio-nhn', oin: '00000003273416560001', commonName: 'Verwijsindex Noord-Holland Noord', kind: 'regional', convenant: '7', deliveryFormat: 'json' },
   { name: 'regio-twente', oin: '00000003273416560002', commonName: 'Verwijsindex Twente', kind: 'regional', convenant: '41', deliveryFormat: 'json' },
@@ -63,6 +73,7 @@ export function devPkiSpecs(parties: DevParty[] = DEMO_PARTIES): DevPartySpec[] 
     { ...DEV_INDEX_ENCRYPTION },
     { ...DEV_INDEX_SIGNING },
     { ...DEV_GATEWAY },
+    { ...DEV_WEBHOOKS },
     ...parties.map((p) => ({ name: p.name, oin: p.oin, commonName: p.commonName })),
   ];
 }

@@ -1,5 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { X509Certificate } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { oinOfCertificate } from '@vir/pki';
 
 export interface Delivery {
   /** The party name from the URL path (/webhooks/<party>). */
@@ -9,11 +13,22 @@ export interface Delivery {
   contentType: string;
   body: string;
   receivedAt: Date;
+  /** The OIN in the client certificate the sender presented (mutual TLS), if any. */
+  clientOin?: string;
+}
+
+/** The receiver's TLS server identity and the CAs the sender's client certificate must chain to (PEM). */
+export interface WebhookTls {
+  key: string;
+  cert: string;
+  ca: string[];
 }
 
 /**
- * The demo parties' side of push delivery: one HTTP server that records every matchsignaal
- * POSTed to /webhooks/<party>. `failFirst` makes a party answer 503 that many times first.
+ * The demo parties' side of push delivery: one server that records every matchsignaal POSTed to
+ * /webhooks/<party>. With `tls` it is HTTPS and requires a client certificate from our CAs (the
+ * gateway's), as a party's webhook would; without, plain HTTP. `failFirst` makes a party answer
+ * 503 that many times first.
  */
 export class WebhookReceiver {
   readonly deliveries: Delivery[] = [];
@@ -23,39 +38,51 @@ export class WebhookReceiver {
 
   constructor(private readonly onDelivery: (d: Delivery) => void = () => undefined) {}
 
-  async start(port = 0): Promise<string> {
-    this.server = createServer((req, res) => {
-      const match = /^\/webhooks\/([a-z0-9-]+)$/.exec(req.url ?? '');
-      if (req.method !== 'POST' || !match) {
-        res.writeHead(404).end();
+  /** Starts listening on 127.0.0.1; returns the base URL (`https://localhost:<port>/webhooks` with TLS). */
+  async start(options: { port?: number; tls?: WebhookTls } = {}): Promise<string> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
+    const { tls } = options;
+    this.server = tls
+      ? createHttpsServer({ key: tls.key, cert: tls.cert, ca: tls.ca, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' }, handler)
+      : createHttpServer(handler);
+    await new Promise<void>((resolve) => this.server!.listen(options.port ?? 0, '127.0.0.1', resolve));
+    const port = (this.server.address() as AddressInfo).port;
+    // The server certificate names localhost (not the address): the client checks the name.
+    return tls ? `https://localhost:${port}/webhooks` : `http://127.0.0.1:${port}/webhooks`;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const match = /^\/webhooks\/([a-z0-9-]+)$/.exec(req.url ?? '');
+    if (req.method !== 'POST' || !match) {
+      res.writeHead(404).end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const party = match[1];
+      const left = this.failures.get(party) ?? 0;
+      if (left > 0) {
+        this.failures.set(party, left - 1);
+        res.writeHead(503).end();
         return;
       }
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const party = match[1];
-        const left = this.failures.get(party) ?? 0;
-        if (left > 0) {
-          this.failures.set(party, left - 1);
-          res.writeHead(503).end();
-          return;
-        }
-        const d: Delivery = {
-          party,
-          signalId: String(req.headers['x-vir-signal-id'] ?? ''),
-          idempotencyKey: String(req.headers['idempotency-key'] ?? ''),
-          contentType: String(req.headers['content-type'] ?? ''),
-          body: Buffer.concat(chunks).toString('utf8'),
-          receivedAt: new Date(),
-        };
-        this.deliveries.push(d);
-        res.writeHead(204).end();
-        this.onDelivery(d);
-        this.listeners.forEach((l) => l());
-      });
+      const peer = (req.socket as TLSSocket).encrypted ? (req.socket as TLSSocket).getPeerCertificate() : undefined;
+      const clientOin = peer?.raw ? oinOfCertificate(new X509Certificate(peer.raw).toString()) : undefined;
+      const d: Delivery = {
+        party,
+        signalId: String(req.headers['x-vir-signal-id'] ?? ''),
+        idempotencyKey: String(req.headers['idempotency-key'] ?? ''),
+        contentType: String(req.headers['content-type'] ?? ''),
+        body: Buffer.concat(chunks).toString('utf8'),
+        receivedAt: new Date(),
+        ...(clientOin ? { clientOin } : {}),
+      };
+      this.deliveries.push(d);
+      res.writeHead(204).end();
+      this.onDelivery(d);
+      this.listeners.forEach((l) => l());
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhooks`;
   }
 
   failNext(party: string, times: number): void {
@@ -85,7 +112,10 @@ export class WebhookReceiver {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeAllConnections?.();
+    const server = this.server;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
   }
 }

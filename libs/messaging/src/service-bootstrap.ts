@@ -1,3 +1,5 @@
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
+import type { Server } from 'node:http';
 import { type DynamicModule, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Clock } from '@vir/domain';
@@ -15,6 +17,11 @@ export interface ServiceOptions {
   consumer: { groupId: string; topics: string[]; partitionsConcurrently?: number };
   /** false: the app reads bodies itself (the gateway, for size limits and coded errors). */
   bodyParser?: boolean;
+  /**
+   * A second listener with the same routes over HTTPS (the gateway's mutual-TLS party port);
+   * `host`/`port` above stay the plain-HTTP listener (health, operators).
+   */
+  https?: { host: string; port: number; options: HttpsServerOptions };
 }
 
 /** Starts one of our services: HTTP (health, APIs) plus its Kafka consumer, with clean shutdown. */
@@ -34,7 +41,29 @@ export async function runService(o: ServiceOptions): Promise<void> {
     }),
   });
   await app.startAllMicroservices();
+  let tls: Server | undefined;
+  if (o.https) {
+    const { host, port, options } = o.https;
+    const server = createHttpsServer(options, app.getHttpAdapter().getInstance());
+    tls = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
   await app.listen(o.port, o.host);
+  if (tls) {
+    const server = tls;
+    // Closed with the main listener (Nest's shutdown closes that one).
+    (app.getHttpServer() as Server).once('close', () => {
+      server.close();
+      server.closeAllConnections();
+    });
+    console.log(`${o.name} parties on https://${o.https!.host}:${o.https!.port} (mutual TLS)`);
+  }
   console.log(`${o.name} ready on http://${o.host}:${o.port}`);
 }
 

@@ -1,3 +1,4 @@
 export * from './test-bsn';
 export * from './e2e-stack';
+export * from './https-client';
 export * from './scenario';

@@ -22,6 +22,7 @@ import {
   XENC_TYPE_CONTENT,
   XENC_TYPE_ENCRYPTED_KEY,
 } from './xml-constants';
+import { sha256 } from './sha256';
 import { XmlMessageError } from './xml-errors';
 import { ElementReader, XNode, violation } from './xml-tree';
 import { el, leaf } from './xml-writer';
@@ -37,14 +38,18 @@ import { el, leaf } from './xml-writer';
 //   private-key operation per message;
 // - RSA: RSA-OAEP (SHA-256, MGF1-SHA-256), as before. Both are accepted on receipt.
 
+const NS_XENC = { 'xmlns:xenc': XENC_NS };
+const NS_XENC11 = { 'xmlns:xenc11': XENC11_NS };
+const NS_DS = { 'xmlns:ds': DS_NS };
+const NS_DSIG11 = { 'xmlns:dsig11': DSIG11_NS };
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
- * The per-message content key and its wrapped form, as an `xenc:EncryptedKey` element (prefixes
- * xenc, xenc11, ds and dsig11 must be declared by the document).
+ * The per-message content key and its wrapped form, as an `xenc:EncryptedKey` element (it declares
+ * the namespaces it uses itself).
  */
 export interface ContentKey {
   id: string;
@@ -201,7 +206,9 @@ export function newContentKey(recipientCertificatePem: string, options: ContentK
   const recipient = recipientOf(recipientCertificatePem);
   const id = `ek-${randomUUID()}`;
   const key = randomBytes(KEY_BYTES);
-  const recipientKeyInfo = el('ds:X509Data', leaf('dsig11:X509Digest', recipient.digest, { Algorithm: ALGORITHMS.sha256 }));
+  // Namespace declarations sit where exclusive c14n puts them (the first element of a branch that
+  // uses the prefix), so the document is its own canonical form (see xml-writer.ts).
+  const recipientKeyInfo = el('ds:X509Data', leaf('dsig11:X509Digest', recipient.digest, { ...NS_DSIG11, Algorithm: ALGORITHMS.sha256 }));
   if (recipient.ecPoint) {
     return { id, key, encryptedKeyElement: ecdhEsEncryptedKey(id, key, recipient, recipientKeyInfo, options) };
   }
@@ -217,13 +224,16 @@ export function newContentKey(recipientCertificatePem: string, options: ContentK
       [
         el(
           'xenc:EncryptionMethod',
-          [el('ds:DigestMethod', '', { Algorithm: ALGORITHMS.sha256 }), el('xenc11:MGF', '', { Algorithm: ALGORITHMS.mgf1Sha256 })],
+          [
+            el('ds:DigestMethod', '', { ...NS_DS, Algorithm: ALGORITHMS.sha256 }),
+            el('xenc11:MGF', '', { ...NS_XENC11, Algorithm: ALGORITHMS.mgf1Sha256 }),
+          ],
           { Algorithm: ALGORITHMS.rsaOaep },
         ),
-        el('ds:KeyInfo', recipientKeyInfo),
+        el('ds:KeyInfo', recipientKeyInfo, NS_DS),
         el('xenc:CipherData', leaf('xenc:CipherValue', wrapped.toString('base64'))),
       ],
-      { Id: id },
+      { ...NS_XENC, Id: id },
     ),
   };
 }
@@ -235,7 +245,6 @@ const P256_POINT_BYTES = 65;
 const KEY_WRAP_IV = Buffer.from('A6A6A6A6A6A6A6A6', 'hex');
 const WRAPPED_KEY_BYTES = KEY_BYTES + 8;
 const KDF_COUNTER_1 = Buffer.from([0, 0, 0, 1]);
-const HEX = /^(?:[0-9A-Fa-f]{2})*$/;
 /** Our AlgorithmID: the key-wrap algorithm the derived key is for (SP 800-56A), as a bit string. */
 const ALGORITHM_ID_HEX = `00${Buffer.from(ALGORITHMS.kwAes256, 'utf8').toString('hex')}`;
 
@@ -245,7 +254,7 @@ const ALGORITHM_ID_HEX = `00${Buffer.from(ALGORITHMS.kwAes256, 'utf8').toString(
  * parameters without their leading padding-bits octet.
  */
 function concatKdf(z: Buffer, otherInfo: Buffer): Buffer {
-  return createHash('sha256').update(KDF_COUNTER_1).update(z).update(otherInfo).digest();
+  return sha256(Buffer.concat([KDF_COUNTER_1, z, otherInfo]));
 }
 
 function ecdhEsEncryptedKey(id: string, key: Buffer, recipient: Recipient, recipientKeyInfo: string, options: ContentKeyOptions): string {
@@ -281,26 +290,28 @@ function ecdhEsEncryptedKey(id: string, key: Buffer, recipient: Recipient, recip
             el(
               'xenc11:KeyDerivationMethod',
               el('xenc11:ConcatKDFParams', el('ds:DigestMethod', '', { Algorithm: ALGORITHMS.sha256 }), params),
-              { Algorithm: ALGORITHMS.concatKdf },
+              { ...NS_XENC11, Algorithm: ALGORITHMS.concatKdf },
             ),
             el(
               'xenc:OriginatorKeyInfo',
               el(
                 'ds:KeyValue',
-                el('dsig11:ECKeyValue', [
-                  el('dsig11:NamedCurve', '', { URI: P256_CURVE_URI }),
-                  leaf('dsig11:PublicKey', ephemeralPoint.toString('base64')),
-                ]),
+                el(
+                  'dsig11:ECKeyValue',
+                  [el('dsig11:NamedCurve', '', { URI: P256_CURVE_URI }), leaf('dsig11:PublicKey', ephemeralPoint.toString('base64'))],
+                  NS_DSIG11,
+                ),
               ),
             ),
             el('xenc:RecipientKeyInfo', recipientKeyInfo),
           ],
           { Algorithm: ALGORITHMS.ecdhEs },
         ),
+        NS_DS,
       ),
       el('xenc:CipherData', leaf('xenc:CipherValue', wrapped.toString('base64'))),
     ],
-    { Id: id },
+    { ...NS_XENC, Id: id },
   );
 }
 
@@ -313,10 +324,10 @@ export function encryptBsn(contentKey: ContentKey, bsn: string): string {
     'xenc:EncryptedData',
     [
       el('xenc:EncryptionMethod', '', { Algorithm: ALGORITHMS.aes256Gcm }),
-      el('ds:KeyInfo', el('ds:RetrievalMethod', '', { URI: `#${contentKey.id}`, Type: XENC_TYPE_ENCRYPTED_KEY })),
+      el('ds:KeyInfo', el('ds:RetrievalMethod', '', { URI: `#${contentKey.id}`, Type: XENC_TYPE_ENCRYPTED_KEY }), NS_DS),
       el('xenc:CipherData', leaf('xenc:CipherValue', sealed.toString('base64'))),
     ],
-    { Type: XENC_TYPE_CONTENT },
+    { ...NS_XENC, Type: XENC_TYPE_CONTENT },
   );
 }
 
@@ -383,13 +394,18 @@ function cipherValue(reader: ElementReader, path: string): Buffer {
   const cipherData = reader.child('CipherData', XENC_NS);
   const node = cipherData.required('CipherValue', XENC_NS);
   cipherData.done();
-  const b64 = node.text.replace(/\s+/g, '');
+  const b64 = withoutWhitespace(node.text);
   if (node.children.length > 0 || !BASE64.test(b64)) throw violation(`${path}/CipherData/CipherValue must be base64`);
   return Buffer.from(b64, 'base64');
 }
 
+/** Base64 text without whitespace; the scan for it is skipped when there is none (the usual case). */
+function withoutWhitespace(text: string): string {
+  return BASE64.test(text) ? text : text.replace(/\s+/g, '');
+}
+
 function base64Text(node: XNode, path: string): Buffer {
-  const b64 = node.text.replace(/\s+/g, '');
+  const b64 = withoutWhitespace(node.text);
   if (node.children.length > 0 || !BASE64.test(b64) || b64.length % 4 !== 0) throw violation(`${path} must be base64`);
   return Buffer.from(b64, 'base64');
 }
@@ -417,10 +433,12 @@ function kdfParameter(node: XNode, name: string, path: string, required: boolean
     if (required) throw violation(`${path} needs ${name}`);
     return Buffer.alloc(0);
   }
-  if (value.length > 1024 || !HEX.test(value)) throw violation(`${path}/@${name} must be hexBinary`);
-  if (value === '') return Buffer.alloc(0);
-  if (!value.startsWith('00')) throw violation(`${path}/@${name} must be a whole number of octets (padding octet 00)`);
-  return Buffer.from(value.slice(2), 'hex');
+  // Node's hex decoding stops at the first pair that is not hex: all of it decoded = all of it hex.
+  const bytes = value.length > 1024 ? undefined : Buffer.from(value, 'hex');
+  if (bytes === undefined || bytes.length * 2 !== value.length) throw violation(`${path}/@${name} must be hexBinary`);
+  if (value === '') return bytes;
+  if (bytes[0] !== 0) throw violation(`${path}/@${name} must be a whole number of octets (padding octet 00)`);
+  return bytes.subarray(1);
 }
 
 /**
@@ -630,7 +648,9 @@ function unwrapWith(encryptedKey: EncryptedKeyNode, key: PreparedKey): Buffer | 
     const z = agreedSecret(key, encryptedKey.ephemeralPoint);
     const unwrap = createDecipheriv('id-aes256-wrap', concatKdf(z, encryptedKey.otherInfo), KEY_WRAP_IV);
     // The RFC 3394 integrity check fails (throws) for a wrong key or an altered EncryptedKey.
-    return Buffer.concat([unwrap.update(encryptedKey.cipherValue), unwrap.final()]);
+    const unwrapped = unwrap.update(encryptedKey.cipherValue);
+    const rest = unwrap.final();
+    return rest.length === 0 ? unwrapped : Buffer.concat([unwrapped, rest]);
   } catch {
     return undefined;
   }
@@ -663,9 +683,9 @@ export function decryptBsn(key: Buffer, sealed: Buffer, path: string): string {
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]).toString(
-      'utf8',
-    );
+    const plain = decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES));
+    const rest = decipher.final(); // throws unless the tag authenticates
+    return (rest.length === 0 ? plain : Buffer.concat([plain, rest])).toString('utf8');
   } catch {
     throw new XmlMessageError('DECRYPTION_FAILED', `${path} cannot be decrypted (authentication failed)`);
   }

@@ -9,6 +9,16 @@ import type { XmlDocument, XmlElement, XmlProcessingInstruction } from './xml-pa
 // binding; attributes are sorted by namespace URI then local name; text and attribute values are
 // escaped as the spec prescribes. Checked against xml-crypto's implementation and xmlsec1 in the
 // specs.
+//
+// Speed: most of a document's canonical form is its source text unchanged — end tags, text
+// without references or `>`, start tags written the canonical way (XmlElement.startTagCanonical)
+// whose namespace declarations are the ones c14n puts there; all of what we write ourselves is
+// (xml-writer.ts). The parser marks those tokens with their source offsets, and with the source at
+// hand the writer copies each run of adjacent unchanged tokens as ONE slice of the source instead
+// of rebuilding it piece by piece. Tokens are only merged when they are adjacent in the source, so
+// whatever canonicalisation drops (comments, whitespace inside tags, the excluded subtree) or
+// changes ends a run and is written out as before. The few pieces make the result cheap to
+// flatten and hash.
 
 const TEXT_SPECIAL = /[&<>\r]/;
 const ATTR_SPECIAL = /[&<"\t\n\r]/;
@@ -38,63 +48,131 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const EMPTY: ReadonlyMap<string, string> = new Map();
+/** Namespace declarations written by output ancestors, innermost first. */
+interface Rendered {
+  prefix: string;
+  uri: string;
+  next: Rendered | null;
+}
 
-/** The canonical form of `el` and its descendants, leaving out `exclude` (and its subtree). */
-export function canonicalizeElement(el: XmlElement, exclude?: XmlElement): string {
-  return write(el, EMPTY, exclude);
+function renderedUri(rendered: Rendered | null, prefix: string): string | undefined {
+  for (let r = rendered; r !== null; r = r.next) if (r.prefix === prefix) return r.uri;
+  return undefined;
+}
+
+/** The canonical text being written, with a pending run of unchanged source text. */
+class Output {
+  text = '';
+  private from = 0;
+  private to = -1;
+
+  constructor(private readonly source: string | undefined) {}
+
+  /** Source text [start, end) that is its own canonical form. */
+  copy(start: number, end: number): void {
+    if (start !== this.to) {
+      this.flush();
+      this.from = start;
+    }
+    this.to = end;
+  }
+
+  add(text: string): void {
+    if (this.to >= 0) this.flush();
+    this.text += text;
+  }
+
+  flush(): void {
+    if (this.to >= 0) {
+      this.text += this.source!.slice(this.from, this.to);
+      this.to = -1;
+    }
+  }
+}
+
+/**
+ * The canonical form of `el` and its descendants, leaving out `exclude` (and its subtree).
+ * `source` is the parsed document's source (XmlDocument.source): with it, unchanged text is copied
+ * from there (faster, same result).
+ */
+export function canonicalizeElement(el: XmlElement, exclude?: XmlElement, source?: string): string {
+  const out = new Output(source);
+  write(out, el, null, exclude, source !== undefined);
+  out.flush();
+  return out.text;
 }
 
 /** The canonical form of a document (URI=""), leaving out `exclude`: PIs outside the root included. */
 export function canonicalizeDocument(doc: XmlDocument, exclude?: XmlElement): string {
   let result = '';
   for (const p of doc.before) result += `${pi(p)}\n`;
-  result += canonicalizeElement(doc.root, exclude);
+  result += canonicalizeElement(doc.root, exclude, doc.source);
   for (const p of doc.after) result += `\n${pi(p)}`;
   return result;
 }
 
-// String concatenation rather than an array join: V8's ropes make it the faster of the two here.
-function write(el: XmlElement, rendered: ReadonlyMap<string, string>, exclude: XmlElement | undefined): string {
-  const qname = el.prefix === '' ? el.local : `${el.prefix}:${el.local}`;
-  // Visibly utilised prefixes: the element's own ('' = default namespace) and its attributes'.
-  let prefixes: string[] | undefined;
-  for (const a of el.attributes) {
-    // The xml prefix is bound by definition and never declared in the output.
-    if (a.prefix !== '' && a.prefix !== 'xml' && a.prefix !== el.prefix && !prefixes?.includes(a.prefix)) (prefixes ??= [el.prefix]).push(a.prefix);
-  }
-  if (prefixes) prefixes.sort(compare);
-
-  let nsOut = '';
+function write(out: Output, el: XmlElement, rendered: Rendered | null, exclude: XmlElement | undefined, copy: boolean): void {
+  const qname = el.qname;
+  const attributes = el.attributes;
+  const declarations = el.declarations;
   let scope = rendered;
-  for (const prefix of prefixes ?? [el.prefix]) {
-    const uri = prefix === '' ? el.uri : (el.scope.get(prefix) as string);
-    const previous = scope.get(prefix);
+  let nsOut = '';
+  // Whether the declarations c14n writes here are exactly those of the source tag, in order.
+  let sameDeclarations = true;
+  let declared = 0;
+  if (attributes.length === 0) {
+    // Only the element's own prefix ('' = the default namespace) is visibly utilised.
+    const prefix = el.prefix;
+    const uri = el.uri;
+    const previous = renderedUri(rendered, prefix);
     // No default namespace needs no declaration, unless an output ancestor declared one.
-    const needed = prefix === '' && uri === '' ? previous !== undefined && previous !== '' : previous !== uri;
-    if (!needed) continue;
-    nsOut += prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
-    if (scope === rendered) scope = new Map(rendered);
-    (scope as Map<string, string>).set(prefix, uri);
-  }
-
-  let attrOut = '';
-  if (el.attributes.length > 0) {
-    const attributes =
-      el.attributes.length === 1
-        ? el.attributes
-        : [...el.attributes].sort((a, b) => compare(a.uri, b.uri) || compare(a.local, b.local));
+    if (prefix === '' && uri === '' ? previous !== undefined && previous !== '' : previous !== uri) {
+      nsOut = prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
+      scope = { prefix, uri, next: scope };
+      const d = declarations[declared++];
+      sameDeclarations = d !== undefined && d[0] === prefix && d[1] === uri;
+    }
+  } else {
+    // Visibly utilised prefixes: the element's own and its attributes' (the xml prefix is bound by
+    // definition and never declared in the output).
+    const prefixes = [el.prefix];
     for (const a of attributes) {
-      attrOut += ` ${a.prefix === '' ? a.local : `${a.prefix}:${a.local}`}="${escapeAttr(a.value)}"`;
+      if (a.prefix !== '' && a.prefix !== 'xml' && !prefixes.includes(a.prefix)) prefixes.push(a.prefix);
+    }
+    if (prefixes.length > 1) prefixes.sort(compare);
+    for (const prefix of prefixes) {
+      const uri = prefix === '' ? el.uri : (el.scope.get(prefix) as string);
+      const previous = renderedUri(scope, prefix);
+      const needed = prefix === '' && uri === '' ? previous !== undefined && previous !== '' : previous !== uri;
+      if (!needed) continue;
+      nsOut += prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
+      scope = { prefix, uri, next: scope };
+      const d = declarations[declared++];
+      if (d === undefined || d[0] !== prefix || d[1] !== uri) sameDeclarations = false;
     }
   }
+  sameDeclarations &&= declared === declarations.length;
 
-  let out = `<${qname}${nsOut}${attrOut}>`;
-  for (const node of el.content) {
-    if (node.kind === 'text') out += escapeText(node.value);
-    else if (node.kind === 'element') {
-      if (node !== exclude) out += write(node, scope, exclude);
-    } else out += pi(node);
+  if (copy && el.startTagCanonical && sameDeclarations) {
+    out.copy(el.start, el.startEnd); // the source tag is the canonical one
+  } else {
+    let tag = `<${qname}${nsOut}`;
+    if (attributes.length > 0) {
+      const sorted = attributes.length === 1 ? attributes : [...attributes].sort((a, b) => compare(a.uri, b.uri) || compare(a.local, b.local));
+      for (const a of sorted) tag += ` ${a.qname}="${a.plain ? a.value : escapeAttr(a.value)}"`;
+    }
+    out.add(`${tag}>`);
   }
-  return `${out}</${qname}>`;
+
+  for (const node of el.content) {
+    if (node.kind === 'text') {
+      if (copy && node.verbatim) out.copy(node.start, node.end);
+      else out.add(escapeText(node.value));
+    } else if (node.kind === 'element') {
+      if (node !== exclude) write(out, node, scope, exclude, copy);
+    } else out.add(pi(node));
+  }
+
+  if (copy && !el.selfClosing && el.end - el.closeStart === qname.length + 3) out.copy(el.closeStart, el.end);
+  else out.add(`</${qname}>`);
 }

@@ -14,9 +14,9 @@ import {
 import * as rules from './field-rules';
 import { openWith, requireOwnOin, type CodecSpec, type Opened } from './message-codec';
 import { buildDocument, melderElements, organisatieElement, readMelder, readOrganisatie } from './message-builder';
-import { DS_NS, DSIG11_NS, XENC11_NS, XENC_NS } from './xml-constants';
+import { XENC_NS } from './xml-constants';
 import { xmlError } from './xml-errors';
-import { signDocument, type Signer } from './xml-signer';
+import { signBuilt, type Signer } from './xml-signer';
 import { ElementReader, violation } from './xml-tree';
 import type { OpenOptions } from './xml-verifier';
 import { el, leaf } from './xml-writer';
@@ -65,7 +65,6 @@ interface EncryptedParts {
 type ReadMelding = VerifiedMelding & { encrypted: EncryptedParts };
 
 const ROOT = 'Melding';
-const NAMESPACES = { 'xmlns:ds': DS_NS, 'xmlns:dsig11': DSIG11_NS, 'xmlns:xenc': XENC_NS, 'xmlns:xenc11': XENC11_NS };
 
 /** Builds the XML, encrypts every BSN for the index, then signs (the signature covers ciphertext). */
 export function sealMelding(m: MeldingBericht, o: SealOptions): string {
@@ -96,9 +95,8 @@ export function sealMelding(m: MeldingBericht, o: SealOptions): string {
       el('Melder', melderElements(m.melder)),
       organisatieElement('Organisatie', m.organisatie),
     ],
-    NAMESPACES,
   );
-  return signDocument(xml, o.signer);
+  return signBuilt(xml, o.signer);
 }
 
 /** Verifies signature, trust, schema and sender, without decrypting: for parties that hold no index key. */

@@ -6,9 +6,13 @@ import type { ElementReader } from './xml-tree';
 // Shared pieces of the messages: the document frame, Kop, Melder and Organisatie. Readers only
 // collect values; the codecs check them with field-rules afterwards.
 
-/** The unsigned document: XML declaration and root in our namespace (plus extra declarations). */
-export function buildDocument(root: string, children: (string | undefined)[], namespaces: Record<string, string> = {}): string {
-  return XML_DECLARATION + el(root, children, { xmlns: VIR_NS, ...namespaces });
+/**
+ * The unsigned document: XML declaration and root in our namespace. Elements of other namespaces
+ * declare theirs themselves, where exclusive c14n would (see xml-writer.ts): everything after the
+ * XML declaration is then the document's canonical form, which signBuilt relies on.
+ */
+export function buildDocument(root: string, children: (string | undefined)[]): string {
+  return XML_DECLARATION + el(root, children, { xmlns: VIR_NS });
 }
 
 export function melderElements(m: Melder): string {

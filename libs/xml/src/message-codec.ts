@@ -1,5 +1,5 @@
 import { XmlMessageError } from './xml-errors';
-import { signDocument, type Signer } from './xml-signer';
+import { signBuilt, type Signer } from './xml-signer';
 import { ElementReader } from './xml-tree';
 import { verifySignedDocument, type OpenOptions } from './xml-verifier';
 import { buildDocument } from './message-builder';
@@ -69,14 +69,12 @@ export interface CodecSpec<T extends { afzenderOin: string }> {
   write(message: T): (string | undefined)[];
   /** Reads the root's children before the signature (the reader sits at the first one). */
   read(r: ElementReader): T;
-  /** Namespace declarations on the root besides ours. */
-  namespaces?: Record<string, string>;
 }
 
 export function signWith<T extends { afzenderOin: string }>(spec: CodecSpec<T>, message: T, signer: Signer): string {
   requireOwnOin(message?.afzenderOin, signer);
   spec.check(message);
-  return signDocument(buildDocument(spec.root, spec.write(message), spec.namespaces), signer);
+  return signBuilt(buildDocument(spec.root, spec.write(message)), signer);
 }
 
 export function openWith<T extends { afzenderOin: string }>(spec: Pick<CodecSpec<T>, 'root' | 'check' | 'read'>, xml: string, o: OpenOptions): Opened<T> {

@@ -127,9 +127,9 @@ describe('validator agrees with xmllint --schema', () => {
     );
     m('intrekking with an unknown reason', '<Reden>zorg-afgerond<', '<Reden>verhuisd<', valid.intrekking);
     m('verwijdering with a 5-digit gemeente', '<Gemeentecode>0363<', '<Gemeentecode>03630<', valid.verwijdering);
-    m('ontvangstbevestiging with both outcomes', '<Geaccepteerd/>', '<Geaccepteerd/><Afgewezen><Code>X1</Code><Omschrijving>x</Omschrijving></Afgewezen>', valid.ontvangstbevestiging);
-    m('ontvangstbevestiging without outcome', '<Geaccepteerd/>', '', valid.ontvangstbevestiging);
-    m('ontvangstbevestiging with content in Geaccepteerd', '<Geaccepteerd/>', '<Geaccepteerd>ja</Geaccepteerd>', valid.ontvangstbevestiging);
+    m('ontvangstbevestiging with both outcomes', '<Geaccepteerd></Geaccepteerd>', '<Geaccepteerd/><Afgewezen><Code>X1</Code><Omschrijving>x</Omschrijving></Afgewezen>', valid.ontvangstbevestiging);
+    m('ontvangstbevestiging without outcome', '<Geaccepteerd></Geaccepteerd>', '', valid.ontvangstbevestiging);
+    m('ontvangstbevestiging with content in Geaccepteerd', '<Geaccepteerd></Geaccepteerd>', '<Geaccepteerd>ja</Geaccepteerd>', valid.ontvangstbevestiging);
     m('ontvangstbevestiging with a lowercase code', '<Code>BSN_INVALID<', '<Code>bsn_invalid<', valid.ontvangstbevestiging);
     m('foutbericht without Betreft', /<Betreft>[^<]+<\/Betreft>/.exec(valid.foutbericht)![0], '', valid.foutbericht);
     m('ping going elsewhere', '<Richting>heen<', '<Richting>retour<', valid.ping);

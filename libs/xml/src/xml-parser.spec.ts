@@ -1,4 +1,4 @@
-import { parseXml } from './xml-parser';
+import { parseXml, type XmlElement, type XmlText } from './xml-parser';
 import { XmlMessageError } from './xml-errors';
 
 function malformed(xml: string): boolean {
@@ -70,6 +70,66 @@ describe('parseXml', () => {
       expect((error as Error).message).toMatch(/line 2, column \d+/);
       expect((error as Error).message).not.toContain('111222333');
     }
+  });
+
+  it('refuses what Namespaces 1.0 forbids in names', () => {
+    expect(malformed('<r xmlns:="urn:x"/>')).toBe(true); // `xmlns:` alone declares no prefix
+    expect(malformed('<xmlns:r xmlns:xmlns="urn:x"/>')).toBe(true);
+    expect(malformed('<p:r xmlns:p="urn:p"><p:/></p:r>')).toBe(true);
+    expect(malformed('<p:r xmlns:p="urn:p"><p:1a/></p:r>')).toBe(true);
+    expect(malformed('<p:q:r xmlns:p="urn:p"/>')).toBe(true);
+    expect(malformed('<:r/>')).toBe(true);
+    expect(malformed('<r a:b:c="1" xmlns:a="urn:a"/>')).toBe(true);
+    expect(malformed('<r xmlns:a="urn:a" a:="1"/>')).toBe(true);
+  });
+
+  it('reads names it has seen before exactly (names sharing a cache slot, long and non-ASCII names)', () => {
+    // Two names whose scanner hash lands in the same slot of the name cache.
+    const slot = (name: string) => {
+      let h = 0;
+      for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
+      return h & 2047;
+    };
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      const name = `n${i.toString(36)}`;
+      const other = seen.get(slot(name));
+      if (other !== undefined) pair = [other, name];
+      seen.set(slot(name), name);
+    }
+    const [a, b] = pair;
+    const long = `L${'x'.repeat(80)}`;
+    const xml = `<r xmlns:p="urn:p"><${a} ${b}="1"/><${b} ${a}="2"/><p:${a}/><${long} ${long}="3"/><Ünïcödé Ü="4"/><${a}/></r>`;
+    for (let round = 0; round < 3; round++) {
+      const children = parseXml(xml).root.children;
+      expect(children.map((c) => [c.prefix, c.local, c.uri, c.attributes.map((x) => x.local).join()])).toEqual([
+        ['', a, '', b],
+        ['', b, '', a],
+        ['p', a, 'urn:p', ''],
+        ['', long, '', long],
+        ['', 'Ünïcödé', '', 'Ü'],
+        ['', a, '', ''],
+      ]);
+    }
+    expect(malformed(`<${a}></${b}>`)).toBe(true);
+    expect(malformed(`<${a}></${a}x>`)).toBe(true);
+    expect(malformed(`<${a}x></${a}>`)).toBe(true);
+  });
+
+  it('marks text and tags that are their own canonical form, with their source offsets', () => {
+    const doc = parseXml('<r><a>plain</a><b>x &gt; y</b><c>x > y</c><d>1<!--c-->2</d><e >t</e ></r>');
+    const [a, b, c, d, e] = doc.root.children;
+    const text = (el: XmlElement) => el.content[0] as XmlText;
+    expect(text(a)).toMatchObject({ value: 'plain', verbatim: true });
+    expect(doc.source.slice(text(a).start, text(a).end)).toBe('plain');
+    expect(doc.source.slice(a.start, a.startEnd)).toBe('<a>');
+    expect(doc.source.slice(a.closeStart, a.end)).toBe('</a>');
+    expect(text(b)).toMatchObject({ value: 'x > y', verbatim: false });
+    expect(text(c)).toMatchObject({ value: 'x > y', verbatim: false });
+    expect(text(d)).toMatchObject({ value: '12', verbatim: false, start: -1 });
+    expect(doc.source.slice(e.start, e.startEnd)).toBe('<e >');
+    expect(doc.source.slice(e.closeStart, e.end)).toBe('</e >');
   });
 
   it('limits nesting depth', () => {

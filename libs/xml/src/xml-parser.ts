@@ -15,16 +15,28 @@ export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 export interface XmlAttribute {
+  /** The name as written (`prefix:local` or `local`). */
+  qname: string;
   prefix: string;
   local: string;
   /** '' for an attribute without prefix. */
   uri: string;
   value: string;
+  /** True when canonicalisation writes the value as it is (nothing to escape). */
+  plain: boolean;
 }
 
 export interface XmlText {
   kind: 'text';
   value: string;
+  /** Offsets of the text in the source, or -1 when it was merged from several pieces (CDATA, comments). */
+  start: number;
+  end: number;
+  /**
+   * True when the source text [start, end) is the value itself and canonicalisation leaves it as
+   * it is (one raw piece without references, `>` or CDATA): c14n may copy the source.
+   */
+  verbatim: boolean;
 }
 
 export interface XmlProcessingInstruction {
@@ -35,6 +47,8 @@ export interface XmlProcessingInstruction {
 
 export interface XmlElement {
   kind: 'element';
+  /** The name as written (`prefix:local` or `local`). */
+  qname: string;
   prefix: string;
   local: string;
   /** Namespace URI, '' for none. */
@@ -46,7 +60,7 @@ export interface XmlElement {
   /** Namespace declarations made on this element: prefix ('' = default) → URI. */
   declarations: [string, string][];
   /** In-scope namespaces (shared with the parent when this element declares none). */
-  scope: ReadonlyMap<string, string>;
+  scope: NamespaceScope;
   /** Children in order: elements, text, processing instructions (comments are dropped). */
   content: (XmlElement | XmlText | XmlProcessingInstruction)[];
   /** Element children only. */
@@ -56,9 +70,39 @@ export interface XmlElement {
   parent: XmlElement | null;
   /** Offset of `<` in the (line-end normalised) source. */
   start: number;
+  /** Offset just after the start tag's `>` (or the empty-element tag's `/>`). */
+  startEnd: number;
   /** Offset of the end tag's `<`, or of `/>` for an empty-element tag. */
   closeStart: number;
+  /** Offset just after the end tag's `>` (after `/>` for an empty-element tag). */
+  end: number;
   selfClosing: boolean;
+  /**
+   * True when the start tag is written exactly as exclusive c14n writes it, given its own namespace
+   * declarations: `<qname`, declarations sorted by prefix, attributes sorted by namespace URI and
+   * name, each after one space, `name="value"` with nothing to escape, then `>`. (c14n still decides
+   * which declarations belong there.)
+   */
+  startTagCanonical: boolean;
+}
+
+/** The namespace bindings in scope of an element: prefix ('' = default) → URI. */
+export interface NamespaceScope {
+  get(prefix: string): string | undefined;
+}
+
+/** One declaration and the scope it extends: an element that declares adds a link, no copy. */
+class Scope implements NamespaceScope {
+  constructor(
+    private readonly prefix: string,
+    private readonly uri: string,
+    private readonly outer: Scope | null,
+  ) {}
+
+  get(prefix: string): string | undefined {
+    if (this.prefix === prefix) return this.uri;
+    return this.outer === null ? undefined : this.outer.get(prefix);
+  }
 }
 
 export interface XmlDocument {
@@ -92,20 +136,22 @@ const NAME_BMP = new RegExp(`[${BMP_START}][${BMP_START}\\-.0-9\\u00B7\\u0300-\\
 const NAME_START_BMP = new RegExp(`^[${BMP_START}]`);
 /** Anything that is not an XML 1.0 Char (lone surrogates included, thanks to the u flag). */
 const NOT_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-/** Cheap pre-check: when none of these occur, NOT_CHAR cannot match either. */
+/** Cheap pre-check for the control characters XML does not allow. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const MAYBE_NOT_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F]/;
 const REFERENCE = /&(?:(lt|gt|amp|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));/g;
 const BAD_AMPERSAND = /&(?!(?:lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)/;
 const XML_DECLARATION =
   /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.0"|'1\.0')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"([A-Za-z][A-Za-z0-9._-]*)"|'([A-Za-z][A-Za-z0-9._-]*)'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
-const TAB_OR_NEWLINE = /[\t\n]/;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const INITIAL_SCOPE: ReadonlyMap<string, string> = new Map([['xml', XML_NS]]);
+const INITIAL_SCOPE = new Scope('xml', XML_NS, null);
 // Shared by every element without attributes or declarations (most of them); never mutated.
 const NO_ATTRIBUTES: XmlAttribute[] = Object.freeze([]) as unknown as XmlAttribute[];
 const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const NO_DECLARATIONS: [string, string][] = Object.freeze([]) as unknown as [string, string][];
+// Likewise for elements without content or element children, until the parser adds the first one.
+const NO_CONTENT: XmlElement['content'] = Object.freeze([]) as unknown as XmlElement['content'];
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
 
 class ParseError extends Error {
   constructor(
@@ -142,6 +188,23 @@ function position(source: string, offset: number): string {
   return `line ${line}, column ${offset - lineStart + 1}`;
 }
 
+/** The offset of the first character XML 1.0 does not allow, or -1. */
+function badCharacter(s: string): number {
+  // Control characters, then what only a two-byte string can hold: lone surrogates, U+FFFE/U+FFFF
+  // (isWellFormed is O(1) for the usual one-byte string). NOT_CHAR only finds the position.
+  if (CONTROL.test(s) || !(s as unknown as { isWellFormed(): boolean }).isWellFormed() || s.indexOf('\uFFFE') >= 0 || s.indexOf('\uFFFF') >= 0) {
+    const bad = NOT_CHAR.exec(s);
+    if (bad) return bad.index;
+  }
+  return -1;
+}
+
+/** Refuses (XML_MALFORMED, as parseXml would) a text holding a character XML 1.0 does not allow. */
+export function checkCharacters(s: string): void {
+  const bad = badCharacter(s);
+  if (bad >= 0) throw new XmlMessageError('XML_MALFORMED', `the document is not well-formed XML (${position(s, bad)}): a character XML does not allow`);
+}
+
 /**
  * Parses a whole document. Errors are XML_MALFORMED with a position, never with document text
  * (which may hold a BSN).
@@ -160,9 +223,93 @@ export function parseXml(input: string, limits: ParseLimits = {}): XmlDocument {
   }
 }
 
+/** True for the ASCII characters that may start an NCName: A-Z, a-z, _. */
+function isAsciiNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+}
+
+/** ASCII name characters: 1 for [A-Za-z0-9_.-], 2 for ':', 0 otherwise (undefined beyond ASCII). */
+const ASCII_NAME_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_NAME_CHAR[c] = isAsciiNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e ? 1 : c === 0x3a ? 2 : 0;
+
+// Where the colon of a scanned ASCII name is, so splitting a QName needs no regex.
+const NO_COLON = -1;
+const MANY_COLONS = -2;
+const NOT_ASCII = -3;
+
+/**
+ * A checked QName and its parts. `prefix` may be `xmlns` here: a namespace declaration when it
+ * names an attribute, refused as an element name.
+ */
+interface QName {
+  qname: string;
+  prefix: string;
+  local: string;
+  /** The scanner's hash of the name (0 for names not remembered). */
+  hash: number;
+}
+
+/**
+ * Names seen before, by a hash the scanner computes anyway: a document uses a few dozen names over
+ * and over, and a hit (the same text, compared in full) saves splitting and checking the name
+ * again and gives one internalised string per name, which makes every later comparison with our
+ * constants cheap. Direct-mapped and bounded: a collision or a document full of distinct names
+ * only misses.
+ */
+const NAME_SLOTS: (QName | undefined)[] = new Array<QName | undefined>(2048).fill(undefined);
+const NAME_SLOT_MASK = 2047;
+/** Every remembered name by its text, for names whose slot another name took (bounded). */
+const NAMES = new Map<string, QName>();
+const NAMES_LIMIT = 4096;
+const REMEMBERED_NAME_LENGTH = 64;
+/** Declared namespace URIs and prefixes likewise, as shared internalised strings (bounded). */
+const URIS = new Map<string, string>();
+const URI_CACHE_LIMIT = 256;
+const URI_CACHE_MAX_LENGTH = 256;
+
+/** The internalised copy of a string (a property key always is one), independent of the source it was sliced from. */
+function internalised(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
+}
+
+function internUri(uri: string): string {
+  if (uri.length > URI_CACHE_MAX_LENGTH) return uri;
+  let interned = URIS.get(uri);
+  if (interned === undefined) {
+    interned = internalised(uri);
+    if (URIS.size >= URI_CACHE_LIMIT) URIS.clear();
+    URIS.set(interned, interned);
+  }
+  return interned;
+}
+
+/** Splits and checks a name as a QName; throws when it is none. */
+function newQName(name: string, colon: number, offset: number, hash: number): QName {
+  let prefix = '';
+  let local = name;
+  if (colon !== NO_COLON) {
+    if (colon >= 0 && isAsciiQName(name, colon)) {
+      prefix = name.slice(0, colon);
+      local = name.slice(colon + 1);
+    } else {
+      [prefix, local] = splitQName(name, offset);
+    }
+  }
+  if (name.length > REMEMBERED_NAME_LENGTH) return { qname: name, prefix, local, hash: 0 };
+  return { qname: internalised(name), prefix: internalised(prefix), local: internalised(local), hash };
+}
+
 class Parser {
   private pos = 0;
   private hasPi = false;
+  // Scratch space for a start tag's attributes (not namespace declarations), reused by every tag.
+  private readonly attrNames: QName[] = [];
+  private readonly attrValues: string[] = [];
+  private readonly attrOffsets: number[] = [];
+  private readonly attrKeys: string[] = [];
+  private readonly attrVerbatim: boolean[] = [];
+  /** The default namespace in scope of the element startTag() just read. */
+  private defaultNs = '';
 
   constructor(
     private readonly s: string,
@@ -172,8 +319,8 @@ class Parser {
 
   document(): XmlDocument {
     const s = this.s;
-    const bad = MAYBE_NOT_CHAR.test(s) ? NOT_CHAR.exec(s) : null;
-    if (bad) throw new ParseError(bad.index, 'a character XML does not allow');
+    const bad = badCharacter(s);
+    if (bad >= 0) throw new ParseError(bad, 'a character XML does not allow');
     if (s.startsWith('<?xml') && /^<\?xml[ \t\n?]/.test(s)) {
       const decl = XML_DECLARATION.exec(s);
       if (!decl) throw new ParseError(0, 'malformed XML declaration (version must be 1.0)');
@@ -207,15 +354,15 @@ class Parser {
     while (c === 0x20 || c === 0x0a || c === 0x09) c = this.s.charCodeAt(++this.pos);
   }
 
+  /** A Name at pos (any XML Name, by the full expression when it is not ASCII). */
   private name(): string {
     const s = this.s;
     const start = this.pos;
     let i = start;
     let c = s.charCodeAt(i);
-    // ASCII names (all of ours) by char code; anything else through the full Name expression.
-    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a) {
+    if (isAsciiNameStart(c) || c === 0x3a) {
       do c = s.charCodeAt(++i);
-      while ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x3a) || c === 0x5f || c === 0x2d || c === 0x2e);
+      while (ASCII_NAME_CHAR[c] > 0);
       if (!(c >= 0x80)) {
         this.pos = i;
         return s.slice(start, i);
@@ -233,6 +380,44 @@ class Parser {
     if (!m) throw new ParseError(start, 'expected a name');
     this.pos = end;
     return m[0];
+  }
+
+  /** A QName at pos (element or attribute name), checked; remembered ones without a new string. */
+  private qname(): QName {
+    const s = this.s;
+    const start = this.pos;
+    let i = start;
+    let c = s.charCodeAt(i);
+    // ASCII names (all of ours) by a table, hashed on the way; anything else by name().
+    if (isAsciiNameStart(c) || c === 0x3a) {
+      let colon = NO_COLON;
+      let hash = 0;
+      let kind = ASCII_NAME_CHAR[c];
+      do {
+        if (kind === 2) colon = colon === NO_COLON ? i - start : MANY_COLONS;
+        hash = (Math.imul(hash, 31) + c) | 0;
+        c = s.charCodeAt(++i);
+        kind = ASCII_NAME_CHAR[c];
+      } while (kind > 0);
+      if (!(c >= 0x80)) {
+        this.pos = i;
+        const slot = hash & NAME_SLOT_MASK;
+        const known = NAME_SLOTS[slot];
+        const name = s.slice(start, i);
+        if (known !== undefined && known.hash === hash && known.qname === name) return known;
+        let q = NAMES.get(name);
+        if (q === undefined) {
+          q = newQName(name, colon, start, hash);
+          if (q.hash === hash) {
+            if (NAMES.size >= NAMES_LIMIT) NAMES.clear();
+            NAMES.set(q.qname, q);
+          }
+        }
+        if (q.hash === hash) NAME_SLOTS[slot] = q;
+        return q;
+      }
+    }
+    return newQName(this.name(), NOT_ASCII, start, 0);
   }
 
   private comment(): void {
@@ -265,14 +450,17 @@ class Parser {
   /** Parses the element at pos and everything in it, iteratively (no recursion limit to hit). */
   private element(): XmlElement {
     const stack: XmlElement[] = [];
-    const qnames: string[] = [];
+    // The default namespace in scope of each element on the stack (a Map lookup saved per element).
+    const defaults: string[] = [];
     let root: XmlElement | undefined;
     const s = this.s;
     for (;;) {
       // ---- start tag at pos ----
       const parent = stack.length > 0 ? stack[stack.length - 1] : null;
-      const el = this.startTag(parent, qnames);
+      const el = this.startTag(parent, parent ? defaults[stack.length - 1] : '');
       if (parent) {
+        if (parent.children === NO_CHILDREN) parent.children = [];
+        if (parent.content === NO_CONTENT) parent.content = [];
         parent.content.push(el);
         parent.children.push(el);
       } else {
@@ -280,6 +468,7 @@ class Parser {
       }
       if (!el.selfClosing) {
         if (stack.length + 1 > this.maxDepth) throw new ParseError(el.start, `elements nested deeper than ${this.maxDepth}`);
+        defaults[stack.length] = this.defaultNs;
         stack.push(el);
       } else if (!parent) {
         return el;
@@ -289,31 +478,38 @@ class Parser {
         const current = stack[stack.length - 1];
         const lt = s.indexOf('<', this.pos);
         if (lt < 0) throw new ParseError(this.pos, 'unexpected end of the document');
-        if (lt > this.pos) this.text(current, s.slice(this.pos, lt), this.pos);
+        if (lt > this.pos) this.text(current, this.pos, lt);
         this.pos = lt;
         const next = s.charCodeAt(lt + 1);
         if (next === 0x2f /* / */) {
-          this.pos = lt + 2;
-          const name = this.name();
-          this.skipWhitespace();
-          if (s.charCodeAt(this.pos) !== 0x3e) throw new ParseError(this.pos, 'malformed end tag');
-          if (name !== qnames[qnames.length - 1]) throw new ParseError(lt, 'end tag does not match the start tag');
-          this.pos++;
+          const qname = current.qname;
+          const nameEnd = lt + 2 + qname.length;
+          if (s.charCodeAt(nameEnd) === 0x3e && s.slice(lt + 2, nameEnd) === qname) {
+            this.pos = nameEnd + 1; // the usual `</qname>`: '>' cannot be part of a name
+          } else {
+            this.pos = lt + 2;
+            const name = this.name();
+            this.skipWhitespace();
+            if (s.charCodeAt(this.pos) !== 0x3e) throw new ParseError(this.pos, 'malformed end tag');
+            if (name !== qname) throw new ParseError(lt, 'end tag does not match the start tag');
+            this.pos++;
+          }
           current.closeStart = lt;
+          current.end = this.pos;
           stack.pop();
-          qnames.pop();
           if (stack.length === 0) return root!;
         } else if (next === 0x21 /* ! */) {
           if (s.startsWith('<!--', lt)) this.comment();
           else if (s.startsWith('<![CDATA[', lt)) {
             const end = s.indexOf(']]>', lt + 9);
             if (end < 0) throw new ParseError(lt, 'unterminated CDATA section');
-            appendText(current, s.slice(lt + 9, end));
+            appendText(current, s.slice(lt + 9, end), -1, -1, false);
             this.pos = end + 3;
           } else {
             throw new ParseError(lt, s.startsWith('<!DOCTYPE', lt) ? 'DOCTYPE is not allowed' : 'markup declarations are not allowed');
           }
         } else if (next === 0x3f /* ? */) {
+          if (current.content === NO_CONTENT) current.content = [];
           current.content.push(this.pi());
         } else {
           break; // a child's start tag
@@ -322,21 +518,35 @@ class Parser {
     }
   }
 
-  private text(el: XmlElement, raw: string, offset: number): void {
-    const bracket = raw.indexOf(']]>');
-    if (bracket >= 0) throw new ParseError(offset + bracket, '"]]>" in text');
-    appendText(el, decode(raw, offset));
+  /** Character data [start, end) of `el`. */
+  private text(el: XmlElement, start: number, end: number): void {
+    const raw = this.s.slice(start, end);
+    const gt = raw.indexOf('>');
+    if (gt >= 0) {
+      const bracket = raw.indexOf(']]>', gt - 2);
+      if (bracket >= 0) throw new ParseError(start + bracket, '"]]>" in text');
+    }
+    if (raw.indexOf('&') < 0) appendText(el, raw, start, end, gt < 0);
+    else appendText(el, decode(raw, start), start, end, false);
   }
 
-  private startTag(parent: XmlElement | null, qnames: string[]): XmlElement {
+  private startTag(parent: XmlElement | null, inheritedDefault: string): XmlElement {
     const s = this.s;
     const start = this.pos;
     this.pos++; // <
-    const qname = this.name();
-    let plain: [string, string, number][] | undefined;
+    const q = this.qname();
+    if (q.prefix === 'xmlns') throw new ParseError(start, 'the xmlns prefix is reserved');
+    const names = this.attrNames;
+    const values = this.attrValues;
+    const offsets = this.attrOffsets;
+    const keys = this.attrKeys;
+    const verbatims = this.attrVerbatim;
+    let plain = 0;
     let declarations: [string, string][] = NO_DECLARATIONS;
     let count = 0;
     let selfClosing = false;
+    /** Whether the tag is written as exclusive c14n would write it with its own declarations. */
+    let canonical = true;
     for (;;) {
       let c = s.charCodeAt(this.pos);
       if (c === 0x3e) {
@@ -348,6 +558,7 @@ class Parser {
       c = s.charCodeAt(this.pos);
       if (c === 0x3e) {
         this.pos++;
+        canonical = false; // whitespace before `>`
         break;
       }
       if (c === 0x2f && s.charCodeAt(this.pos + 1) === 0x3e) {
@@ -356,13 +567,17 @@ class Parser {
         break;
       }
       if (this.pos === before) throw new ParseError(this.pos, Number.isNaN(c) ? 'unexpected end of the document' : 'malformed start tag');
+      if (this.pos !== before + 1 || s.charCodeAt(before) !== 0x20) canonical = false;
       const offset = this.pos;
-      const name = this.name();
+      const name = this.qname();
+      const at = this.pos;
       this.skipWhitespace();
       if (s.charCodeAt(this.pos) !== 0x3d) throw new ParseError(this.pos, 'expected "=" after an attribute name');
       this.pos++;
       this.skipWhitespace();
+      if (this.pos !== at + 1) canonical = false;
       const quote = s.charCodeAt(this.pos);
+      if (quote !== 0x22) canonical = false;
       if (quote !== 0x22 && quote !== 0x27) throw new ParseError(this.pos, 'attribute values must be quoted');
       const end = s.indexOf(quote === 0x22 ? '"' : "'", this.pos + 1);
       if (end < 0) throw new ParseError(this.pos, 'unterminated attribute value');
@@ -371,75 +586,118 @@ class Parser {
       this.pos = end + 1;
       if (++count > this.maxAttributes) throw new ParseError(offset, 'too many attributes');
       // Attribute-value normalisation for CDATA attributes (there is no DTD to say otherwise).
-      const value = decode(TAB_OR_NEWLINE.test(rawValue) ? rawValue.replace(/[\t\n]/g, ' ') : rawValue, offset);
+      const normalise = rawValue.indexOf('\n') >= 0 || rawValue.indexOf('\t') >= 0;
+      const value = decode(normalise ? rawValue.replace(/[\t\n]/g, ' ') : rawValue, offset);
+      if (value !== rawValue) canonical = false; // references or tab/line end: c14n writes them otherwise
 
-      // Namespace declarations apply to the element's own name and all its attributes.
-      const prefix = name === 'xmlns' ? '' : name.startsWith('xmlns:') ? name.slice(6) : undefined;
-      if (prefix === undefined) {
-        (plain ??= []).push([name, value, offset]);
+      // Namespace declarations (xmlns, xmlns:p) apply to the element's own name and all its attributes.
+      let prefix: string;
+      if (name.prefix === 'xmlns') prefix = name.local;
+      else if (name.prefix === '' && name.local === 'xmlns') prefix = '';
+      else {
+        names[plain] = name;
+        values[plain] = value;
+        offsets[plain] = offset;
+        // Canonical c14n writes it unchanged: no references, nothing normalised, no `"` (the raw
+        // value holds no `<`, and no CR after line-end normalisation).
+        verbatims[plain] = value === rawValue && !normalise && (quote === 0x22 || rawValue.indexOf('"') < 0);
+        plain++;
         continue;
       }
-      checkNcName(prefix === '' ? 'x' : prefix, offset);
       if (declarations.some(([p]) => p === prefix)) throw new ParseError(offset, 'duplicate namespace declaration');
       if (prefix === 'xmlns' || value === XMLNS_NS) throw new ParseError(offset, 'the xmlns prefix and namespace are reserved');
       if ((prefix === 'xml') !== (value === XML_NS)) throw new ParseError(offset, 'the xml prefix and namespace are reserved');
       if (prefix !== '' && value === '') throw new ParseError(offset, 'a prefix cannot be undeclared in XML 1.0');
+      // c14n writes the declarations first, sorted by prefix (the default one first).
+      if (plain > 0 || (declarations.length > 0 && !(declarations[declarations.length - 1][0] < prefix))) canonical = false;
       if (declarations === NO_DECLARATIONS) declarations = [];
-      declarations.push([prefix, value]);
+      declarations.push([prefix, internUri(value)]);
     }
 
-    let scope = parent ? parent.scope : INITIAL_SCOPE;
+    let scope = parent ? (parent.scope as Scope) : INITIAL_SCOPE;
+    let defaultNs = inheritedDefault;
     if (declarations.length > 0) {
-      const extended = new Map(scope);
-      for (const [prefix, uri] of declarations) extended.set(prefix, uri);
-      scope = extended;
+      for (const [prefix, uri] of declarations) {
+        scope = new Scope(prefix, uri, scope);
+        if (prefix === '') defaultNs = uri;
+      }
     }
-    const colon = qname.indexOf(':');
-    const [prefix, local] = colon < 0 ? ['', qname] : splitQName(qname, start);
-    const uri = prefix === '' ? (scope.get('') ?? '') : scope.get(prefix);
+    this.defaultNs = defaultNs;
+    const prefix = q.prefix;
+    const uri = prefix === '' ? defaultNs : scope.get(prefix);
     if (uri === undefined) throw new ParseError(start, 'undeclared namespace prefix');
     let attributes: XmlAttribute[] = NO_ATTRIBUTES;
     let attrs: Record<string, string> = NO_ATTRS;
-    if (plain) {
+    if (plain > 0) {
       attributes = [];
       attrs = {};
-      for (const [name, value, offset] of plain) {
-        const [aPrefix, aLocal] = name.indexOf(':') < 0 ? ['', name] : splitQName(name, offset);
+      for (let k = 0; k < plain; k++) {
+        const { qname: aQName, prefix: aPrefix, local: aLocal } = names[k];
+        const offset = offsets[k];
         const aUri = aPrefix === '' ? '' : scope.get(aPrefix);
         if (aUri === undefined) throw new ParseError(offset, 'undeclared namespace prefix');
         const key = aUri === '' ? aLocal : `{${aUri}}${aLocal}`;
-        if (Object.prototype.hasOwnProperty.call(attrs, key)) throw new ParseError(offset, 'duplicate attribute');
-        attrs[key] = value;
-        attributes.push({ prefix: aPrefix, local: aLocal, uri: aUri, value });
+        for (let j = 0; j < k; j++) if (keys[j] === key) throw new ParseError(offset, 'duplicate attribute');
+        // c14n sorts attributes by namespace URI, then local name.
+        if (k > 0 && canonical) {
+          const previous = attributes[k - 1];
+          if (!(previous.uri < aUri || (previous.uri === aUri && previous.local < aLocal))) canonical = false;
+        }
+        keys[k] = key;
+        attrs[key] = values[k];
+        attributes.push({ qname: aQName, prefix: aPrefix, local: aLocal, uri: aUri, value: values[k], plain: verbatims[k] });
       }
     }
-    if (!selfClosing) qnames.push(qname);
     return {
       kind: 'element',
+      qname: q.qname,
       prefix,
-      local,
+      local: q.local,
       uri,
       attributes,
       attrs,
       declarations,
       scope,
-      content: [],
-      children: [],
+      content: NO_CONTENT,
+      children: NO_CHILDREN,
       text: '',
       parent,
       start,
+      startEnd: this.pos,
       closeStart: selfClosing ? this.pos - 2 : -1,
+      end: selfClosing ? this.pos : -1,
       selfClosing,
+      startTagCanonical: canonical && !selfClosing,
     };
   }
 }
 
-function appendText(el: XmlElement, value: string): void {
+function appendText(el: XmlElement, value: string, start: number, end: number, verbatim: boolean): void {
   if (value === '') return;
+  if (el.content === NO_CONTENT) {
+    el.content = [{ kind: 'text', value, start, end, verbatim }];
+    el.text = value;
+    return;
+  }
   const last = el.content[el.content.length - 1];
-  if (last && last.kind === 'text') last.value += value;
-  else el.content.push({ kind: 'text', value });
+  if (last && last.kind === 'text') {
+    // Merged with text before a comment or CDATA section: no longer one piece of the source.
+    last.value += value;
+    last.start = -1;
+    last.end = -1;
+    last.verbatim = false;
+  } else {
+    el.content.push({ kind: 'text', value, start, end, verbatim });
+  }
   el.text += value;
+}
+
+/**
+ * Whether an ASCII name (checked by the scanner: [A-Za-z_:][A-Za-z0-9_:.-]*) with one colon at
+ * `colon` is a proper QName: a non-empty prefix and a local part that starts like an NCName.
+ */
+function isAsciiQName(name: string, colon: number): boolean {
+  return colon > 0 && colon < name.length - 1 && isAsciiNameStart(name.charCodeAt(colon + 1));
 }
 
 /** For a part of a QName the parser already matched as a Name: no colon, and a proper first character. */
@@ -457,7 +715,6 @@ function splitQName(qname: string, offset: number): [string, string] {
   const prefix = qname.slice(0, colon);
   const local = qname.slice(colon + 1);
   if (prefix === '' || local === '' || local.includes(':')) throw new ParseError(offset, 'malformed qualified name');
-  if (prefix === 'xmlns') throw new ParseError(offset, 'the xmlns prefix is reserved');
   checkNcName(prefix, offset);
   checkNcName(local, offset);
   return [prefix, local];

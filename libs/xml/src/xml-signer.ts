@@ -1,7 +1,9 @@
-import { createHash, sign, type KeyObject } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
 import { canonicalizeDocument } from './exc-c14n';
 import { ALGORITHMS, DS_NS } from './xml-constants';
-import { parseXml } from './xml-parser';
+import { checkCharacters, parseXml } from './xml-parser';
+import { sha256 } from './sha256';
+import { XML_DECLARATION } from './xml-writer';
 import { ECDSA_P256_SHA256, RSA_SHA256, signatureMethodFor, type SignatureMethod } from './signature-method';
 
 /**
@@ -50,25 +52,50 @@ function certificateBase64(pem: string): string {
   return base64;
 }
 
-/** Signs a complete document (its own or anyone's well-formed XML) and returns it with the signature. */
-export function signDocument(xml: string, signer: Signer): string {
+function methodOf(signer: Signer): SignatureMethod {
   const method = signer.privateKey?.type === 'private' ? signatureMethodFor(signer.privateKey) : undefined;
   if (!method) throw new TypeError('signer.privateKey must be a private RSA or EC P-256 key');
-  const doc = parseXml(xml);
-  const digest = createHash('sha256').update(canonicalizeDocument(doc), 'utf8').digest('base64');
-  const signedInfoBody = `${SIGNED_INFO_HEADS.get(method)}${digest}${SIGNED_INFO_TAIL}`;
+  return method;
+}
+
+/** The ds:Signature element for a document whose canonical form has this SHA-256 digest. */
+function signatureElement(digest: Buffer, method: SignatureMethod, signer: Signer): string {
+  const signedInfoBody = `${SIGNED_INFO_HEADS.get(method)}${digest.toString('base64')}${SIGNED_INFO_TAIL}`;
   const canonicalSignedInfo = `<ds:SignedInfo xmlns:ds="${DS_NS}">${signedInfoBody}`;
   const key = method.dsaEncoding ? { key: signer.privateKey, dsaEncoding: method.dsaEncoding } : signer.privateKey;
   const value = sign('sha256', Buffer.from(canonicalSignedInfo, 'utf8'), key).toString('base64');
-  const signature =
+  return (
     `<ds:Signature xmlns:ds="${DS_NS}"><ds:SignedInfo>${signedInfoBody}` +
     `<ds:SignatureValue>${value}</ds:SignatureValue>` +
     `<ds:KeyInfo><ds:X509Data><ds:X509Certificate>${certificateBase64(signer.certificatePem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>` +
-    '</ds:Signature>';
+    '</ds:Signature>'
+  );
+}
+
+/** Signs a complete document (its own or anyone's well-formed XML) and returns it with the signature. */
+export function signDocument(xml: string, signer: Signer): string {
+  const method = methodOf(signer);
+  const doc = parseXml(xml);
+  const signature = signatureElement(sha256(canonicalizeDocument(doc)), method, signer);
   const { source, root } = doc;
   if (root.selfClosing) {
-    const qname = root.prefix === '' ? root.local : `${root.prefix}:${root.local}`;
-    return `${source.slice(0, root.closeStart)}>${signature}</${qname}>${source.slice(root.closeStart + 2)}`;
+    return `${source.slice(0, root.closeStart)}>${signature}</${root.qname}>${source.slice(root.closeStart + 2)}`;
   }
   return source.slice(0, root.closeStart) + signature + source.slice(root.closeStart);
+}
+
+/**
+ * Signs a document buildDocument() just built from our writer's elements: XML_DECLARATION, then
+ * the root, which is already in exclusive canonical form (xml-writer.ts), so the digest is taken
+ * of that text directly — no parse, no canonicalisation. The result is the same as signDocument's
+ * (a spec compares them on every message type). Only the characters are checked, as the parser
+ * would: field rules refuse control characters, but not, say, U+FFFF.
+ */
+export function signBuilt(xml: string, signer: Signer): string {
+  const method = methodOf(signer);
+  if (!xml.startsWith(XML_DECLARATION)) throw new Error('signBuilt: not a document of buildDocument()');
+  checkCharacters(xml);
+  const canonical = xml.slice(XML_DECLARATION.length);
+  const close = xml.lastIndexOf('</');
+  return xml.slice(0, close) + signatureElement(sha256(canonical), method, signer) + xml.slice(close);
 }

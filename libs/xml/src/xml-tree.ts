@@ -29,9 +29,10 @@ export class ElementReader {
     readonly path: string,
     allowedAttributes: string[] = [],
   ) {
-    if (node.text.trim() !== '') throw violation(`${path} may not contain text`);
-    for (const name of Object.keys(node.attrs)) {
-      if (!allowedAttributes.includes(name)) throw violation(`${path} has an unexpected attribute`);
+    if (node.text !== '' && node.text.trim() !== '') throw violation(`${path} may not contain text`);
+    // Allowed names are unqualified: an attribute in a namespace (attrs key `{uri}local`) never is.
+    for (const a of node.attributes) {
+      if (a.uri !== '' || !allowedAttributes.includes(a.local)) throw violation(`${path} has an unexpected attribute`);
     }
   }
 
@@ -79,6 +80,6 @@ export class ElementReader {
 
 export function leafText(node: XNode, path: string): string {
   if (node.children.length > 0) throw violation(`${path} may not contain elements`);
-  if (Object.keys(node.attrs).length > 0) throw violation(`${path} has an unexpected attribute`);
+  if (node.attributes.length > 0) throw violation(`${path} has an unexpected attribute`);
   return node.text;
 }

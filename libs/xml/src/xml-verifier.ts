@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual, verify } from 'node:crypto';
+import { timingSafeEqual, verify } from 'node:crypto';
+import { sha256 } from './sha256';
 import type { TrustStore } from '@vir/pki';
 import type { RecipientKeys } from './bsn-encryptor';
 import { canonicalizeDocument, canonicalizeElement } from './exc-c14n';
@@ -66,8 +67,10 @@ function allowOnly(el: XmlElement, names: string[], path: string): void {
 }
 
 function base64Of(el: XmlElement, what: string): Buffer {
-  const text = el.text.replace(/[ \t\n\r]+/g, '');
-  if (el.children.length > 0 || el.attributes.length > 0 || !BASE64.test(text) || text.length % 4 !== 0) {
+  let text = el.text;
+  // One scan when there is no whitespace (the usual case), else without the whitespace XMLDSig allows.
+  const valid = BASE64.test(text) || BASE64.test((text = text.replace(/[ \t\n\r]+/g, '')));
+  if (el.children.length > 0 || el.attributes.length > 0 || !valid || text.length % 4 !== 0) {
     // Both live in (or are checked with) the signed SignedInfo: malformed means not validly signed.
     throw xmlError('SIGNATURE_VALUE_INVALID', `${what} must be base64`);
   }
@@ -179,7 +182,7 @@ export function verifySignedDocument(xml: string, rootName: string, options: Ope
   }
 
   // SignedInfo first: once it verifies, a digest mismatch can only mean altered content.
-  const signedInfoBytes = Buffer.from(canonicalizeElement(signedInfo), 'utf8');
+  const signedInfoBytes = Buffer.from(canonicalizeElement(signedInfo, undefined, doc.source), 'utf8');
   let valid = false;
   if (signatureMethod.valueBytes === undefined || value.length === signatureMethod.valueBytes) {
     try {
@@ -190,7 +193,7 @@ export function verifySignedDocument(xml: string, rootName: string, options: Ope
     }
   }
   if (!valid) throw xmlError('SIGNATURE_VALUE_INVALID', 'the SignatureValue does not verify with the signer certificate');
-  const digest = createHash('sha256').update(canonicalizeDocument(doc, signature), 'utf8').digest();
+  const digest = sha256(canonicalizeDocument(doc, signature));
   if (digest.length !== expectedDigest.length || !timingSafeEqual(digest, expectedDigest)) {
     throw xmlError('SIGNATURE_DIGEST_MISMATCH', 'the message was altered after signing (reference digest mismatch)');
   }
@@ -200,6 +203,8 @@ export function verifySignedDocument(xml: string, rootName: string, options: Ope
 }
 
 const pems = new Map<string, string>();
+/** The last few certificates exactly as they were written: comparing one costs less than hashing it for the Map. */
+const recentPems: { text: string; pem: string }[] = [];
 
 function certificateFrom(keyInfo: XmlElement): string {
   const [x509Data, ...rest] = dsChildren(keyInfo, 'ds:KeyInfo');
@@ -207,7 +212,11 @@ function certificateFrom(keyInfo: XmlElement): string {
   if (rest.length > 0 || certs.length !== 1) {
     throw xmlError('CERT_MISSING', 'KeyInfo must hold exactly one X509Data/X509Certificate');
   }
-  const base64 = certs[0].text.replace(/[ \t\n\r]+/g, '');
+  const text = certs[0].text;
+  if (certs[0].children.length === 0) {
+    for (const recent of recentPems) if (recent.text === text) return recent.pem;
+  }
+  const base64 = text.replace(/[ \t\n\r]+/g, '');
   let pem = pems.get(base64);
   if (pem === undefined) {
     if (!BASE64.test(base64) || certs[0].children.length > 0) throw certError('CERT_MALFORMED', 'the X509Certificate is not base64');
@@ -215,6 +224,11 @@ function certificateFrom(keyInfo: XmlElement): string {
     pem = `-----BEGIN CERTIFICATE-----\n${base64.replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
     if (pems.size >= 256) pems.clear();
     pems.set(base64, pem);
+  }
+  if (certs[0].children.length === 0) {
+    // A copy of the text, so the entry does not keep the whole message it was sliced from alive.
+    recentPems.unshift({ text: Buffer.from(text, 'latin1').toString('latin1'), pem });
+    if (recentPems.length > 8) recentPems.pop();
   }
   return pem;
 }

@@ -4,6 +4,7 @@ import { accountAdd, accountDisable, accountList, accountResetPassword } from '.
 import { CliError, type CliIo } from './cli-io';
 import { monitorRebuild } from './monitor-commands';
 import { render, sign, verify } from './message-commands';
+import { partyAdd, partyList, partyResume, partyShow, partySuspend, partyUpdate, type PartyOptions } from './party-commands';
 import { pkiCrl, pkiExpiring, pkiIssue, pkiList, pkiPromote, pkiRevoke, pkiRoot } from './pki-commands';
 
 // The operators' command line: one table of commands, from which the help text is made too.
@@ -22,6 +23,54 @@ interface Command {
 
 const str = (v: Values, key: string) => v[key] as string | undefined;
 const flag = (v: Values, key: string) => v[key] === true;
+const list = (v: Values, key: string) => (v as Record<string, unknown>)[key] as string[] | undefined;
+
+/** Options of `vir party add` and `vir party update` (the settings of a party). */
+const PARTY_SETTINGS: NonNullable<ParseArgsConfig['options']> = {
+  name: { type: 'string' },
+  convenant: { type: 'string' },
+  cert: { type: 'string', multiple: true },
+  fingerprint: { type: 'string', multiple: true },
+  webhook: { type: 'string' },
+  'no-webhook': { type: 'boolean' },
+  pull: { type: 'boolean' },
+  'no-pull': { type: 'boolean' },
+  format: { type: 'string' },
+  'local-matching': { type: 'boolean' },
+  'no-local-matching': { type: 'boolean' },
+  'rate-limit': { type: 'string' },
+  'no-rate-limit': { type: 'boolean' },
+  'signing-key': { type: 'string' },
+  'signing-cert': { type: 'string' },
+  'admin-url': { type: 'string' },
+};
+
+function partyOptions(v: Values): PartyOptions {
+  return {
+    oin: str(v, 'oin'),
+    name: str(v, 'name'),
+    kind: str(v, 'kind'),
+    convenant: str(v, 'convenant'),
+    certs: list(v, 'cert'),
+    fingerprints: list(v, 'fingerprint'),
+    addCerts: list(v, 'add-cert'),
+    removeCerts: list(v, 'remove-cert'),
+    webhook: str(v, 'webhook'),
+    noWebhook: flag(v, 'no-webhook'),
+    pull: flag(v, 'pull'),
+    noPull: flag(v, 'no-pull'),
+    format: str(v, 'format'),
+    localMatching: flag(v, 'local-matching'),
+    noLocalMatching: flag(v, 'no-local-matching'),
+    rateLimit: str(v, 'rate-limit'),
+    noRateLimit: flag(v, 'no-rate-limit'),
+    signingKey: str(v, 'signing-key'),
+    signingCert: str(v, 'signing-cert'),
+  };
+}
+
+const admin = (v: Values) => ({ url: str(v, 'admin-url') });
+const ADMIN_URL: NonNullable<ParseArgsConfig['options']> = { 'admin-url': { type: 'string' } };
 
 const COMMANDS: Command[] = [
   {
@@ -199,6 +248,64 @@ const COMMANDS: Command[] = [
   },
 ];
 
+// The gateway's parties, through its admin API (see README, "Parties").
+COMMANDS.push(
+  {
+    name: 'party list',
+    args: '[--json]',
+    summary: "The gateway's parties: OIN, status, kind, covenant, registered certificates, delivery, name.",
+    options: { json: { type: 'boolean' }, ...ADMIN_URL },
+    positionals: 0,
+    run: (io, _p, v) => partyList(io, admin(v), flag(v, 'json')),
+  },
+  {
+    name: 'party show',
+    args: '<oin> [--json]',
+    summary: 'One party with all its settings, and its audit trail (who changed what, when).',
+    options: { json: { type: 'boolean' }, ...ADMIN_URL },
+    positionals: 1,
+    run: (io, [oin], v) => partyShow(io, admin(v), oin, flag(v, 'json')),
+  },
+  {
+    name: 'party add',
+    args:
+      '--oin <20 digits> --name <name> --kind regional|direct --convenant <n> [--cert <pem>]… [--fingerprint <sha256>]…\n' +
+      '      [--webhook <url>] [--pull] [--format json|xml] [--local-matching] [--rate-limit <n>]\n' +
+      '      [--signing-key <file> --signing-cert <file>]',
+    summary:
+      'Registers a party. --cert: a client certificate it connects with (its SHA-256 fingerprint is\n' +
+      'registered; two during a rollover). Regional tenants need --signing-key/--signing-cert: files on the\n' +
+      "gateway's host the gateway signs their messages with.",
+    options: { oin: { type: 'string' }, kind: { type: 'string' }, ...PARTY_SETTINGS },
+    positionals: 0,
+    run: (io, _p, v) => partyAdd(io, admin(v), partyOptions(v)),
+  },
+  {
+    name: 'party update',
+    args: '<oin> [settings as for add] [--add-cert <pem|sha256>] [--remove-cert <pem|sha256>] [--no-webhook] [--no-pull] [--no-rate-limit] [--no-local-matching]',
+    summary: 'Changes a party\'s settings (OIN and kind never change). --cert replaces the certificates;\n--add-cert/--remove-cert for a rollover.',
+    options: { ...PARTY_SETTINGS, 'add-cert': { type: 'string', multiple: true }, 'remove-cert': { type: 'string', multiple: true } },
+    positionals: 1,
+    run: (io, [oin], v) => partyUpdate(io, admin(v), oin, partyOptions(v)),
+  },
+  {
+    name: 'party suspend',
+    args: '<oin> [--reason <text>]',
+    summary: 'Suspends a party: its requests are refused (PARTY_SUSPENDED) and its signals wait, nothing is lost.',
+    options: { reason: { type: 'string' }, ...ADMIN_URL },
+    positionals: 1,
+    run: (io, [oin], v) => partySuspend(io, admin(v), oin, str(v, 'reason')),
+  },
+  {
+    name: 'party resume',
+    args: '<oin>',
+    summary: 'Resumes a suspended party: it may connect again and its waiting signals are delivered, in order.',
+    options: { ...ADMIN_URL },
+    positionals: 1,
+    run: (io, [oin], v) => partyResume(io, admin(v), oin),
+  },
+);
+
 const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   'pki-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -214,7 +321,7 @@ export function usage(): string {
   return [
     'Usage: npm run -s vir -- <command> [options]',
     '',
-    'Operators\' tool for the national messages, the development PKI and the console\'s accounts.',
+    'Operators\' tool for the national messages, the development PKI, the gateway\'s parties and the console\'s accounts.',
     '',
     'Commands:',
     ...COMMANDS.flatMap((c) => [
@@ -229,6 +336,8 @@ export function usage(): string {
     '                    generated there when it has no CA yet.',
     '',
     'Parties are named by file stem in the PKI directory (regio-nhn, rvdk, rvdk.next, …) or by OIN.',
+    '`vir party …` talks to the gateway\'s admin API: --admin-url or VIR_ADMIN_URL (default: the one',
+    '`npm start` runs), operator token in VIR_OPERATOR_TOKEN (default: the development token).',
     'Exit status: 0 done (verify: trusted), 1 failed (verify: not trusted), 2 bad usage or input.',
     '',
   ].join('\n');
@@ -251,7 +360,7 @@ export async function runVir(argv: string[], io: CliIo): Promise<number> {
   const command =
     COMMANDS.find((c) => c.name === `${words[0]} ${words[1]}`) ?? COMMANDS.find((c) => c.name === words[0]);
   if (!command) {
-    io.err(`vir: unknown command '${words.slice(0, ['pki', 'account', 'monitor'].includes(words[0]) ? 2 : 1).join(' ')}'\n\n${usage()}`);
+    io.err(`vir: unknown command '${words.slice(0, ['pki', 'party', 'account', 'monitor'].includes(words[0]) ? 2 : 1).join(' ')}'\n\n${usage()}`);
     return 2;
   }
   const nameWords = command.name.split(' ').length;

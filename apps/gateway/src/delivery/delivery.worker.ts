@@ -37,7 +37,7 @@ function withDeliveryHop(ping: PingBericht, now: Date): PingBericht & { hopMs: n
 }
 
 /**
- * Pushes queued signals to each party's webhook. Signals are claimed with a lease (so several
+ * Pushes queued signals to each active party's webhook. Signals are claimed with a lease (so several
  * gateway instances, or a restart mid-delivery, never lose one), delivered per party in
  * arrival order, and retried with exponential backoff until the give-up time.
  */
@@ -90,9 +90,13 @@ export class DeliveryWorker {
   private async pass(): Promise<void> {
     const now = this.clock.now();
     const [rows]: [DueSignal[], number] = await this.ds.query(
+      // Only for active parties with a webhook: a suspended party's signals wait (nothing is lost,
+      // no attempt is spent) and go out in order once it is resumed.
       `UPDATE signal SET next_attempt_at = $2
-       WHERE id IN (SELECT id FROM signal WHERE status IN ('queued','retrying') AND next_attempt_at <= $1
-                    ORDER BY seq LIMIT 200 FOR UPDATE SKIP LOCKED)
+       WHERE id IN (SELECT s.id FROM signal s JOIN party p ON p.oin = s.recipient_oin
+                    WHERE s.status IN ('queued','retrying') AND s.next_attempt_at <= $1
+                      AND p.status = 'active' AND p.webhook_url IS NOT NULL
+                    ORDER BY s.seq LIMIT 200 FOR UPDATE OF s SKIP LOCKED)
        RETURNING id, type, seq, recipient_oin, correlation_ids, xml, content, attempts, received_at`,
       [now, new Date(now.getTime() + this.policy.leaseMs)],
     );

@@ -1,25 +1,79 @@
-/** HTTP out, behind a class so tests and later mTLS delivery can swap it. */
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
 export interface WebhookResult {
   ok: boolean;
   status?: number;
   error?: string;
 }
 
-export class WebhookClient {
-  constructor(private readonly timeoutMs: number) {}
+/** The gateway's TLS client identity for https webhooks, and the CAs a webhook's server certificate must chain to. */
+export interface WebhookTls {
+  key: string | Buffer;
+  cert: string | Buffer;
+  ca: string[];
+}
 
-  async post(url: string, body: string, contentType: string, headers: Record<string, string>): Promise<WebhookResult> {
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': contentType, ...headers },
-        body,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      return res.ok ? { ok: true, status: res.status } : { ok: false, status: res.status, error: `HTTP ${res.status}` };
-    } catch (err) {
-      return { ok: false, error: (err as Error).message.slice(0, 200) };
-    }
+/**
+ * HTTP out to the parties' webhooks. An https webhook gets mutual TLS: the gateway presents its
+ * own certificate and accepts only a server certificate from our trust anchors. Connections are
+ * kept alive per host.
+ */
+export class WebhookClient {
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 32 });
+  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 32 });
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly tls?: WebhookTls,
+  ) {}
+
+  post(url: string, body: string, contentType: string, headers: Record<string, string>): Promise<WebhookResult> {
+    return new Promise((resolve) => {
+      let settled = false;
+      let req: ClientRequest | undefined;
+      const timer = setTimeout(() => req?.destroy(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const done = (r: WebhookResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(r);
+      };
+      let target: URL;
+      try {
+        target = new URL(url);
+      } catch {
+        done({ ok: false, error: 'invalid webhook URL' });
+        return;
+      }
+      const options = { method: 'POST', headers: { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)), ...headers } };
+      const onResponse = (res: IncomingMessage) => {
+        res.resume();
+        res.once('error', (err) => done({ ok: false, error: err.message.slice(0, 200) }));
+        res.once('end', () => {
+          const status = res.statusCode ?? 0;
+          done(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, status, error: `HTTP ${status}` });
+        });
+      };
+      if (target.protocol === 'https:') {
+        if (!this.tls) {
+          done({ ok: false, error: 'https webhook but the gateway has no TLS identity' });
+          return;
+        }
+        req = httpsRequest(target, { ...options, agent: this.httpsAgent, key: this.tls.key, cert: this.tls.cert, ca: this.tls.ca, minVersion: 'TLSv1.2' }, onResponse);
+      } else if (target.protocol === 'http:') {
+        req = httpRequest(target, { ...options, agent: this.httpAgent }, onResponse);
+      } else {
+        done({ ok: false, error: `unsupported webhook scheme ${target.protocol}` });
+        return;
+      }
+      req.once('error', (err) => done({ ok: false, error: err.message.slice(0, 200) }));
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.httpsAgent.destroy();
+    this.httpAgent.destroy();
   }
 }

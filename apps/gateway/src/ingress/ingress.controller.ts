@@ -2,21 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { Controller, HttpCode, Inject, Optional, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { OntvangstResultaat } from '@vir/contracts';
-import { PartyRegistry } from '../parties/party.registry';
+import type { Party } from '../parties/party.registry';
 import { AcknowledgementSigner } from './acknowledgement.signer';
+import { clientCertificateOf } from './client-certificate';
 import { GatewayError } from './gateway.error';
-import { identifyParty } from './party-identity';
+import { PartyAuthenticator } from './party-authenticator';
+import { RateLimiter } from './rate-limiter';
 import { readBody, requireMediaType } from './request-body';
-import { SubmitMessageUseCase, type Accepted } from './submit-message.use-case';
+import { SubmitMessageUseCase, type Accepted, type BatchAnswer } from './submit-message.use-case';
 
 export const MAX_BODY_BYTES = Symbol('MAX_BODY_BYTES');
+/** `{ maxItems, maxBytes }` of a regional batch. */
+export const BATCH_LIMITS = Symbol('BATCH_LIMITS');
 
 @Controller('v1')
 export class IngressController {
   constructor(
     private readonly submit: SubmitMessageUseCase,
-    private readonly parties: PartyRegistry,
+    private readonly auth: PartyAuthenticator,
+    private readonly limiter: RateLimiter,
     @Inject(MAX_BODY_BYTES) private readonly maxBytes: number,
+    @Inject(BATCH_LIMITS) private readonly batch: { maxItems: number; maxBytes: number },
     @Optional() private readonly acks?: AcknowledgementSigner,
   ) {}
 
@@ -24,16 +30,28 @@ export class IngressController {
   @Post('meldingen')
   @HttpCode(202)
   async melding(@Req() req: Request): Promise<Accepted> {
-    const party = identifyParty(req, this.parties);
+    const party = this.caller(req);
     requireMediaType(req, ['application/json']);
     return this.submit.submitRegionalMelding(party, await readBody(req, this.maxBytes));
+  }
+
+  /**
+   * Regional tenants: a batch of meldingen, `{ "meldingen": [ … ] }`. Answered 200 with a result per
+   * item (accepted with its tracking id, or rejected with its code) and a summary.
+   */
+  @Post('meldingen/batch')
+  @HttpCode(200)
+  async batchOfMeldingen(@Req() req: Request): Promise<BatchAnswer> {
+    const party = this.caller(req);
+    requireMediaType(req, ['application/json']);
+    return this.submit.submitRegionalBatch(party, await readBody(req, this.batch.maxBytes), this.batch.maxItems);
   }
 
   /** Regional tenants: withdraw their own melding (intrekking). */
   @Post('intrekkingen')
   @HttpCode(202)
   async intrekking(@Req() req: Request): Promise<Accepted> {
-    const party = identifyParty(req, this.parties);
+    const party = this.caller(req);
     requireMediaType(req, ['application/json']);
     return this.submit.submitRegionalIntrekking(party, await readBody(req, this.maxBytes));
   }
@@ -42,7 +60,7 @@ export class IngressController {
   @Post('ping')
   @HttpCode(202)
   async ping(@Req() req: Request): Promise<Accepted> {
-    const party = identifyParty(req, this.parties);
+    const party = this.caller(req);
     requireMediaType(req, ['application/json']);
     return this.submit.submitRegionalPing(party, await readBody(req, this.maxBytes));
   }
@@ -51,7 +69,7 @@ export class IngressController {
   @Post('verwijderingen')
   @HttpCode(202)
   async verwijdering(@Req() req: Request): Promise<Accepted> {
-    const party = identifyParty(req, this.parties);
+    const party = this.caller(req);
     requireMediaType(req, ['application/json']);
     return this.submit.submitRegionalVerwijdering(party, await readBody(req, this.maxBytes));
   }
@@ -62,7 +80,7 @@ export class IngressController {
    */
   @Post('berichten')
   async bericht(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const party = identifyParty(req, this.parties);
+    const party = this.caller(req);
     const xmlAnswer = this.acks !== undefined && !(req.headers.accept ?? '').includes('application/json');
     let status: number;
     let result: OntvangstResultaat;
@@ -78,5 +96,12 @@ export class IngressController {
     }
     if (xmlAnswer) res.status(status).type('application/xml').send(this.acks!.sign(party.oin, [result]));
     else res.status(status).json(json);
+  }
+
+  /** The party of the request's client certificate (mutual TLS), within its rate limit, before the body is read. */
+  private caller(req: Request): Party {
+    const party = this.auth.authenticate(clientCertificateOf(req.socket));
+    this.limiter.take(party.oin, party.rateLimitPerSecond);
+    return party;
   }
 }

@@ -10,7 +10,11 @@ export type ClaimResult = 'claimed' | 'replay' | 'conflict';
 export class IngressLedger {
   constructor(private readonly ds: DataSource) {}
 
-  async claim(messageId: string, partyOin: string, contentHash: string, at: Date): Promise<ClaimResult> {
+  /**
+   * `sameContent`: hashes under which an earlier send counts as this same message (the hash is
+   * stored as given; older rows may hold another form of it).
+   */
+  async claim(messageId: string, partyOin: string, contentHash: string, at: Date, sameContent: string[] = [contentHash]): Promise<ClaimResult> {
     const inserted: unknown[] = await this.ds.query(
       `INSERT INTO ingress_message (message_id, party_oin, content_hash, received_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
@@ -21,7 +25,7 @@ export class IngressLedger {
       'SELECT party_oin, content_hash FROM ingress_message WHERE message_id = $1',
       [messageId],
     );
-    return first && first.party_oin === partyOin && first.content_hash === contentHash ? 'replay' : 'conflict';
+    return first && first.party_oin === partyOin && [contentHash, ...sameContent].includes(first.content_hash) ? 'replay' : 'conflict';
   }
 
   /** Forwarding failed: forget the claim so the party can send the message again. */

@@ -32,6 +32,58 @@ export interface Accepted {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
 
+/** How many items of one batch are in flight at once. */
+const BATCH_CONCURRENCY = 8;
+
+/** One item's result in a batch answer. */
+export interface BatchItemResult {
+  /** Position in the batch, from 0. */
+  index: number;
+  /** The item's berichtId when it had a valid one (as for a single melding). */
+  trackingId?: string;
+  result: 'accepted' | 'rejected';
+  replayed?: true;
+  code?: string;
+  message?: string;
+  details?: string[];
+}
+
+export interface BatchAnswer {
+  accepted: number;
+  rejected: number;
+  /** E.g. "4 accepted, 1 rejected: 1 × BSN_INVALID". */
+  summary: string;
+  results: BatchItemResult[];
+}
+
+/** JSON with object keys sorted: the same content gives the same text, whatever the key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Maps with at most `limit` calls in flight; results in input order. */
+async function mapConcurrently<T, R>(items: T[], limit: number, f: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 function describe(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => [
     ...Object.values(e.constraints ?? {}).map((m) => `${prefix}${m}`),
@@ -67,15 +119,57 @@ export class SubmitMessageUseCase {
 
   /** A regional tenant's JSON melding: validate, translate, encrypt BSNs, sign, forward. */
   submitRegionalMelding(party: Party, rawBody: string): Promise<Accepted> {
-    return this.regional(party, rawBody, RegionaleMeldingDto, (dto, p, signer) => {
-      const melding = toMeldingBericht(dto, p, this.clock.now());
-      const violations = checkMelding(melding, this.clock.today());
-      if (violations.length > 0) {
-        throw new GatewayError(violations[0].code, violations.map((v) => v.message).join('; '), violations.map((v) => `${v.field}: ${v.code}`));
-      }
-      return { type: 'melding', xml: sealMelding(melding, { signer, recipientCertificatePem: this.indexCertificatePem, keyAgreement: this.keyAgreement }) };
-    });
+    return this.regional(party, rawBody, RegionaleMeldingDto, this.translateMelding);
   }
+
+  /**
+   * A regional tenant's batch of meldingen (`{ "meldingen": [ … ] }`, at most `maxItems`): each
+   * item is handled exactly like a single melding (its own tracking id, idempotency by its
+   * berichtId, its own flow events) and answered with its own result. One refused item refuses
+   * nothing else. Only a malformed or oversize batch is refused as a whole.
+   */
+  async submitRegionalBatch(party: Party, rawBody: string, maxItems: number): Promise<BatchAnswer> {
+    const body = parseJson(rawBody);
+    const items = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { meldingen?: unknown }).meldingen : undefined;
+    if (!Array.isArray(items) || Object.keys(body as object).length !== 1) {
+      throw new GatewayError('VALIDATION_FAILED', 'The body must be { "meldingen": [ … ] }', ['meldingen: an array of meldingen, and nothing else']);
+    }
+    if (items.length === 0) throw new GatewayError('VALIDATION_FAILED', 'The batch is empty', ['meldingen: at least one']);
+    if (items.length > maxItems) throw new GatewayError('BATCH_TOO_LARGE', `A batch holds at most ${maxItems} meldingen; this one has ${items.length}`);
+    if (party.kind !== 'regional') throw new GatewayError('WRONG_CHANNEL', 'This party sends signed XML to /v1/berichten');
+    const idOf = (item: unknown) => (typeof item === 'object' && item !== null ? String((item as { berichtId?: unknown }).berichtId ?? '').toLowerCase() : '');
+    const seen = new Set<string>();
+    const repeated = items.map((item) => {
+      const id = idOf(item);
+      const again = id !== '' && seen.has(id);
+      seen.add(id);
+      return again;
+    });
+    const results = await mapConcurrently(items, BATCH_CONCURRENCY, async (item, index): Promise<BatchItemResult> => {
+      try {
+        if (repeated[index]) throw new GatewayError('VALIDATION_FAILED', 'This berichtId occurs earlier in the same batch', ['berichtId: repeated within the batch']);
+        const accepted = await this.regionalMessage(party, () => item, RegionaleMeldingDto, this.translateMelding, (b) => [sha256(canonicalJson(b))]);
+        return { index, trackingId: accepted.trackingId, result: 'accepted', ...(accepted.replayed ? { replayed: true as const } : {}) };
+      } catch (err) {
+        const e = err instanceof GatewayError ? err : new GatewayError('INTERNAL_ERROR', 'Unexpected failure; nothing was forwarded');
+        return { index, ...(e.trackingId ? { trackingId: e.trackingId } : {}), result: 'rejected', code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
+      }
+    });
+    const rejected = results.filter((r) => r.result === 'rejected');
+    const byCode = new Map<string, number>();
+    for (const r of rejected) byCode.set(r.code!, (byCode.get(r.code!) ?? 0) + 1);
+    const summary = `${results.length - rejected.length} accepted, ${rejected.length} rejected${rejected.length ? `: ${[...byCode].map(([c, n]) => `${n} × ${c}`).join(', ')}` : ''}`;
+    return { accepted: results.length - rejected.length, rejected: rejected.length, summary, results };
+  }
+
+  private readonly translateMelding: Translate<RegionaleMeldingDto> = (dto, p, signer) => {
+    const melding = toMeldingBericht(dto, p, this.clock.now());
+    const violations = checkMelding(melding, this.clock.today());
+    if (violations.length > 0) {
+      throw new GatewayError(violations[0].code, violations.map((v) => v.message).join('; '), violations.map((v) => `${v.field}: ${v.code}`));
+    }
+    return { type: 'melding', xml: sealMelding(melding, { signer, recipientCertificatePem: this.indexCertificatePem, keyAgreement: this.keyAgreement }) };
+  };
 
   /** A regional tenant withdraws its own melding. */
   submitRegionalIntrekking(party: Party, rawBody: string): Promise<Accepted> {
@@ -125,19 +219,35 @@ export class SubmitMessageUseCase {
     });
   }
 
-  private async regional<T extends { berichtId: string }>(party: Party, rawBody: string, cls: new () => T, translate: Translate<T>): Promise<Accepted> {
+  private regional<T extends { berichtId: string; afzenderOin?: string }>(party: Party, rawBody: string, cls: new () => T, translate: Translate<T>): Promise<Accepted> {
+    // The ledger keeps the hash of the canonical JSON (so a melding resent in a batch is the same
+    // message); rows from before kept the raw body's hash, which still counts as the same.
+    return this.regionalMessage(party, () => parseJson(rawBody), cls, translate, (b) => [sha256(canonicalJson(b)), sha256(rawBody)]);
+  }
+
+  private async regionalMessage<T extends { berichtId: string; afzenderOin?: string }>(
+    party: Party,
+    read: () => unknown,
+    cls: new () => T,
+    translate: Translate<T>,
+    hashes: (body: unknown) => string[],
+  ): Promise<Accepted> {
     let trackingId: string = randomUUID();
     try {
-      const body = parseJson(rawBody);
+      const body = read();
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError('VALIDATION_FAILED', 'The body must be a JSON object');
       const dto = plainToInstance(cls, body);
       if (typeof dto.berichtId === 'string' && UUID.test(dto.berichtId)) trackingId = dto.berichtId.toLowerCase();
       await this.flow.emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.received', outcome: 'ok', detail: 'regional-json' });
       const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
       if (errors.length > 0) throw new GatewayError('VALIDATION_FAILED', 'The message has missing or malformed fields', describe(errors));
-      if (party.kind !== 'regional' || !party.signer) throw new GatewayError('WRONG_CHANNEL', 'This party sends signed XML to /v1/berichten');
+      // The client certificate names the sender; a body naming another party is refused, not re-attributed.
+      if (dto.afzenderOin !== undefined && dto.afzenderOin !== party.oin) throw new GatewayError('OIN_MISMATCH', 'afzenderOin is not the OIN of your client certificate');
+      if (party.kind !== 'regional') throw new GatewayError('WRONG_CHANNEL', 'This party sends signed XML to /v1/berichten');
+      if (!party.signer) throw new GatewayError('INTERNAL_ERROR', 'The gateway has no usable signing key for this tenant; nothing was forwarded');
       const { type, xml } = translate(dto, party, party.signer);
-      return await this.forward(trackingId, party, type, 'regional-json', xml, sha256(rawBody));
+      const [hash, ...sameContent] = hashes(body);
+      return await this.forward(trackingId, party, type, 'regional-json', xml, hash, sameContent);
     } catch (err) {
       throw await this.rejected(err, trackingId, party);
     }
@@ -193,8 +303,8 @@ export class SubmitMessageUseCase {
     }
   }
 
-  private async forward(trackingId: string, party: Party, type: InboundType, channel: 'regional-json' | 'direct-xml', xml: string, contentHash: string): Promise<Accepted> {
-    const claim = await this.ledger.claim(trackingId, party.oin, contentHash, this.clock.now());
+  private async forward(trackingId: string, party: Party, type: InboundType, channel: 'regional-json' | 'direct-xml', xml: string, contentHash: string, sameContent: string[] = []): Promise<Accepted> {
+    const claim = await this.ledger.claim(trackingId, party.oin, contentHash, this.clock.now(), sameContent);
     if (claim === 'conflict') throw new GatewayError('MESSAGE_ID_REUSED', 'This message id was already used for another message');
     if (claim === 'replay') {
       await this.flow.emit({ messageId: trackingId, partyOin: party.oin, step: 'gateway.replayed', outcome: 'ok', detail: 'resend of an accepted message; nothing forwarded' });

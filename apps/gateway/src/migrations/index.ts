@@ -3,6 +3,7 @@ import { IngressLedger1763800000000 } from './1763800000000-ingress-ledger';
 import { OutboundType1763810000000 } from './1763810000000-outbound-type';
 import { OutboundPing1763820000000 } from './1763820000000-outbound-ping';
 import { SignalContent1763830000000 } from './1763830000000-signal-content';
+import { Parties1763840000000 } from './1763840000000-parties';
 
 /** In order; applied at start by the persistence module. */
-export const GATEWAY_MIGRATIONS = [InitialGatewaySchema1763788800000, IngressLedger1763800000000, OutboundType1763810000000, OutboundPing1763820000000, SignalContent1763830000000];
+export const GATEWAY_MIGRATIONS = [InitialGatewaySchema1763788800000, IngressLedger1763800000000, OutboundType1763810000000, OutboundPing1763820000000, SignalContent1763830000000, Parties1763840000000];

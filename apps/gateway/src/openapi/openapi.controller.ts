@@ -1,18 +1,13 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { MAX_BODY_BYTES } from '../ingress/ingress.controller';
-import { buildOpenApiDocument } from './openapi.document';
+import { Controller, Get } from '@nestjs/common';
+import { openApiDocument } from './openapi.document';
 
-/** The OpenAPI document for suppliers: GET /openapi.json (no credential needed to read it). */
+/** GET /openapi.json on both ports, without credentials: suppliers need it before they have any. */
 @Controller()
 export class OpenApiController {
-  private readonly document: Record<string, unknown>;
-
-  constructor(@Inject(MAX_BODY_BYTES) maxBodyBytes: number) {
-    this.document = buildOpenApiDocument({ maxBodyBytes });
-  }
+  private readonly document = openApiDocument();
 
   @Get('openapi.json')
-  get(): Record<string, unknown> {
+  get(): object {
     return this.document;
   }
 }

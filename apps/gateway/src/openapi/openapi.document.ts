@@ -1,111 +1,197 @@
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { ERROR_CODES, RegionaleIntrekkingDto, RegionaleMeldingDto, RegionalePingDto, RegionaleVerwijderingDto, type ErrorCode } from '@vir/contracts';
+import { TRUST_ERROR_CODES } from '@vir/pki';
+import { XML_DETAIL_CODES, XML_ERROR_CODES } from '@vir/xml';
 
-// The gateway's OpenAPI 3.1 document. The request schemas are generated from the same
-// class-validator DTOs that validate the requests, and the error codes come from ERROR_CODES, so
-// the document cannot drift from the code (a spec checks it with an independent OpenAPI parser).
+// The gateway's OpenAPI 3.1 document, served at GET /openapi.json on both ports. Every refusal an
+// endpoint can give is listed under its HTTP status with its code; the ErrorBody's `code` is the
+// full enum of libs/contracts ERROR_CODES (a spec keeps both in step with the code). The tenant
+// JSON schemas are generated from the same class-validator DTOs that validate the requests
+// (class-validator-jsonschema), so they cannot drift from what the gateway accepts.
+
+/** Refusals of every party endpoint, before the body is read: who is calling, and may it. */
+export const PARTY_AUTH_CODES: ErrorCode[] = [
+  'CLIENT_CERT_MISSING',
+  'CLIENT_CERT_UNTRUSTED',
+  'CLIENT_CERT_REVOKED',
+  'CLIENT_CERT_NOT_REGISTERED',
+  'UNKNOWN_PARTY',
+  'PARTY_SUSPENDED',
+  'RATE_LIMITED',
+  'CERT_CRL_STALE',
+];
+
+const REGIONAL_CODES: ErrorCode[] = [
+  ...PARTY_AUTH_CODES,
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'MALFORMED_JSON',
+  'VALIDATION_FAILED',
+  'OIN_MISMATCH',
+  'WRONG_CHANNEL',
+  'MESSAGE_ID_REUSED',
+  'UNAVAILABLE',
+  'INTERNAL_ERROR',
+];
+
+const MELDING_RULE_CODES: ErrorCode[] = ['BSN_INVALID', 'AGE_LIMIT', 'DATE_IN_FUTURE', 'BIRTH_AFTER_MELDING'];
+
+/** A batch refused as a whole. */
+const BATCH_CODES: ErrorCode[] = [...PARTY_AUTH_CODES, 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'MALFORMED_JSON', 'VALIDATION_FAILED', 'BATCH_TOO_LARGE', 'WRONG_CHANNEL', 'INTERNAL_ERROR'];
+
+/** One item of a batch refused (in its result). */
+export const BATCH_ITEM_CODES: ErrorCode[] = ['VALIDATION_FAILED', ...MELDING_RULE_CODES, 'OIN_MISMATCH', 'MESSAGE_ID_REUSED', 'UNAVAILABLE', 'INTERNAL_ERROR'];
+
+/** Direct XML: every precise reason @vir/xml and the trust store give (as the gateway answers them). */
+const XML_CODES: ErrorCode[] = [
+  ...new Set(
+    [...Object.keys(XML_DETAIL_CODES), ...XML_ERROR_CODES, ...TRUST_ERROR_CODES]
+      .map((c) => (c === 'XML_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : c))
+      .filter((c): c is ErrorCode => c in ERROR_CODES && c !== 'BSN_INVALID' && c !== 'DECRYPTION_FAILED'),
+  ),
+];
+
+const DIRECT_CODES: ErrorCode[] = [
+  ...PARTY_AUTH_CODES,
+  'UNSUPPORTED_MEDIA_TYPE',
+  ...XML_CODES,
+  'DATE_IN_FUTURE',
+  'BIRTH_AFTER_MELDING',
+  'AGE_LIMIT',
+  'OIN_MISMATCH',
+  'WRONG_CHANNEL',
+  'MESSAGE_ID_REUSED',
+  'UNAVAILABLE',
+  'INTERNAL_ERROR',
+];
+
+const ADMIN_READ_CODES: ErrorCode[] = ['OPERATOR_UNAUTHORIZED', 'NOT_FOUND', 'INTERNAL_ERROR'];
+const ADMIN_WRITE_CODES: ErrorCode[] = [...ADMIN_READ_CODES, 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'MALFORMED_JSON', 'VALIDATION_FAILED'];
 
 type Json = Record<string, unknown>;
 
-/** Codes every party endpoint can answer. */
-const COMMON: ErrorCode[] = ['UNKNOWN_PARTY', 'WRONG_CHANNEL', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'MESSAGE_ID_REUSED', 'UNAVAILABLE', 'INTERNAL_ERROR'];
-const JSON_BODY: ErrorCode[] = ['MALFORMED_JSON', 'VALIDATION_FAILED'];
-const MELDING_RULES: ErrorCode[] = ['BSN_INVALID', 'AGE_LIMIT', 'DATE_IN_FUTURE', 'BIRTH_AFTER_MELDING'];
-/** Everything @vir/xml and the trust store can refuse a signed message for. */
-const SIGNED_XML: ErrorCode[] = (Object.keys(ERROR_CODES) as ErrorCode[]).filter((c) => /^(XML_|SIGNATURE_|CERT_)/.test(c) || c === 'OIN_MISMATCH' || c === 'DECRYPTION_FAILED');
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonBody = (schema: Json) => ({ required: true, content: { 'application/json': { schema } } });
 
-export interface OpenApiOptions {
-  /** MAX_BODY_BYTES: stated in the document. */
-  maxBodyBytes: number;
-}
-
-/** The version of the API contract (the /v1 paths), not of the software. */
-export const API_VERSION = '1.0.0';
-
-function errorResponses(codes: ErrorCode[]): Json {
+/** Responses for a list of refusal codes, one per HTTP status, naming each code. */
+function refusals(codes: ErrorCode[]): Record<string, Json> {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of new Set(codes)) {
-    const status = ERROR_CODES[code].status;
-    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
-  }
+  for (const code of new Set(codes)) byStatus.set(ERROR_CODES[code].status, [...(byStatus.get(ERROR_CODES[code].status) ?? []), code]);
   return Object.fromEntries(
-    [...byStatus.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([status, list]) => [
-        String(status),
-        {
-          description: list.map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`).join('\n\n'),
-          ...(status === 503 ? { headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } } } : {}),
-          content: {
-            'application/json': {
-              schema: { $ref: '#/components/schemas/ErrorBody' },
-              examples: Object.fromEntries(list.map((c) => [c, { value: { code: c, message: ERROR_CODES[c].description } }])),
-            },
-          },
-        },
-      ]),
+    [...byStatus].map(([status, list]) => [
+      String(status),
+      {
+        description: list.map((c) => `\`${c}\`: ${ERROR_CODES[c].description}`).join('\n\n'),
+        ...(status === 429 || status === 503 ? { headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'Seconds to wait' } } } : {}),
+        content: { 'application/json': { schema: ref('ErrorBody') } },
+        'x-error-codes': list,
+      },
+    ]),
   );
 }
 
-function jsonOperation(summary: string, description: string, schema: string, codes: ErrorCode[]): Json {
+function partyPost(summary: string, requestSchema: Json, codes: ErrorCode[]): Json {
   return {
-    summary,
-    description,
-    security: [{ partyCertificate: [] }],
-    requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } } },
-    responses: {
-      '202': { description: 'Accepted: durably on its way to the index. A resend of the same berichtId returns this first answer with `replayed: true`.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } } },
-      ...errorResponses([...COMMON, ...JSON_BODY, ...codes]),
+    post: {
+      summary,
+      security: [{ mutualTLS: [] }],
+      requestBody: jsonBody(requestSchema),
+      responses: { '202': { description: 'Accepted: durably handed to the index.', content: { 'application/json': { schema: ref('Accepted') } } }, ...refusals(codes) },
     },
   };
 }
 
-export function buildOpenApiDocument(o: OpenApiOptions): Json {
-  const dtoSchemas = validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/', classTransformerMetadataStorage: defaultMetadataStorage });
-  // Only the request DTOs (and what they reference); other classes may be registered too.
+const admin = (summary: string, ok: Json, codes: ErrorCode[], body?: Json, okStatus = '200'): Json => ({
+  summary,
+  security: [{ operatorToken: [] }],
+  ...(body ? { requestBody: jsonBody(body) } : {}),
+  responses: { [okStatus]: { description: 'OK', content: { 'application/json': { schema: ok } } }, ...refusals(codes) },
+});
+
+const oinParameter = { name: 'oin', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{20}$' } };
+
+const partySettings: Json = {
+  name: { type: 'string', maxLength: 200 },
+  convenant: { type: 'string', pattern: '^[0-9]{1,3}$' },
+  certificates: { type: 'array', maxItems: 2, items: { type: 'string', description: 'SHA-256 fingerprint of a client certificate (AB:CD:… or 64 hex digits)' } },
+  webhookUrl: { type: ['string', 'null'], format: 'uri' },
+  pull: { type: 'boolean' },
+  deliveryFormat: { enum: ['json', 'xml'] },
+  localMatching: { type: 'boolean' },
+  rateLimitPerSecond: { type: ['integer', 'null'], minimum: 1 },
+  signingKeyFile: { type: ['string', 'null'], description: "Regional tenants: absolute path on the gateway's host" },
+  signingCertFile: { type: ['string', 'null'] },
+};
+
+/** JSON schemas of the request DTOs (and the DTOs they nest), from their class-validator metadata. */
+function dtoSchemas(): Record<string, Json> {
+  const all = validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/', classTransformerMetadataStorage: defaultMetadataStorage }) as Record<string, Json>;
   const wanted = new Set<string>();
   const collect = (name: string) => {
-    if (wanted.has(name) || !dtoSchemas[name]) return;
+    if (wanted.has(name) || !all[name]) return;
     wanted.add(name);
-    for (const ref of JSON.stringify(dtoSchemas[name]).matchAll(/#\/components\/schemas\/(\w+)/g)) collect(ref[1]);
+    for (const m of JSON.stringify(all[name]).matchAll(/#\/components\/schemas\/(\w+)/g)) collect(m[1]);
   };
   [RegionaleMeldingDto, RegionaleIntrekkingDto, RegionaleVerwijderingDto, RegionalePingDto].forEach((c) => collect(c.name));
+  return Object.fromEntries([...wanted].sort().map((name) => [name, all[name]]));
+}
 
+export function openApiDocument(): Json {
   return {
     openapi: '3.1.0',
     info: {
       title: 'VIR connector gateway',
-      version: API_VERSION,
+      version: '1',
       description:
-        'Ingress for the national reference index (Verwijsindex Risicojongeren). Regional indexes send meldingen in JSON; ' +
-        'the gateway validates, translates them into the national XML (schemas/vir-berichten-v1.xsd), encrypts every BSN for the index, ' +
-        'signs with the tenant\'s certificate and forwards. Direct parties send national XML they signed themselves. ' +
-        `Every request body is limited to ${o.maxBodyBytes} bytes. Every refusal is an ErrorBody with a documented code; nothing is forwarded.`,
+        "Regional indexes (JSON) and direct parties (signed national XML) connect over HTTPS with mutual TLS on the parties' port; " +
+        "the client certificate's OIN is the only credential. Operators use the admin API on the separate operators' port " +
+        '(plain HTTP, private) with a bearer token. Every refusal is an ErrorBody with a documented code.',
     },
     components: {
       securitySchemes: {
-        partyCertificate: { type: 'mutualTLS', description: 'A client certificate from the VIR PKI; its subject serialNumber (20-digit OIN) identifies the party.' },
+        mutualTLS: { type: 'mutualTLS', description: "A client certificate from the trust anchors, with the party's OIN in subject serialNumber, registered for the party." },
+        operatorToken: { type: 'http', scheme: 'bearer', description: 'An OPERATOR_TOKENS token; operators\' port only.' },
       },
       schemas: {
-        ...Object.fromEntries([...wanted].sort().map((name) => [name, dtoSchemas[name]])),
-        Accepted: {
-          type: 'object',
-          required: ['trackingId', 'status'],
-          properties: {
-            trackingId: { type: 'string', format: 'uuid', description: 'The berichtId: the tracking id of the message everywhere (traces, signals).' },
-            status: { const: 'accepted' },
-            replayed: { const: true, description: 'Present on a resend of an accepted message: nothing new was forwarded.' },
-          },
-        },
         ErrorBody: {
           type: 'object',
           required: ['code', 'message'],
           properties: {
-            code: { enum: Object.keys(ERROR_CODES), description: 'The documented rejection code (see each response).' },
-            message: { type: 'string', description: 'What is wrong, for the supplier; never contains a BSN.' },
-            details: { type: 'array', items: { type: 'string' }, description: 'One line per field problem (VALIDATION_FAILED).' },
+            code: { enum: Object.keys(ERROR_CODES) },
+            message: { type: 'string' },
+            details: { type: 'array', items: { type: 'string' } },
             trackingId: { type: 'string', format: 'uuid' },
+          },
+        },
+        Accepted: {
+          type: 'object',
+          required: ['trackingId', 'status'],
+          properties: { trackingId: { type: 'string', format: 'uuid' }, status: { const: 'accepted' }, replayed: { const: true, description: 'A resend of an accepted message id: nothing new was forwarded.' } },
+        },
+        ...dtoSchemas(),
+        BatchAnswer: {
+          type: 'object',
+          properties: {
+            accepted: { type: 'integer' },
+            rejected: { type: 'integer' },
+            summary: { type: 'string', examples: ['4 accepted, 1 rejected: 1 × BSN_INVALID'] },
+            results: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['index', 'result'],
+                properties: {
+                  index: { type: 'integer' },
+                  trackingId: { type: 'string', format: 'uuid' },
+                  result: { enum: ['accepted', 'rejected'] },
+                  replayed: { const: true },
+                  code: { enum: Object.keys(ERROR_CODES) },
+                  message: { type: 'string' },
+                  details: { type: 'array', items: { type: 'string' } },
+                },
+              },
+            },
           },
         },
         Signal: {
@@ -113,47 +199,80 @@ export function buildOpenApiDocument(o: OpenApiOptions): Json {
           required: ['berichtType'],
           additionalProperties: true,
           properties: { berichtType: { enum: ['matchsignaal', 'foutbericht', 'ping'] } },
-          description: 'A delivered message in JSON: `berichtType` plus the fields of the national message of that type (schemas/vir-berichten-v1.xsd), never a BSN.',
+          description: 'A delivered message in JSON: `berichtType` plus the fields of the national message of that type (schemas/vir-berichten-v1.xsd); never a BSN.',
+        },
+        Party: {
+          type: 'object',
+          properties: { oin: { type: 'string' }, kind: { enum: ['regional', 'direct'] }, status: { enum: ['active', 'suspended'] }, statusReason: { type: ['string', 'null'] }, ...partySettings },
+        },
+        PartyAuditEntry: {
+          type: 'object',
+          properties: { id: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, actor: { type: 'string' }, action: { enum: ['seed', 'create', 'update', 'suspend', 'resume'] }, partyOin: { type: 'string' }, before: { oneOf: [ref('Party'), { type: 'null' }] }, after: { oneOf: [ref('Party'), { type: 'null' }] } },
         },
       },
     },
     paths: {
-      '/v1/meldingen': { post: jsonOperation('Register a melding (regional tenants)', 'A professional is involved with a young person. BSNs travel encrypted for the index from here on.', 'RegionaleMeldingDto', MELDING_RULES) },
-      '/v1/intrekkingen': { post: jsonOperation('Withdraw an own melding (regional tenants)', 'The reporter ends its melding. The index answers an unknown or foreign melding with a Foutbericht, delivered like a signal.', 'RegionaleIntrekkingDto', []) },
-      '/v1/verwijderingen': { post: jsonOperation('Order a removal after an objection (authorised parties)', 'A municipality upheld an objection; only parties authorised at the index may order this.', 'RegionaleVerwijderingDto', []) },
-      '/v1/ping': { post: jsonOperation('Connectivity test through the whole chain', 'The answer comes back like a signal, with per-hop timings.', 'RegionalePingDto', []) },
-      '/v1/berichten': {
+      '/v1/meldingen': partyPost('A regional tenant reports a melding (tenant JSON v1).', ref('RegionaleMeldingDto'), [...REGIONAL_CODES, ...MELDING_RULE_CODES]),
+      '/v1/meldingen/batch': {
         post: {
-          summary: 'Send a signed national message (direct parties)',
-          description: 'A Melding, Intrekking, Verwijdering or Ping in the national XML, signed by the party itself (enveloped XMLDSig, exclusive c14n, RSA-SHA256 or ECDSA-SHA256, certificate in KeyInfo). Answered with a signed Ontvangstbevestiging, or JSON on `Accept: application/json`.',
-          security: [{ partyCertificate: [] }],
-          requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string', description: 'A document valid against schemas/vir-berichten-v1.xsd.' } } } },
-          responses: {
-            '202': {
-              description: 'Accepted. XML: a signed Ontvangstbevestiging with resultaat "geaccepteerd"; a refusal is an Ontvangstbevestiging with resultaat "afgewezen" and the code, under the status below.',
-              content: { 'application/xml': { schema: { type: 'string' } }, 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } },
-            },
-            ...errorResponses([...COMMON, ...SIGNED_XML, ...MELDING_RULES, 'CERT_CRL_STALE']),
-          },
+          summary:
+            'A regional tenant reports up to BATCH_MAX_ITEMS meldingen at once. Each item is handled as a single melding (idempotent by its berichtId) and gets its own result; ' +
+            'one refused item refuses nothing else. Item codes: ' +
+            BATCH_ITEM_CODES.join(', ') +
+            '.',
+          security: [{ mutualTLS: [] }],
+          requestBody: jsonBody({ type: 'object', required: ['meldingen'], properties: { meldingen: { type: 'array', minItems: 1, items: ref('RegionaleMeldingDto') } } }),
+          responses: { '200': { description: 'Every item processed: see its result.', content: { 'application/json': { schema: ref('BatchAnswer') } } }, ...refusals(BATCH_CODES) },
+          'x-item-error-codes': BATCH_ITEM_CODES,
         },
       },
+      '/v1/intrekkingen': partyPost('A regional tenant withdraws its own melding.', ref('RegionaleIntrekkingDto'), REGIONAL_CODES),
+      '/v1/verwijderingen': partyPost('A removal ordered by a municipality after an objection.', ref('RegionaleVerwijderingDto'), REGIONAL_CODES),
+      '/v1/ping': partyPost('A connectivity test through the whole chain; the answer arrives like a signal.', ref('RegionalePingDto'), REGIONAL_CODES),
+      '/v1/berichten': {
+        post: {
+          summary: "A direct party's own signed national XML (Melding, Intrekking, Verwijdering, Ping), answered with the gateway's signed Ontvangstbevestiging (JSON with Accept: application/json).",
+          security: [{ mutualTLS: [] }],
+          requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string' } } } },
+          responses: { '202': { description: 'Accepted (signed Ontvangstbevestiging, or Accepted as JSON).' }, ...refusals(DIRECT_CODES) },
+        },
+      },
+      '/v1/admin/parties': {
+        get: admin('All parties.', { type: 'object', properties: { parties: { type: 'array', items: ref('Party') } } }, ADMIN_READ_CODES),
+        post: admin('Registers a party (audited).', ref('Party'), [...ADMIN_WRITE_CODES, 'PARTY_EXISTS'], { type: 'object', required: ['oin', 'name', 'kind', 'convenant', 'certificates'], properties: { oin: { type: 'string' }, kind: { enum: ['regional', 'direct'] }, ...partySettings } }, '201'),
+      },
+      '/v1/admin/parties/{oin}': {
+        parameters: [oinParameter],
+        get: admin('One party.', ref('Party'), [...ADMIN_READ_CODES, 'PARTY_NOT_FOUND']),
+        patch: admin("Changes a party's settings (audited; OIN and kind never change; null clears).", ref('Party'), [...ADMIN_WRITE_CODES, 'PARTY_NOT_FOUND'], { type: 'object', properties: partySettings }),
+      },
+      '/v1/admin/parties/{oin}/audit': {
+        parameters: [oinParameter],
+        get: admin("The party's audit trail, newest first.", { type: 'object', properties: { entries: { type: 'array', items: ref('PartyAuditEntry') } } }, [...ADMIN_READ_CODES, 'PARTY_NOT_FOUND']),
+      },
+      '/v1/admin/parties/{oin}/suspend': {
+        parameters: [oinParameter],
+        post: admin('Suspends a party: its requests are refused (PARTY_SUSPENDED), its signals wait.', ref('Party'), [...ADMIN_WRITE_CODES, 'PARTY_NOT_FOUND', 'STATUS_UNCHANGED'], { type: 'object', properties: { reason: { type: 'string', maxLength: 500 } } }),
+      },
+      '/v1/admin/parties/{oin}/resume': {
+        parameters: [oinParameter],
+        post: admin('Resumes a suspended party; its waiting signals are delivered in order.', ref('Party'), [...ADMIN_READ_CODES, 'PAYLOAD_TOO_LARGE', 'PARTY_NOT_FOUND', 'STATUS_UNCHANGED']),
+      },
+      '/health': { get: { summary: 'Readiness: PostgreSQL and Kafka checked for real.', responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
+      '/health/live': { get: { summary: 'Liveness.', responses: { '200': { description: 'Alive' } } } },
+      '/openapi.json': { get: { summary: 'This document.', responses: { '200': { description: 'OpenAPI 3.1' } } } },
     },
     webhooks: {
       signal: {
         post: {
-          summary: 'Delivery of a matchsignaal, foutbericht or ping answer to the party\'s webhook',
+          summary: "Delivery of a matchsignaal, foutbericht or ping answer to the party's webhook (push)",
           description:
-            'Retried with exponential backoff until acknowledged with a 2xx. Headers: `Idempotency-Key` and `X-VIR-Signal-Id` (the same per signal across attempts), `X-VIR-Message-Type`. ' +
-            'Parties receiving XML get the index-signed national message.',
-          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Signal' } }, 'application/xml': { schema: { type: 'string' } } } },
+            'Over HTTPS with mutual TLS (the gateway\'s certificate). Retried with exponential backoff until answered 2xx, for up to 5 days. ' +
+            'Headers: `Idempotency-Key` and `X-VIR-Signal-Id` (the same for every attempt of one signal), `X-VIR-Message-Type`. Parties receiving XML get the index-signed national message.',
+          requestBody: { content: { 'application/json': { schema: ref('Signal') }, 'application/xml': { schema: { type: 'string' } } } },
           responses: { '2XX': { description: 'Delivered; not sent again.' }, default: { description: 'Not delivered; retried later.' } },
         },
       },
     },
   };
-}
-
-/** The codes the document names somewhere (for the spec that keeps it complete). */
-export function documentedCodes(document: Json): Set<string> {
-  return new Set([...JSON.stringify(document).matchAll(/`([A-Z][A-Z0-9_]+)`: /g)].map((m) => m[1]));
 }

@@ -1,68 +1,51 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { createPrivateKey } from 'node:crypto';
-import { Type, plainToInstance } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUrl, Matches, ValidateNested, validateSync } from 'class-validator';
-import { OIN_PATTERN } from '@vir/contracts';
 import type { Signer } from '@vir/xml';
+import type { Party, PartyRecord } from './party';
+import { loadTenantSigner } from './party-signer';
+import type { PartyStore } from './party.store';
 
-export type PartyKind = 'regional' | 'direct';
-
-class PartyFileEntry {
-  @Matches(OIN_PATTERN) oin!: string;
-  @IsString() name!: string;
-  @IsIn(['regional', 'direct']) kind!: PartyKind;
-  @Matches(/^\d{1,3}$/) convenant!: string;
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) webhookUrl?: string;
-  @IsIn(['json', 'xml']) deliveryFormat!: 'json' | 'xml';
-  /** Regional tenants: the gateway signs on their behalf with this key and certificate. */
-  @IsOptional() @IsString() signingKeyFile?: string;
-  @IsOptional() @IsString() signingCertFile?: string;
-}
-
-class PartiesFile {
-  @ValidateNested({ each: true }) @Type(() => PartyFileEntry) parties!: PartyFileEntry[];
-}
-
-export interface Party {
-  oin: string;
-  name: string;
-  kind: PartyKind;
-  convenant: string;
-  webhookUrl?: string;
-  deliveryFormat: 'json' | 'xml';
-  signer?: Signer;
-}
+export type { Party, PartyKind } from './party';
 
 /**
- * The parties the gateway knows. In this version they come from a JSON file checked at start;
- * the admin API and persistence of parties come with the gateway issue.
+ * The parties as the hot paths see them (ingress, delivery): an in-memory copy of the party table,
+ * re-read periodically (changes made by another gateway instance) and updated at once after a
+ * change made here. Regional tenants come with the signer made from their key files.
  */
 export class PartyRegistry {
-  private readonly byOin = new Map<string, Party>();
+  private byOin = new Map<string, Party>();
+  private readonly signers = new Map<string, Signer>();
+  private timer?: NodeJS.Timeout;
 
-  constructor(parties: Party[]) {
-    for (const p of parties) this.byOin.set(p.oin, p);
+  constructor(
+    private readonly store?: PartyStore,
+    private readonly warn: (line: string) => void = () => undefined,
+  ) {}
+
+  /** A fixed set of parties (tests). */
+  static of(parties: Party[]): PartyRegistry {
+    const registry = new PartyRegistry();
+    for (const p of parties) registry.byOin.set(p.oin, p);
+    return registry;
   }
 
-  static fromFile(file: string): PartyRegistry {
-    const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    const parsed = plainToInstance(PartiesFile, raw);
-    const errors = validateSync(parsed, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length > 0) throw new Error(`${file}: invalid parties file: ${JSON.stringify(errors.map((e) => e.toString()))}`);
-    const base = dirname(file);
-    return new PartyRegistry(
-      parsed.parties.map((p) => {
-        if (p.kind === 'regional' && !(p.signingKeyFile && p.signingCertFile)) {
-          throw new Error(`${file}: regional party ${p.oin} needs signingKeyFile and signingCertFile`);
-        }
-        const signer =
-          p.signingKeyFile && p.signingCertFile
-            ? { oin: p.oin, privateKey: createPrivateKey(readFileSync(resolve(base, p.signingKeyFile))), certificatePem: readFileSync(resolve(base, p.signingCertFile), 'utf8') }
-            : undefined;
-        return { oin: p.oin, name: p.name, kind: p.kind, convenant: p.convenant, webhookUrl: p.webhookUrl, deliveryFormat: p.deliveryFormat, signer };
-      }),
-    );
+  async refresh(): Promise<void> {
+    if (!this.store) return;
+    const records = await this.store.all();
+    this.byOin = new Map(records.map((r) => [r.oin, this.withSigner(r)]));
+  }
+
+  /** Re-reads the table every `intervalMs` (an unref'd timer). */
+  startRefreshing(intervalMs: number): void {
+    this.timer = setInterval(() => void this.refresh().catch((err: unknown) => this.warn(`Parties not re-read: ${(err as Error).message}`)), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** After a change made through this instance: effective at once. */
+  apply(record: PartyRecord): void {
+    this.byOin.set(record.oin, this.withSigner(record));
   }
 
   find(oin: string | undefined): Party | undefined {
@@ -71,5 +54,20 @@ export class PartyRegistry {
 
   all(): Party[] {
     return [...this.byOin.values()];
+  }
+
+  private withSigner(r: PartyRecord): Party {
+    if (r.kind !== 'regional' || !r.signingKeyFile || !r.signingCertFile) return { ...r };
+    const key = `${r.oin}\n${r.signingKeyFile}\n${r.signingCertFile}`;
+    let signer = this.signers.get(key);
+    if (!signer) {
+      try {
+        signer = loadTenantSigner(r.oin, r.signingKeyFile, r.signingCertFile);
+        this.signers.set(key, signer);
+      } catch (err) {
+        this.warn(`Party ${r.oin}: ${(err as Error).message}; the gateway cannot sign for it`);
+      }
+    }
+    return { ...r, ...(signer ? { signer } : {}) };
   }
 }

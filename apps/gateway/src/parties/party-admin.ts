@@ -1,0 +1,142 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { OIN_PATTERN } from '@vir/contracts';
+import type { Clock } from '@vir/domain';
+import { GatewayError } from '../ingress/gateway.error';
+import { parseJson } from '../ingress/request-body';
+import { normalizeFingerprint, type PartyRecord } from './party';
+import { CreatePartyDto, SuspendPartyDto, UpdatePartyDto } from './party-admin.dto';
+import { loadTenantSigner } from './party-signer';
+import type { PartyRegistry } from './party.registry';
+import type { PartyAuditEntry, PartyStore } from './party.store';
+
+function describe(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((e) => [...Object.values(e.constraints ?? {}).map((m) => `${prefix}${m}`), ...describe(e.children ?? [], `${prefix}${e.property}.`)]);
+}
+
+function parse<T extends object>(cls: new () => T, rawBody: string): T {
+  const body = rawBody.trim() === '' ? {} : parseJson(rawBody);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError('VALIDATION_FAILED', 'The body must be a JSON object');
+  const dto = plainToInstance(cls, body);
+  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) throw new GatewayError('VALIDATION_FAILED', 'Missing or malformed fields', describe(errors));
+  return dto;
+}
+
+/** What must hold for any party record, whichever way it was made. */
+function checkRecord(p: PartyRecord): PartyRecord {
+  const problems: string[] = [];
+  if (new Set(p.certificates).size !== p.certificates.length) problems.push('certificates: listed twice');
+  if (p.kind === 'regional') {
+    if (!p.signingKeyFile || !p.signingCertFile) problems.push('regional tenants need signingKeyFile and signingCertFile: the gateway signs for them');
+    else {
+      try {
+        loadTenantSigner(p.oin, p.signingKeyFile, p.signingCertFile);
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    }
+  } else if (p.signingKeyFile || p.signingCertFile) problems.push('direct parties sign their own messages: no signingKeyFile/signingCertFile');
+  if (problems.length > 0) throw new GatewayError('VALIDATION_FAILED', 'The party settings are not usable', problems);
+  return p;
+}
+
+const fingerprints = (list: string[]) => list.map((f) => normalizeFingerprint(f)!);
+
+/**
+ * The operators' use cases on parties: list, show (with the audit trail), create, update, suspend
+ * and resume. Every change is audited with the operator's name; the registry (ingress, delivery)
+ * sees it at once. Suspending keeps everything: queued signals wait and are delivered after resume.
+ */
+export class PartyAdmin {
+  constructor(
+    private readonly store: PartyStore,
+    private readonly registry: PartyRegistry,
+    private readonly clock: Clock,
+    /** Called after a resume: queued signals may go out now. */
+    private readonly onResume: () => void = () => undefined,
+  ) {}
+
+  list(): Promise<PartyRecord[]> {
+    return this.store.all();
+  }
+
+  async get(oin: string): Promise<PartyRecord> {
+    const party = OIN_PATTERN.test(oin) ? await this.store.get(oin) : undefined;
+    if (!party) throw new GatewayError('PARTY_NOT_FOUND', `No party with OIN ${oin.slice(0, 20)}`);
+    return party;
+  }
+
+  async audit(oin: string): Promise<PartyAuditEntry[]> {
+    await this.get(oin);
+    return this.store.audit(oin);
+  }
+
+  async create(rawBody: string, actor: string): Promise<PartyRecord> {
+    const dto = parse(CreatePartyDto, rawBody);
+    const record = checkRecord({
+      oin: dto.oin,
+      name: dto.name,
+      kind: dto.kind,
+      convenant: dto.convenant,
+      certificates: fingerprints(dto.certificates),
+      webhookUrl: dto.webhookUrl ?? null,
+      pull: dto.pull ?? false,
+      deliveryFormat: dto.deliveryFormat ?? (dto.kind === 'regional' ? 'json' : 'xml'),
+      localMatching: dto.localMatching ?? false,
+      rateLimitPerSecond: dto.rateLimitPerSecond ?? null,
+      status: 'active',
+      statusReason: null,
+      signingKeyFile: dto.signingKeyFile ?? null,
+      signingCertFile: dto.signingCertFile ?? null,
+    });
+    if (!(await this.store.insert(record, actor, 'create', this.clock.now()))) throw new GatewayError('PARTY_EXISTS', `A party with OIN ${record.oin} exists already`);
+    this.registry.apply(record);
+    return record;
+  }
+
+  async update(oin: string, rawBody: string, actor: string): Promise<PartyRecord> {
+    const dto = parse(UpdatePartyDto, rawBody);
+    const changed = await this.change(oin, actor, 'update', (current) => {
+      const next: PartyRecord = { ...current };
+      for (const key of ['name', 'convenant', 'webhookUrl', 'pull', 'deliveryFormat', 'localMatching', 'rateLimitPerSecond', 'signingKeyFile', 'signingCertFile'] as const) {
+        if (dto[key] !== undefined) (next as unknown as Record<string, unknown>)[key] = dto[key];
+      }
+      if (dto.certificates !== undefined) next.certificates = fingerprints(dto.certificates);
+      return checkRecord(next);
+    });
+    return changed;
+  }
+
+  async suspend(oin: string, rawBody: string, actor: string): Promise<PartyRecord> {
+    const dto = parse(SuspendPartyDto, rawBody);
+    return this.change(oin, actor, 'suspend', (current) => {
+      if (current.status === 'suspended') throw new GatewayError('STATUS_UNCHANGED', 'The party is suspended already');
+      return { ...current, status: 'suspended', statusReason: dto.reason ?? null };
+    });
+  }
+
+  async resume(oin: string, actor: string): Promise<PartyRecord> {
+    const party = await this.change(oin, actor, 'resume', (current) => {
+      if (current.status === 'active') throw new GatewayError('STATUS_UNCHANGED', 'The party is active already');
+      return { ...current, status: 'active', statusReason: null };
+    });
+    this.onResume();
+    return party;
+  }
+
+  /** The parties of PARTIES_FILE that the table does not have yet (first start, or added to the file later). */
+  async seed(records: PartyRecord[]): Promise<string[]> {
+    const added: string[] = [];
+    for (const r of records) if (await this.store.insert(r, 'PARTIES_FILE', 'seed', this.clock.now())) added.push(r.oin);
+    return added;
+  }
+
+  private async change(oin: string, actor: string, action: 'update' | 'suspend' | 'resume', mutate: (current: PartyRecord) => PartyRecord): Promise<PartyRecord> {
+    await this.get(oin);
+    const changed = await this.store.change(oin, mutate, actor, action, this.clock.now());
+    if (!changed) throw new GatewayError('PARTY_NOT_FOUND', `No party with OIN ${oin}`);
+    this.registry.apply(changed.after);
+    return changed.after;
+  }
+}
