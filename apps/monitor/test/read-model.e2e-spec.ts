@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { Contracts, type FlowEvent } from '@vir/contracts';
 import { FixedClock } from '@vir/domain';
 import type { KafkaRecord } from '@vir/messaging';
@@ -51,6 +52,7 @@ async function counts(): Promise<{ raw: number; minute: number; day: number; sum
 }
 
 beforeAll(async () => {
+  Logger.overrideLogger(['error', 'warn']);
   const url = process.env.VIR_TEST_DATABASE_URL;
   if (!url) throw new Error('no test database');
   ds = await openDataSource({ url, schema: `t${randomBytes(4).toString('hex')}_monitor`, entities: [FlowEventRow], migrations: MONITOR_MIGRATIONS, applicationName: 'read-model-spec' });
