@@ -39,7 +39,7 @@ class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
 @Module({})
 export class MonitorModule {
   static forRoot(config: MonitorConfig, clock?: Clock): DynamicModule {
-    const retention: RetentionPolicy = { rawDays: config.RAW_RETENTION_DAYS, aggregateDays: Math.max(config.AGGREGATE_RETENTION_DAYS, config.RAW_RETENTION_DAYS) };
+    const retention: RetentionPolicy = { rawDays: config.RAW_RETENTION_DAYS, aggregateDays: config.AGGREGATE_RETENTION_DAYS };
     const consoleOptions: ConsoleOptions = { cookieSecure: config.COOKIE_SECURE === 'true', sessionTtlMinutes: config.SESSION_TTL_MINUTES };
     return {
       module: MonitorModule,
