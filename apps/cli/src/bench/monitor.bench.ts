@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -104,6 +105,21 @@ function treeCpuSeconds(root: number): number {
   return total;
 }
 
+async function startProfiler(): Promise<{ stop: (file: string) => Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string) => new Promise<T>((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result as T))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    stop: async (file) => {
+      const { profile } = await post<{ profile: unknown }>('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -120,7 +136,7 @@ async function time(n: number, f: (i: number) => Promise<unknown>): Promise<numb
 }
 
 export async function runMonitorBench(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { events: { type: 'string', default: '1000000' }, samples: { type: 'string', default: '200' } } });
+  const { values } = parseArgs({ args: argv, options: { events: { type: 'string', default: '1000000' }, samples: { type: 'string', default: '200' }, profile: { type: 'string' } } });
   const total = Number(values.events);
   const samples = Number(values.samples);
   const log = (l: string) => console.log(l);
@@ -159,6 +175,8 @@ export async function runMonitorBench(argv: string[]): Promise<void> {
     }
 
     log(`Ingesting ${produced} events, ${PARTITIONS} partitions concurrently, chunks of ${CHUNK}…`);
+    // --profile FILE: a CPU profile of the measured ingestion only (open it in Chrome DevTools).
+    const profiler = values.profile ? await startProfiler() : undefined;
     const started = process.hrtime.bigint();
     const cpuBefore = { node: process.cpuUsage(), pg: treeCpuSeconds(pg.pid) };
     let inserted = 0;
@@ -172,6 +190,7 @@ export async function runMonitorBench(argv: string[]): Promise<void> {
       }),
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (profiler && values.profile) await profiler.stop(values.profile);
     const eventsPerSec = Math.round(produced / seconds);
     const nodeCpu = process.cpuUsage(cpuBefore.node);
     const cpu = { node: (nodeCpu.user + nodeCpu.system) / 1e6, pg: treeCpuSeconds(pg.pid) - cpuBefore.pg };

@@ -42,26 +42,19 @@ export class ReadModelStore {
   }
 }
 
+// Each chunk travels as one JSON parameter read with json_to_recordset: one JSON.stringify in the
+// monitor instead of the driver escaping ten arrays element by element (measured: a quarter of the
+// monitor's CPU per event went to that).
+
 async function insertEvents(em: EntityManager, events: FlowEvent[]): Promise<Set<string>> {
   const rows: { event_id: string }[] = await em.query(
     `INSERT INTO flow_event (event_id, message_id, correlation_ids, party_oin, component, step, outcome, code, at, detail)
-     SELECT t.event_id, t.message_id, string_to_array(t.corr, ',')::uuid[], t.party_oin, t.component, t.step, t.outcome, t.code, t.at, t.detail
-     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::text[])
-       AS t(event_id, message_id, corr, party_oin, component, step, outcome, code, at, detail)
+     SELECT t."eventId", t."messageId", coalesce(t."correlationIds", '{}'), t."partyOin", t.component, t.step, t.outcome, t.code, t.at, t.detail
+     FROM json_to_recordset($1::json)
+       AS t("eventId" uuid, "messageId" uuid, "correlationIds" uuid[], "partyOin" text, component text, step text, outcome text, code text, at timestamptz, detail text)
      ON CONFLICT (event_id) DO NOTHING
      RETURNING event_id`,
-    [
-      events.map((e) => e.eventId),
-      events.map((e) => e.messageId),
-      events.map((e) => (e.correlationIds ?? []).join(',')),
-      events.map((e) => e.partyOin ?? null),
-      events.map((e) => e.component),
-      events.map((e) => e.step),
-      events.map((e) => e.outcome),
-      events.map((e) => e.code ?? null),
-      events.map((e) => e.at),
-      events.map((e) => e.detail ?? null),
-    ],
+    [JSON.stringify(events)],
   );
   return new Set(rows.map((r) => r.event_id));
 }
@@ -70,7 +63,9 @@ async function upsertSummaries(em: EntityManager, events: FlowEvent[]): Promise<
   const s = summarise(events).sort((a, b) => (a.messageId < b.messageId ? -1 : 1));
   await em.query(
     `INSERT INTO message_summary AS m (message_id, party_oin, kind, first_at, last_at, last_step, last_outcome, last_code, events)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::int[])
+     SELECT t."messageId", t."partyOin", t.kind, t."firstAt", t."lastAt", t."lastStep", t."lastOutcome", t."lastCode", t.events
+     FROM json_to_recordset($1::json)
+       AS t("messageId" uuid, "partyOin" text, kind text, "firstAt" timestamptz, "lastAt" timestamptz, "lastStep" text, "lastOutcome" text, "lastCode" text, events int)
      ON CONFLICT (message_id) DO UPDATE SET
        party_oin = CASE WHEN m.party_oin = '' THEN EXCLUDED.party_oin ELSE m.party_oin END,
        kind = COALESCE(m.kind, EXCLUDED.kind),
@@ -80,34 +75,16 @@ async function upsertSummaries(em: EntityManager, events: FlowEvent[]): Promise<
        last_outcome = CASE WHEN EXCLUDED.last_at >= m.last_at THEN EXCLUDED.last_outcome ELSE m.last_outcome END,
        last_code = CASE WHEN EXCLUDED.last_at >= m.last_at THEN EXCLUDED.last_code ELSE m.last_code END,
        events = m.events + EXCLUDED.events`,
-    [
-      s.map((x) => x.messageId),
-      s.map((x) => x.partyOin),
-      s.map((x) => x.kind),
-      s.map((x) => x.firstAt.toISOString()),
-      s.map((x) => x.lastAt.toISOString()),
-      s.map((x) => x.lastStep),
-      s.map((x) => x.lastOutcome),
-      s.map((x) => x.lastCode),
-      s.map((x) => x.events),
-    ],
+    [JSON.stringify(s)],
   );
 }
 
 async function upsertCounts(em: EntityManager, table: 'flow_minute' | 'flow_day', counts: BucketCount[], shard: number): Promise<void> {
   await em.query(
     `INSERT INTO ${table} AS a (bucket, party_oin, step, outcome, code, shard, count)
-     SELECT t.bucket, t.party_oin, t.step, t.outcome, t.code, $7::smallint, t.count
-     FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) AS t(bucket, party_oin, step, outcome, code, count)
+     SELECT t.bucket, t."partyOin", t.step, t.outcome, t.code, $2::smallint, t.count
+     FROM json_to_recordset($1::json) AS t(bucket timestamptz, "partyOin" text, step text, outcome text, code text, count bigint)
      ON CONFLICT (bucket, party_oin, step, outcome, code, shard) DO UPDATE SET count = a.count + EXCLUDED.count`,
-    [
-      counts.map((c) => c.bucket.toISOString()),
-      counts.map((c) => c.partyOin),
-      counts.map((c) => c.step),
-      counts.map((c) => c.outcome),
-      counts.map((c) => c.code),
-      counts.map((c) => c.count),
-      shard,
-    ],
+    [JSON.stringify(counts), shard],
   );
 }
