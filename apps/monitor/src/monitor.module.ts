@@ -40,7 +40,7 @@ class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
 export class MonitorModule {
   static forRoot(config: MonitorConfig, clock?: Clock): DynamicModule {
     const retention: RetentionPolicy = { rawDays: config.RAW_RETENTION_DAYS, aggregateDays: config.AGGREGATE_RETENTION_DAYS };
-    const consoleOptions: ConsoleOptions = { cookieSecure: config.COOKIE_SECURE === 'true', sessionTtlMinutes: config.SESSION_TTL_MINUTES };
+    const consoleOptions: ConsoleOptions = { cookieSecure: config.COOKIE_SECURE === 'true' };
     return {
       module: MonitorModule,
       imports: [

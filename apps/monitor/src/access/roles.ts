@@ -31,11 +31,6 @@ export function maySeeParty(scope: string[] | undefined, partyOin: string | null
   return !!partyOin && scope.includes(partyOin);
 }
 
-/** Changes through the console (none in this version besides signing out) need a role that may change things. */
-export function mayChange(viewer: Viewer): boolean {
-  return viewer.role === 'beheerder';
-}
-
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }

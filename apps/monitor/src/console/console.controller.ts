@@ -16,7 +16,6 @@ import { buildOverview, isPeriod } from './overview-model';
 export const CONSOLE_OPTIONS = Symbol('CONSOLE_OPTIONS');
 export interface ConsoleOptions {
   cookieSecure: boolean;
-  sessionTtlMinutes: number;
 }
 
 const SESSION_COOKIE = 'vir_session';
