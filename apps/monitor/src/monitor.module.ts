@@ -1,7 +1,8 @@
 import { DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, ClockModule } from '@vir/domain';
-import { HealthController, MessagingModule } from '@vir/messaging';
+import { HealthController, KAFKA, MessageBus, MessagingModule } from '@vir/messaging';
+import type { Kafka } from 'kafkajs';
 import { PersistenceModule } from '@vir/persistence';
 import { AccountStore } from './access/account.store';
 import { AuditLog } from './access/audit.log';
@@ -9,6 +10,7 @@ import { PartyDirectory } from './access/party-directory';
 import { SessionStore } from './access/session.store';
 import { CONSOLE_OPTIONS, ConsoleController, type ConsoleOptions } from './console/console.controller';
 import { ConsoleQueries } from './console/console.queries';
+import { ConsumerLag } from './console/consumer-lag';
 import { FlowEventRow } from './flow/flow-event.entity';
 import { FlowEventsController } from './flow/flow-events.controller';
 import { FlowEventsService } from './flow/flow-events.service';
@@ -71,6 +73,7 @@ export class MonitorModule {
         },
         { provide: SessionStore, useFactory: (ds: DataSource, clk: Clock) => new SessionStore(ds, clk, config.SESSION_TTL_MINUTES), inject: [DataSource, Clock] },
         { provide: ConsoleQueries, useFactory: (ds: DataSource) => new ConsoleQueries(ds), inject: [DataSource] },
+        { provide: ConsumerLag, useFactory: (kafka: Kafka, bus: MessageBus, clk: Clock) => new ConsumerLag(kafka, bus.topicPrefix, clk), inject: [KAFKA, MessageBus, Clock] },
         BackgroundWork,
       ],
     };

@@ -109,6 +109,8 @@ describe('operators\' console in Chromium (real stack)', () => {
     const perStep = await page.locator('#per-step tbody td').allTextContents();
     expect(perStep.map(Number)).toEqual([3, 1, 2, 1, 2, 2, 0]); // received, rejected, forwarded, matched, signalled, delivered, failed
     expect(await page.locator('figure.chart svg polyline').count()).toBe(7);
+    expect(await page.locator('#lag tbody th').allTextContents()).toEqual(['vir-index', 'vir-gateway-delivery', 'vir-monitor']);
+    expect((await page.locator('#lag tbody td:last-child').allTextContents()).every((n) => /^\d+$/.test(n))).toBe(true);
 
     await page.goto(`${e2e.stack.urls.monitor}/console/messages`);
     await shot(page, '02-messages');
@@ -147,6 +149,7 @@ describe('operators\' console in Chromium (real stack)', () => {
     await shot(page, '06-overview-area');
     const parties = await page.locator('#per-party tbody th .party').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
     expect(parties).toEqual([nhn.oin]);
+    expect(await page.locator('#lag').count()).toBe(0);
 
     await page.goto(`${e2e.stack.urls.monitor}/console/messages`);
     const listed = await page.locator('#messages tbody tr a').allTextContents();

@@ -11,6 +11,7 @@ import { CONSOLE_ERRORS, type ConsoleErrorCode } from './console-errors';
 import { CONSOLE_CSS } from './console.css';
 import { auditPage, errorPage, errorsPage, loginPage, messagesPage, overviewPage, tracePage, type AuditForm, type Chrome, type MessageSearchForm } from './console.pages';
 import { ConsoleQueries } from './console.queries';
+import { ConsumerLag } from './consumer-lag';
 import { buildOverview, isPeriod } from './overview-model';
 
 export const CONSOLE_OPTIONS = Symbol('CONSOLE_OPTIONS');
@@ -68,6 +69,7 @@ export class ConsoleController {
     private readonly queries: ConsoleQueries,
     private readonly flows: FlowEventsService,
     private readonly directory: PartyDirectory,
+    private readonly lag: ConsumerLag,
     private readonly clock: Clock,
     @Inject(CONSOLE_OPTIONS) private readonly options: ConsoleOptions,
   ) {}
@@ -188,8 +190,12 @@ export class ConsoleController {
     if (!s) return;
     const p = isPeriod(period) ? period : 'day';
     const now = this.clock.now();
-    const rows = await this.queries.aggregates(p, now, this.scope(s.viewer));
-    this.send(res, 200, overviewPage(this.chrome(s), buildOverview(p, now, rows), this.directory));
+    const [rows, lag] = await Promise.all([
+      this.queries.aggregates(p, now, this.scope(s.viewer)),
+      // The whole system's lag: not a convenantbeheerder's business.
+      s.viewer.role === 'convenantbeheerder' ? Promise.resolve(null) : this.lag.current(),
+    ]);
+    this.send(res, 200, overviewPage(this.chrome(s), buildOverview(p, now, rows), this.directory, lag));
   }
 
   @Get('messages')

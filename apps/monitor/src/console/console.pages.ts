@@ -3,6 +3,7 @@ import type { PartyDirectory } from '../access/party-directory';
 import type { Viewer } from '../access/roles';
 import type { TraceStep } from '../flow/flow-events.service';
 import type { ErrorGroup, MessageRow } from './console.queries';
+import type { LagRow } from './consumer-lag';
 import { html, query, type SafeHtml } from './html';
 import { PERIODS, STEP_GROUPS, type OverviewModel, type Period } from './overview-model';
 import { lineChart } from './svg-chart';
@@ -80,7 +81,8 @@ function partyCell(directory: PartyDirectory, oin: string | null): SafeHtml {
   return html`<span class="party" title="${oin}">${p?.name ?? oin}</span>${p ? html` <span class="muted">(${p.convenant})</span>` : ''}`;
 }
 
-export function overviewPage(chrome: Chrome, model: OverviewModel, directory: PartyDirectory): string {
+/** `lag`: rows to show, undefined when Kafka could not be asked, null when not for this viewer. */
+export function overviewPage(chrome: Chrome, model: OverviewModel, directory: PartyDirectory, lag: LagRow[] | undefined | null = null): string {
   const p = PERIODS[model.period];
   const label = (d: Date) => (model.period === 'month' ? d.toISOString().slice(5, 10) : d.toISOString().slice(11, 16));
   const chart = lineChart(
@@ -103,7 +105,18 @@ ${chart}
 <tbody>${model.perParty.map(
       (r) => html`<tr><th scope="row">${partyCell(directory, r.partyOin || null)}</th>${STEP_GROUPS.map((g) => html`<td>${r.counts[g]}</td>`)}</tr>`,
     )}</tbody></table>
-${model.perParty.length === 0 ? html`<p class="muted">No messages in this period.</p>` : ''}`,
+${model.perParty.length === 0 ? html`<p class="muted">No messages in this period.</p>` : ''}
+${
+      lag === null
+        ? ''
+        : html`<h2>Consumer lag</h2>
+${
+  lag === undefined
+    ? html`<p class="problem">Kafka could not be asked for the consumer lag just now.</p>`
+    : html`<table class="counts" id="lag"><thead><tr><th scope="col">consumer group</th><th scope="col">topic</th><th scope="col">partitions</th><th scope="col">records behind</th></tr></thead>
+<tbody>${lag.map((r) => html`<tr><th scope="row">${r.group}</th><td>${r.topic}</td><td>${r.partitions}</td><td>${r.lag}</td></tr>`)}</tbody></table>`
+}`
+    }`,
   );
 }
 
