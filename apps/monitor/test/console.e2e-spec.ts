@@ -140,6 +140,9 @@ describe('operators\' console in Chromium (real stack)', () => {
     await page.goto(`${e2e.stack.urls.monitor}/console/audit?action=view-trace`);
     await shot(page, '05-audit');
     expect(await page.locator('#audit tbody tr', { hasText: matchedTrackingId }).count()).toBeGreaterThanOrEqual(1);
+    // The JSON operations API's views (the set-up polled a trace) are audited by caller address.
+    await page.goto(`${e2e.stack.urls.monitor}/console/audit?action=api-trace`);
+    expect(await page.locator('#audit tbody tr', { hasText: 'operations-api:' }).count()).toBeGreaterThanOrEqual(1);
     await page.context().close();
   });
 
