@@ -1,5 +1,6 @@
 import { onShutdown, startDevEnvironment, DEV_INDEX } from '@vir/devstack';
 import { ROOT_DIR, externalInfrastructure } from './cli-paths';
+import { resetDemoAdministrator } from './vir/account-commands';
 
 // `npm start`: Kafka, PostgreSQL, the three services and the demo parties' webhooks, until Ctrl-C.
 async function main(): Promise<void> {
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   });
   onShutdown(() => env.stop(), { log });
   const { urls, parties, pki } = env.stack;
+  const admin = await resetDemoAdministrator(env.infra.databaseUrl, 'vir_monitor');
   console.log(`
 VIR connector gateway is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)
 
@@ -22,6 +24,7 @@ VIR connector gateway is running (ready in ${((Date.now() - started) / 1000).toF
             ${env.stack.gatewayAdminUrl}    operators: GET /health, admin API /v1/admin/parties (npm run -s vir -- party list), GET /openapi.json
   index     ${urls.index}
   monitor   ${urls.monitor}    GET /v1/traces/<trackingId>, GET /v1/flow-events
+  console   ${urls.monitor}/console   sign in as ${admin.username} / ${admin.password} (new password every start; vir account … manages accounts)
   kafka     ${env.infra.kafkaBrokers}
   postgres  ${env.infra.databaseUrl.replace(/\/\/[^@]*@/, '//')}
 

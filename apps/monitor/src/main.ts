@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { CONSUMER_GROUPS, TOPICS } from '@vir/contracts';
-import { loadConfig } from '@vir/config';
+import { ConfigError, loadConfig } from '@vir/config';
 import { SystemClock } from '@vir/domain';
 import { exitOnFailure, runService } from '@vir/messaging';
 import { MonitorConfig } from './monitor.config';
@@ -8,6 +8,7 @@ import { MonitorModule } from './monitor.module';
 
 async function main(): Promise<void> {
   const config = loadConfig(MonitorConfig, process.env);
+  if (config.AGGREGATE_RETENTION_DAYS < config.RAW_RETENTION_DAYS) throw new ConfigError(['AGGREGATE_RETENTION_DAYS: must be at least RAW_RETENTION_DAYS (aggregates outlive raw events)']);
   const clock = new SystemClock();
   return runService({
     name: 'vir-monitor',

@@ -10,4 +10,18 @@ export class MonitorConfig {
   @IsString() HOST: string = '127.0.0.1';
   @IsInt() @Min(0) @Max(65535) PORT: number = 3003;
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL?: string;
+  /** The parties file the gateway uses: OIN → name and covenant area (what a convenantbeheerder may see). */
+  @IsOptional() @IsString() PARTIES_FILE?: string;
+  /** Days of per-message events and message summaries kept. */
+  @IsInt() @Min(1) @Max(3650) RAW_RETENTION_DAYS: number = 90;
+  /** Days of per-minute and per-hour aggregates kept (at least RAW_RETENTION_DAYS). */
+  @IsInt() @Min(1) @Max(36500) AGGREGATE_RETENTION_DAYS: number = 730;
+  @IsInt() @Min(1000) RETENTION_INTERVAL_MS: number = 3_600_000;
+  /** Console sessions end this long after sign-in. */
+  @IsInt() @Min(1) @Max(1440) SESSION_TTL_MINUTES: number = 480;
+  /** Failed sign-ins in a row that lock an account, and for how long. */
+  @IsInt() @Min(1) @Max(100) LOGIN_MAX_FAILURES: number = 5;
+  @IsInt() @Min(1) @Max(10080) LOGIN_LOCKOUT_MINUTES: number = 15;
+  /** Mark the session cookie Secure (set true whenever the console is reached over HTTPS). */
+  @IsIn(['true', 'false']) COOKIE_SECURE: string = 'false';
 }

@@ -227,7 +227,7 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
       OPERATOR_TOKENS: `${DEV_OPERATOR}:${devSecret(o.rootDir, 'operator-token')}`,
       ...o.env?.gateway,
     },
-    monitor: { ...common, PORT: String(ports.monitor), DATABASE_SCHEMA: schema('monitor'), ...o.env?.monitor },
+    monitor: { ...common, PORT: String(ports.monitor), DATABASE_SCHEMA: schema('monitor'), PARTIES_FILE: partiesFile, ...o.env?.monitor },
   };
   const make = (name: ServiceName) =>
     new ServiceProcess(

@@ -1,6 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { REVOCATION_REASONS } from '@vir/pki';
+import { accountAdd, accountDisable, accountList, accountResetPassword } from './account-commands';
 import { CliError, type CliIo } from './cli-io';
+import { monitorRebuild } from './monitor-commands';
 import { render, sign, verify } from './message-commands';
 import { partyAdd, partyList, partyResume, partyShow, partySuspend, partyUpdate, type PartyOptions } from './party-commands';
 import { signalList, signalResend, signalShow } from './signal-commands';
@@ -191,6 +193,60 @@ const COMMANDS: Command[] = [
     positionals: 0,
     run: (io, _p, _v, dir) => pkiList(io, dir),
   },
+  {
+    name: 'account add',
+    args: '<username> --role <beheerder|convenantbeheerder|read-only> [--convenant <area>] [--password-stdin]',
+    summary:
+      "A console account in the monitor's database (DATABASE_URL, DATABASE_SCHEMA default vir_monitor).\n" +
+      'A convenantbeheerder needs --convenant. The password is read from standard input with\n' +
+      '--password-stdin (at least 12 characters), or generated and printed once on standard output.',
+    options: { role: { type: 'string' }, convenant: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    positionals: 1,
+    run: (io, [username], v) => accountAdd(io, { username, role: required(v, 'role'), convenant: str(v, 'convenant'), passwordStdin: flag(v, 'password-stdin') }),
+  },
+  {
+    name: 'account list',
+    args: '',
+    summary: 'Every console account with its role, area and state (active, locked, disabled).',
+    options: {},
+    positionals: 0,
+    run: (io) => accountList(io),
+  },
+  {
+    name: 'account disable',
+    args: '<username>',
+    summary: 'Disables an account and ends its sessions at once (vir account enable undoes it).',
+    options: {},
+    positionals: 1,
+    run: (io, [username]) => accountDisable(io, username, true),
+  },
+  {
+    name: 'account enable',
+    args: '<username>',
+    summary: 'Enables a disabled account.',
+    options: {},
+    positionals: 1,
+    run: (io, [username]) => accountDisable(io, username, false),
+  },
+  {
+    name: 'account reset-password',
+    args: '<username> [--password-stdin]',
+    summary: 'A new password (from standard input, or generated and printed once); clears a lockout, ends sessions.',
+    options: { 'password-stdin': { type: 'boolean' } },
+    positionals: 1,
+    run: (io, [username], v) => accountResetPassword(io, username, flag(v, 'password-stdin')),
+  },
+  {
+    name: 'monitor rebuild',
+    args: '',
+    summary:
+      "Rebuilds the monitor's read model from the flow-event topic: with every monitor stopped, empties\n" +
+      'events, summaries and aggregates (accounts and audit stay) and moves its consumer group to the\n' +
+      'start of the topic (DATABASE_URL, DATABASE_SCHEMA, KAFKA_BROKERS, KAFKA_TOPIC_PREFIX).',
+    options: {},
+    positionals: 0,
+    run: (io) => monitorRebuild(io),
+  },
 ];
 
 // The gateway's parties, through its admin API (see README, "Parties").
@@ -294,7 +350,7 @@ export function usage(): string {
   return [
     'Usage: npm run -s vir -- <command> [options]',
     '',
-    'Operators\' tool for the national messages, the development PKI and the gateway\'s parties.',
+    'Operators\' tool for the national messages, the development PKI, the gateway\'s parties and the console\'s accounts.',
     '',
     'Commands:',
     ...COMMANDS.flatMap((c) => [
@@ -333,7 +389,7 @@ export async function runVir(argv: string[], io: CliIo): Promise<number> {
   const command =
     COMMANDS.find((c) => c.name === `${words[0]} ${words[1]}`) ?? COMMANDS.find((c) => c.name === words[0]);
   if (!command) {
-    io.err(`vir: unknown command '${words.slice(0, words[0] === 'pki' || words[0] === 'party' ? 2 : 1).join(' ')}'\n\n${usage()}`);
+    io.err(`vir: unknown command '${words.slice(0, ['pki', 'party', 'account', 'monitor'].includes(words[0]) ? 2 : 1).join(' ')}'\n\n${usage()}`);
     return 2;
   }
   const nameWords = command.name.split(' ').length;

@@ -1,5 +1,3 @@
-import { ContractViolation, Contracts, type FlowEvent } from '@vir/contracts';
-import { PermanentMessageError, type KafkaRecord } from '@vir/messaging';
 import type { DataSource } from 'typeorm';
 import { FlowEventRow } from './flow-event.entity';
 
@@ -23,44 +21,16 @@ export interface Trace {
   steps: TraceStep[];
 }
 
-/** Ingests flow events (idempotently) and answers trace queries. */
+/** Answers trace queries from the raw events (ingestion: ReadModelStore). */
 export class FlowEventsService {
   constructor(private readonly ds: DataSource) {}
-
-  async ingest(record: KafkaRecord): Promise<void> {
-    let e: FlowEvent;
-    try {
-      e = Contracts.flowEvent.parse(record.value);
-    } catch (err) {
-      if (err instanceof ContractViolation) throw new PermanentMessageError('CONTRACT_VIOLATION', err.message);
-      throw err;
-    }
-    await this.ds
-      .createQueryBuilder()
-      .insert()
-      .into(FlowEventRow)
-      .values({
-        eventId: e.eventId,
-        messageId: e.messageId,
-        correlationIds: e.correlationIds ?? [],
-        partyOin: e.partyOin ?? null,
-        component: e.component,
-        step: e.step,
-        outcome: e.outcome,
-        code: e.code ?? null,
-        at: new Date(e.at),
-        detail: e.detail ?? null,
-      })
-      .orIgnore()
-      .execute();
-  }
 
   /** Everything that happened to a message, and to the messages it led to, in time order. */
   async trace(trackingId: string): Promise<Trace | undefined> {
     const rows: FlowEventRow[] = await this.ds
       .getRepository(FlowEventRow)
       .createQueryBuilder('e')
-      .where('e.message_id = :id OR :id = ANY(e.correlation_ids)', { id: trackingId })
+      .where("e.message_id = :id OR (e.correlation_ids @> ARRAY[:id]::uuid[] AND e.correlation_ids <> '{}')", { id: trackingId })
       .orderBy('e.at', 'ASC')
       .addOrderBy('e.event_id', 'ASC')
       .getMany();

@@ -1,0 +1,257 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Logger } from '@nestjs/common';
+import { Contracts, type FlowEvent } from '@vir/contracts';
+import { startPostgres } from '@vir/devstack';
+import { SystemClock } from '@vir/domain';
+import type { KafkaRecord } from '@vir/messaging';
+import { openDataSource } from '@vir/persistence';
+import { AccountStore } from '../../../monitor/src/access/account.store';
+import { AuditLog } from '../../../monitor/src/access/audit.log';
+import { PartyDirectory } from '../../../monitor/src/access/party-directory';
+import { visibleParties, type Viewer } from '../../../monitor/src/access/roles';
+import { SessionStore } from '../../../monitor/src/access/session.store';
+import { messagesPage, overviewPage } from '../../../monitor/src/console/console.pages';
+import { ConsoleQueries, type MessageFilter } from '../../../monitor/src/console/console.queries';
+import { buildOverview, type Period } from '../../../monitor/src/console/overview-model';
+import { FlowEventRow } from '../../../monitor/src/flow/flow-event.entity';
+import { MONITOR_MIGRATIONS } from '../../../monitor/src/migrations';
+import { FlowIngestion } from '../../../monitor/src/read-model/flow-ingestion';
+import { ReadModelStore } from '../../../monitor/src/read-model/read-model.store';
+import { ROOT_DIR } from '../cli-paths';
+
+// `npm run bench -- monitor [--events N] [--samples S]`: the monitor's read model. N flow events
+// (default 1,000,000) in realistic flows of 40 parties over the last 30 days go through the real
+// ingestion path (contract parse, one transaction per chunk of 1,000 with idempotent insert,
+// message summaries and minute/day aggregates) into a real PostgreSQL (fsync on), three
+// partitions concurrently as the consumer runs them. Then the console's page work (session
+// lookup, queries, model, HTML rendering, audit insert) is timed S times per page.
+
+const PARTITIONS = 3;
+const CHUNK = 1000;
+
+interface Party {
+  oin: string;
+  name: string;
+  convenant: string;
+}
+
+function parties(n: number): Party[] {
+  return Array.from({ length: n }, (_, i) => ({ oin: `000000099${String(i).padStart(11, '0')}`, name: `Regio ${i} <b>&</b>`, convenant: String(1 + (i % 20)) }));
+}
+
+/** One message's flow as the gateway and index report it: a melding, sometimes rejected, sometimes matched with signals. */
+function flow(party: Party, others: Party[], t: number, rand: () => number): FlowEvent[] {
+  const id = randomUUID();
+  const ev = (over: Partial<FlowEvent> & Pick<FlowEvent, 'step' | 'component'>, dt: number): FlowEvent => ({
+    eventId: randomUUID(),
+    messageId: id,
+    partyOin: party.oin,
+    outcome: 'ok',
+    at: new Date(t + dt).toISOString(),
+    ...over,
+  });
+  const out = [ev({ component: 'gateway', step: 'gateway.received', detail: 'regional-json' }, 0)];
+  if (rand() < 0.04) {
+    out.push(ev({ component: 'gateway', step: 'gateway.validated', outcome: 'rejected', code: rand() < 0.5 ? 'BSN_INVALID' : 'VALIDATION_FAILED', detail: 'rejected by the rules' }, 2));
+    return out;
+  }
+  out.push(ev({ component: 'gateway', step: 'gateway.forwarded', detail: 'melding' }, 4));
+  out.push(ev({ component: 'index', step: 'index.verified' }, 20));
+  out.push(ev({ component: 'index', step: 'index.stored' }, 24));
+  const matched = rand() < 0.45;
+  out.push(ev({ component: 'index', step: 'index.matched', detail: matched ? '1 match(es), 2 signal(s)' : '0 match(es), 0 signal(s)' }, 25));
+  if (matched) {
+    for (const recipient of [party, others[Math.floor(rand() * others.length)]]) {
+      const signal = randomUUID();
+      const s = (step: string, component: FlowEvent['component'], dt: number, outcome: FlowEvent['outcome'] = 'ok'): FlowEvent => ({
+        eventId: randomUUID(),
+        messageId: signal,
+        correlationIds: [id],
+        partyOin: recipient.oin,
+        component,
+        step,
+        outcome,
+        at: new Date(t + dt).toISOString(),
+      });
+      out.push(s('index.signal-queued', 'index', 26), s('gateway.signal-received', 'gateway', 40));
+      if (rand() < 0.03) out.push(s('gateway.delivery-attempt', 'gateway', 60, 'failed'));
+      out.push(s('gateway.delivered', 'gateway', 90));
+    }
+  }
+  return out;
+}
+
+/** CPU seconds (user + system) used so far by a process and its children still alive (PostgreSQL's backends). */
+function treeCpuSeconds(root: number): number {
+  const tick = 100; // USER_HZ on Linux
+  const stats = new Map<number, { ppid: number; cpu: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(entry), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / tick });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = stats.get(root)?.cpu ?? 0;
+  for (const s of stats.values()) if (s.ppid === root) total += s.cpu;
+  return total;
+}
+
+async function startProfiler(): Promise<{ stop: (file: string) => Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string) => new Promise<T>((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result as T))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    stop: async (file) => {
+      const { profile } = await post<{ profile: unknown }>('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function time(n: number, f: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    await f(i);
+    out.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return out;
+}
+
+export async function runMonitorBench(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { events: { type: 'string', default: '1000000' }, samples: { type: 'string', default: '200' }, profile: { type: 'string' } } });
+  const total = Number(values.events);
+  const samples = Number(values.samples);
+  const log = (l: string) => console.log(l);
+  Logger.overrideLogger(['error', 'warn']);
+
+  const pg = await startPostgres({
+    dataDir: join(ROOT_DIR, '.cache', 'bench', `pg-monitor-${process.pid}`),
+    log,
+    removeDataDirOnStop: true,
+    settings: { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on', shared_buffers: '512MB' },
+  });
+  try {
+    const ds = await openDataSource({ url: pg.url, schema: 'vir_monitor', entities: [FlowEventRow], migrations: MONITOR_MIGRATIONS, applicationName: 'bench-monitor', poolSize: 10 });
+    const clock = new SystemClock();
+    const ingestion = new FlowIngestion(new ReadModelStore(ds, clock, { rawDays: 90, aggregateDays: 730 }));
+
+    // The stream, in time order over the last 30 days, split by message id into partitions as
+    // Kafka keys them; serialised up front (not measured) as the transport hands over raw values.
+    const all = parties(40);
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const now = Date.now();
+    const span = 30 * 86_400_000 - 120_000;
+    const partitions: KafkaRecord[][] = Array.from({ length: PARTITIONS }, () => []);
+    log(`Generating ${total} flow events (not measured)…`);
+    let produced = 0;
+    for (let i = 0; produced < total; i++) {
+      const t = now - span + Math.floor((i / (total / 6.2)) * span);
+      const party = all[Math.floor(rand() * all.length)];
+      for (const e of flow(party, all, Math.min(t, now - 120_000), rand)) {
+        if (produced >= total) break;
+        const p = createHash('md5').update(e.messageId).digest()[0] % PARTITIONS;
+        partitions[p].push({ topic: 'vir.flow-events.v1', partition: p, offset: String(partitions[p].length), key: e.messageId, value: Contracts.flowEvent.serialize(e), headers: {}, timestamp: '0' });
+        produced++;
+      }
+    }
+
+    log(`Ingesting ${produced} events, ${PARTITIONS} partitions concurrently, chunks of ${CHUNK}…`);
+    // --profile FILE: a CPU profile of the measured ingestion only (open it in Chrome DevTools).
+    const profiler = values.profile ? await startProfiler() : undefined;
+    const started = process.hrtime.bigint();
+    const cpuBefore = { node: process.cpuUsage(), pg: treeCpuSeconds(pg.pid) };
+    let inserted = 0;
+    await Promise.all(
+      partitions.map(async (records) => {
+        for (let i = 0; i < records.length; i += CHUNK) {
+          const { result, dead } = await ingestion.handle(records.slice(i, i + CHUNK));
+          if (dead.length > 0) throw new Error(`bench events dead-lettered: ${dead[0].reason}`);
+          inserted += result.inserted;
+        }
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (profiler && values.profile) await profiler.stop(values.profile);
+    const eventsPerSec = Math.round(produced / seconds);
+    const nodeCpu = process.cpuUsage(cpuBefore.node);
+    const cpu = { node: (nodeCpu.user + nodeCpu.system) / 1e6, pg: treeCpuSeconds(pg.pid) - cpuBefore.pg };
+    log(`  ${inserted} events in ${seconds.toFixed(1)} s: ${eventsPerSec} events/s (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
+    log(
+      `  CPU: monitor ${cpu.node.toFixed(1)} s, PostgreSQL ${cpu.pg.toFixed(1)} s = ${(((cpu.node + cpu.pg) / produced) * 1e6).toFixed(0)} µs per event` +
+        ` (all ${cpus().length} cores to itself: ≈ ${Math.round((cpus().length * produced) / (cpu.node + cpu.pg))} events/s)`,
+    );
+
+    // Redelivery of one chunk changes nothing (idempotent by event id).
+    const again = await ingestion.handle(partitions[0].slice(0, CHUNK));
+    if (again.result.inserted !== 0) throw new Error('redelivered chunk was counted again');
+    await ds.query('ANALYZE');
+
+    // The page work of the console, as the controller does it.
+    const directory = new PartyDirectory(all);
+    const audit = new AuditLog(ds);
+    const accounts = new AccountStore(ds, clock, audit, { maxFailures: 5, lockoutMinutes: 15 });
+    const sessions = new SessionStore(ds, clock, 60);
+    const admin = await accounts.add('bench', 'bench-admin', 'beheerder', null, 'bench-password-123');
+    const area = await accounts.add('bench', 'bench-area', 'convenantbeheerder', '3', 'bench-password-123');
+    const viewers: Viewer[] = [admin, area].map((a) => ({ accountId: a.id, username: a.username, role: a.role, convenant: a.convenant }));
+    const ids = await Promise.all(viewers.map(async (v) => (await sessions.create(v)).id));
+    const queries = new ConsoleQueries(ds);
+    const periods: Period[] = ['hour', 'day', 'month'];
+    const someIds: string[] = (await ds.query('SELECT message_id FROM message_summary TABLESAMPLE SYSTEM (1) LIMIT 50')).map((r: { message_id: string }) => r.message_id);
+
+    const overview = await time(samples, async (i) => {
+      const s = (await sessions.find(ids[i % 2]))!;
+      const p = periods[i % 3];
+      const rows = await queries.aggregates(p, new Date(), visibleParties(s.viewer, directory.parties));
+      return overviewPage({ viewer: s.viewer }, buildOverview(p, new Date(), rows), directory);
+    });
+    const searches: ((i: number) => Omit<MessageFilter, 'scope' | 'limit'>)[] = [
+      () => ({}),
+      (i) => ({ partyOin: all[i % all.length].oin }),
+      () => ({ outcome: 'rejected' }),
+      (i) => ({ trackingId: someIds[i % someIds.length] }),
+      () => ({ kind: 'signaal', from: new Date(Date.now() - 86_400_000) }),
+      (i) => ({ partyOin: all[i % all.length].oin, outcome: 'failed', from: new Date(Date.now() - 7 * 86_400_000) }),
+    ];
+    const search = await time(samples, async (i) => {
+      const s = (await sessions.find(ids[i % 2]))!;
+      const scope = visibleParties(s.viewer, directory.parties);
+      const filter = searches[i % searches.length](i);
+      const rows = await queries.searchMessages({ ...filter, scope, limit: 100 });
+      await audit.record({ at: new Date(), actor: s.viewer.username, action: 'search-messages', outcome: 'ok' });
+      return messagesPage({ viewer: s.viewer }, {}, rows, directory, scope);
+    });
+    const overviewP95Ms = Number(percentile(overview, 95).toFixed(1));
+    const searchP95Ms = Number(percentile(search, 95).toFixed(1));
+    const [{ raw, summaries, minutes, days }] = await ds.query(
+      'SELECT (SELECT count(*) FROM flow_event)::int AS raw, (SELECT count(*) FROM message_summary)::int AS summaries, (SELECT count(*) FROM flow_minute)::int AS minutes, (SELECT count(*) FROM flow_day)::int AS days',
+    );
+    log(`  stored: ${raw} events, ${summaries} message summaries, ${minutes} minute and ${days} day aggregate rows`);
+    log(`Overview (hour/day/30 days, beheerder and convenantbeheerder): p50 ${percentile(overview, 50).toFixed(1)} ms, p95 ${overviewP95Ms} ms over ${samples}`);
+    log(`Messages search (6 kinds of filter):                          p50 ${percentile(search, 50).toFixed(1)} ms, p95 ${searchP95Ms} ms over ${samples}`);
+    log('Figures page: not built yet (issue #6), reported as null');
+    await ds.destroy();
+    console.log(JSON.stringify({ eventsPerSec, overviewP95Ms, searchP95Ms, figuresP95Ms: null }));
+  } finally {
+    await pg.stop();
+  }
+}

@@ -1,0 +1,4 @@
+import { InitialMonitorSchema1763788800000 } from './1763788800000-initial-monitor-schema';
+import { ReadModelAndConsole1763900000000 } from './1763900000000-read-model-and-console';
+
+export const MONITOR_MIGRATIONS = [InitialMonitorSchema1763788800000, ReadModelAndConsole1763900000000];
