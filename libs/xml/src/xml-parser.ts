@@ -570,14 +570,15 @@ class Parser {
           current.closeStart = lt;
           current.end = this.pos;
           const from = contentFrom[top];
-          if (content.length > from) {
-            current.content = content.slice(from);
-            content.length = from;
-          }
           const childFrom = childrenFrom[top];
           if (children.length > childFrom) {
             current.children = children.slice(childFrom);
             children.length = childFrom;
+          }
+          if (content.length > from) {
+            // Only elements (no text or PIs): one array serves as both (neither is ever changed).
+            current.content = content.length - from === current.children.length ? current.children : content.slice(from);
+            content.length = from;
           }
           stack.pop();
           if (stack.length === 0) return root!;
