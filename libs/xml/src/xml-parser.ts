@@ -368,6 +368,8 @@ class Parser {
   /** Content and element children of the open elements (see element()). */
   private readonly openContent: (XmlElement | XmlText | XmlProcessingInstruction)[] = [];
   private readonly openChildren: XmlElement[] = [];
+  private contentTop = 0;
+  private childrenTop = 0;
   /** The default namespace in scope of the element startTag() just read. */
   private defaultNs = '';
 
@@ -519,10 +521,9 @@ class Parser {
     const defaults: string[] = [];
     const contentFrom: number[] = [];
     const childrenFrom: number[] = [];
+    // Two stacks with explicit tops (setting an array's length is a slow runtime call).
     const content = this.openContent;
     const children = this.openChildren;
-    content.length = 0;
-    children.length = 0;
     let root: XmlElement | undefined;
     const s = this.s;
     for (;;) {
@@ -531,16 +532,16 @@ class Parser {
       const parent = depth > 0 ? stack[depth - 1] : null;
       const el = this.startTag(parent, parent ? defaults[depth - 1] : '');
       if (parent) {
-        content.push(el);
-        children.push(el);
+        content[this.contentTop++] = el;
+        children[this.childrenTop++] = el;
       } else {
         root = el;
       }
       if (!el.selfClosing) {
         if (depth + 1 > this.maxDepth) throw new ParseError(el.start, `elements nested deeper than ${this.maxDepth}`);
         defaults[depth] = this.defaultNs;
-        contentFrom[depth] = content.length;
-        childrenFrom[depth] = children.length;
+        contentFrom[depth] = this.contentTop;
+        childrenFrom[depth] = this.childrenTop;
         stack.push(el);
       } else if (!parent) {
         return el;
@@ -570,14 +571,15 @@ class Parser {
           current.closeStart = lt;
           current.end = this.pos;
           const from = contentFrom[top];
-          if (content.length > from) {
-            current.content = content.slice(from);
-            content.length = from;
-          }
           const childFrom = childrenFrom[top];
-          if (children.length > childFrom) {
-            current.children = children.slice(childFrom);
-            children.length = childFrom;
+          if (this.childrenTop > childFrom) {
+            current.children = children.slice(childFrom, this.childrenTop);
+            this.childrenTop = childFrom;
+          }
+          if (this.contentTop > from) {
+            // Only elements (no text or PIs): one array serves as both (neither is ever changed).
+            current.content = this.contentTop - from === current.children.length ? current.children : content.slice(from, this.contentTop);
+            this.contentTop = from;
           }
           stack.pop();
           if (stack.length === 0) return root!;
@@ -592,7 +594,7 @@ class Parser {
             throw new ParseError(lt, s.startsWith('<!DOCTYPE', lt) ? 'DOCTYPE is not allowed' : 'markup declarations are not allowed');
           }
         } else if (next === 0x3f /* ? */) {
-          content.push(this.pi());
+          content[this.contentTop++] = this.pi();
         } else {
           break; // a child's start tag
         }
@@ -615,7 +617,7 @@ class Parser {
   private appendText(el: XmlElement, from: number, value: string, start: number, end: number, verbatim: boolean): void {
     if (value === '') return;
     const content = this.openContent;
-    const last = content.length > from ? content[content.length - 1] : undefined;
+    const last = this.contentTop > from ? content[this.contentTop - 1] : undefined;
     if (last !== undefined && last.kind === 'text') {
       // Merged with text before a comment or CDATA section: no longer one piece of the source.
       last.value += value;
@@ -623,7 +625,7 @@ class Parser {
       last.end = -1;
       last.verbatim = false;
     } else {
-      content.push({ kind: 'text', value, start, end, verbatim });
+      content[this.contentTop++] = { kind: 'text', value, start, end, verbatim };
     }
     el.text += value;
   }

@@ -1,4 +1,5 @@
 import { timingSafeEqual, verify } from 'node:crypto';
+import { base64Content } from './base64';
 import { sha256 } from './sha256';
 import type { TrustStore } from '@vir/pki';
 import type { RecipientKeys } from './bsn-encryptor';
@@ -67,14 +68,10 @@ function allowOnly(el: XmlElement, names: string[], path: string): void {
 }
 
 function base64Of(el: XmlElement, what: string): Buffer {
-  let text = el.text;
-  // One scan when there is no whitespace (the usual case), else without the whitespace XMLDSig allows.
-  const valid = BASE64.test(text) || BASE64.test((text = text.replace(/[ \t\n\r]+/g, '')));
-  if (el.children.length > 0 || el.attributes.length > 0 || !valid || text.length % 4 !== 0) {
-    // Both live in (or are checked with) the signed SignedInfo: malformed means not validly signed.
-    throw xmlError('SIGNATURE_VALUE_INVALID', `${what} must be base64`);
-  }
-  return Buffer.from(text, 'base64');
+  const bytes = el.children.length > 0 || el.attributes.length > 0 ? undefined : base64Content(el.text);
+  // Both live in (or are checked with) the signed SignedInfo: malformed means not validly signed.
+  if (bytes === undefined) throw xmlError('SIGNATURE_VALUE_INVALID', `${what} must be base64`);
+  return bytes;
 }
 
 /** Every ds:Signature in the document (there must be exactly one). */
