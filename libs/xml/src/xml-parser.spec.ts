@@ -132,6 +132,20 @@ describe('parseXml', () => {
     expect(doc.source.slice(e.closeStart, e.end)).toBe('</e >');
   });
 
+  it('refuses every control character XML does not allow, wherever it is', () => {
+    for (let c = 0; c < 0x20; c++) {
+      const ch = String.fromCharCode(c);
+      const allowed = ch === '\t' || ch === '\n' || ch === '\r';
+      for (const xml of [`<r>${ch}</r>`, `<r a="${ch}"/>`, `<r><!--${ch}--></r>`, `<r><![CDATA[${ch}]]></r>`, `<r/><!--${ch}-->`]) {
+        expect({ c, xml, malformed: malformed(xml) }).toEqual({ c, xml, malformed: !allowed });
+      }
+    }
+    expect(malformed('<r>\uFFFE</r>')).toBe(true);
+    expect(malformed('<r>\uFFFF</r>')).toBe(true);
+    expect(malformed('<r>\uDC00</r>')).toBe(true);
+    expect(malformed('<r>李 😀 \uFFFD</r>')).toBe(false);
+  });
+
   it('limits nesting depth', () => {
     expect(malformed(`${'<a>'.repeat(100)}${'</a>'.repeat(100)}`)).toBe(true);
     expect(malformed(`${'<a>'.repeat(60)}${'</a>'.repeat(60)}`)).toBe(false);
