@@ -84,11 +84,12 @@ describe('parseXml', () => {
   });
 
   it('reads names it has seen before exactly (names sharing a cache slot, long and non-ASCII names)', () => {
-    // Two names whose scanner hash lands in the same slot of the name cache.
+    // Two names whose fingerprint lands in the same slot of the name cache (as xml-parser.ts computes it).
     const slot = (name: string) => {
-      let h = 0;
-      for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
-      return h & 2047;
+      const n = name.length;
+      const second = n > 1 ? name.charCodeAt(1) : 0;
+      const before = n > 1 ? name.charCodeAt(n - 2) : 0;
+      return ((n << 8) ^ (name.charCodeAt(0) << 4) ^ (name.charCodeAt(n - 1) << 1) ^ name.charCodeAt(n >> 1) ^ (before << 6) ^ (second * 7)) & 2047;
     };
     const seen = new Map<number, string>();
     let pair: [string, string] | undefined;
