@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { sha256 } from './sha256';
 import type { XmlDocument, XmlElement, XmlProcessingInstruction } from './xml-parser';
 
 // Exclusive XML Canonicalization 1.0 without comments (http://www.w3.org/2001/10/xml-exc-c14n#),
@@ -60,9 +62,9 @@ function renderedUri(rendered: Rendered | null, prefix: string): string | undefi
   return undefined;
 }
 
-/** The canonical text being written, with a pending run of unchanged source text. */
+/** The canonical text being written, in pieces, with a pending run of unchanged source text. */
 class Output {
-  text = '';
+  readonly pieces: string[] = [];
   private from = 0;
   private to = -1;
 
@@ -79,14 +81,27 @@ class Output {
 
   add(text: string): void {
     if (this.to >= 0) this.flush();
-    this.text += text;
+    this.pieces.push(text);
   }
 
   flush(): void {
     if (this.to >= 0) {
-      this.text += this.source!.slice(this.from, this.to);
+      this.pieces.push(this.source!.slice(this.from, this.to));
       this.to = -1;
     }
+  }
+
+  text(): string {
+    return this.pieces.length === 1 ? this.pieces[0] : this.pieces.join('');
+  }
+
+  /** SHA-256 of the text; a few pieces (our own documents: two) are hashed without joining them first. */
+  digest(): Buffer {
+    const pieces = this.pieces;
+    if (pieces.length === 1 || pieces.length > 4) return sha256(this.text());
+    const hash = createHash('sha256');
+    for (const piece of pieces) hash.update(piece, 'utf8');
+    return hash.digest();
   }
 }
 
@@ -99,16 +114,26 @@ export function canonicalizeElement(el: XmlElement, exclude?: XmlElement, source
   const out = new Output(source);
   write(out, el, null, exclude, source !== undefined);
   out.flush();
-  return out.text;
+  return out.text();
+}
+
+function documentOutput(doc: XmlDocument, exclude: XmlElement | undefined): Output {
+  const out = new Output(doc.source);
+  for (const p of doc.before) out.add(`${pi(p)}\n`);
+  write(out, doc.root, null, exclude, true);
+  out.flush();
+  for (const p of doc.after) out.add(`\n${pi(p)}`);
+  return out;
 }
 
 /** The canonical form of a document (URI=""), leaving out `exclude`: PIs outside the root included. */
 export function canonicalizeDocument(doc: XmlDocument, exclude?: XmlElement): string {
-  let result = '';
-  for (const p of doc.before) result += `${pi(p)}\n`;
-  result += canonicalizeElement(doc.root, exclude, doc.source);
-  for (const p of doc.after) result += `\n${pi(p)}`;
-  return result;
+  return documentOutput(doc, exclude).text();
+}
+
+/** SHA-256 of canonicalizeDocument(doc, exclude), without joining the canonical text when it is a few pieces. */
+export function canonicalDigest(doc: XmlDocument, exclude?: XmlElement): Buffer {
+  return documentOutput(doc, exclude).digest();
 }
 
 function write(out: Output, el: XmlElement, rendered: Rendered | null, exclude: XmlElement | undefined, copy: boolean): void {

@@ -84,11 +84,12 @@ describe('parseXml', () => {
   });
 
   it('reads names it has seen before exactly (names sharing a cache slot, long and non-ASCII names)', () => {
-    // Two names whose scanner hash lands in the same slot of the name cache.
+    // Two names whose fingerprint lands in the same slot of the name cache (as xml-parser.ts computes it).
     const slot = (name: string) => {
-      let h = 0;
-      for (let i = 0; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
-      return h & 2047;
+      const n = name.length;
+      const second = n > 1 ? name.charCodeAt(1) : 0;
+      const before = n > 1 ? name.charCodeAt(n - 2) : 0;
+      return ((n << 8) ^ (name.charCodeAt(0) << 4) ^ (name.charCodeAt(n - 1) << 1) ^ name.charCodeAt(n >> 1) ^ (before << 6) ^ (second * 7)) & 2047;
     };
     const seen = new Map<number, string>();
     let pair: [string, string] | undefined;
@@ -130,6 +131,20 @@ describe('parseXml', () => {
     expect(text(d)).toMatchObject({ value: '12', verbatim: false, start: -1 });
     expect(doc.source.slice(e.start, e.startEnd)).toBe('<e >');
     expect(doc.source.slice(e.closeStart, e.end)).toBe('</e >');
+  });
+
+  it('refuses every control character XML does not allow, wherever it is', () => {
+    for (let c = 0; c < 0x20; c++) {
+      const ch = String.fromCharCode(c);
+      const allowed = ch === '\t' || ch === '\n' || ch === '\r';
+      for (const xml of [`<r>${ch}</r>`, `<r a="${ch}"/>`, `<r><!--${ch}--></r>`, `<r><![CDATA[${ch}]]></r>`, `<r/><!--${ch}-->`]) {
+        expect({ c, xml, malformed: malformed(xml) }).toEqual({ c, xml, malformed: !allowed });
+      }
+    }
+    expect(malformed('<r>\uFFFE</r>')).toBe(true);
+    expect(malformed('<r>\uFFFF</r>')).toBe(true);
+    expect(malformed('<r>\uDC00</r>')).toBe(true);
+    expect(malformed('<r>李 😀 \uFFFD</r>')).toBe(false);
   });
 
   it('limits nesting depth', () => {

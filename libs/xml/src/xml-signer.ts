@@ -1,5 +1,5 @@
 import { sign, type KeyObject } from 'node:crypto';
-import { canonicalizeDocument } from './exc-c14n';
+import { canonicalDigest } from './exc-c14n';
 import { ALGORITHMS, DS_NS } from './xml-constants';
 import { checkCharacters, parseXml } from './xml-parser';
 import { sha256 } from './sha256';
@@ -76,7 +76,7 @@ function signatureElement(digest: Buffer, method: SignatureMethod, signer: Signe
 export function signDocument(xml: string, signer: Signer): string {
   const method = methodOf(signer);
   const doc = parseXml(xml);
-  const signature = signatureElement(sha256(canonicalizeDocument(doc)), method, signer);
+  const signature = signatureElement(canonicalDigest(doc), method, signer);
   const { source, root } = doc;
   if (root.selfClosing) {
     return `${source.slice(0, root.closeStart)}>${signature}</${root.qname}>${source.slice(root.closeStart + 2)}`;

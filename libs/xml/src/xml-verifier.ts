@@ -1,9 +1,8 @@
 import { timingSafeEqual, verify } from 'node:crypto';
 import { base64Content } from './base64';
-import { sha256 } from './sha256';
 import type { TrustStore } from '@vir/pki';
 import type { RecipientKeys } from './bsn-encryptor';
-import { canonicalizeDocument, canonicalizeElement } from './exc-c14n';
+import { canonicalDigest, canonicalizeElement } from './exc-c14n';
 import { ALGORITHMS, DS_NS, VIR_NS } from './xml-constants';
 import { certError, xmlError, type XmlMessageError } from './xml-errors';
 import { guardRawXml } from './xml-guard';
@@ -190,7 +189,7 @@ export function verifySignedDocument(xml: string, rootName: string, options: Ope
     }
   }
   if (!valid) throw xmlError('SIGNATURE_VALUE_INVALID', 'the SignatureValue does not verify with the signer certificate');
-  const digest = sha256(canonicalizeDocument(doc, signature));
+  const digest = canonicalDigest(doc, signature);
   if (digest.length !== expectedDigest.length || !timingSafeEqual(digest, expectedDigest)) {
     throw xmlError('SIGNATURE_DIGEST_MISMATCH', 'the message was altered after signing (reference digest mismatch)');
   }
