@@ -24,7 +24,7 @@ afterAll(async () => {
 // The outbox holds one row per stored chunk: its records as a JSON array.
 const signalsTo = async () =>
   (await ds.query(
-    `SELECT (r->>'value')::jsonb->>'recipientOin' AS oin, count(*)::int AS n
+    `SELECT r->'value'->>'recipientOin' AS oin, count(*)::int AS n
      FROM outbox, jsonb_array_elements(records::jsonb) AS r WHERE r->>'topic' = 'vir.outbound.v1' GROUP BY 1 ORDER BY 1`,
   )) as { oin: string; n: number }[];
 

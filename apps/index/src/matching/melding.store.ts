@@ -199,7 +199,7 @@ export class MeldingStore {
     const signals: Omit<OutboundMessage, 'xml'>[] = [];
     const berichten: MatchsignaalBericht[] = [];
     const event = (input: RecordInput, step: Parameters<RecordInput['flow']>[0]) =>
-      entries.push({ topic: Contracts.flowEvent.topic.name, key: step.messageId, value: Contracts.flowEvent.serialize(input.flow(step)).toString() });
+      entries.push({ topic: Contracts.flowEvent.topic.name, key: step.messageId, value: Contracts.flowEvent.validate(input.flow(step)) });
 
     outcomes.forEach((outcome, k) => {
       const input = inputs[todo[k]];
@@ -276,7 +276,7 @@ export class MeldingStore {
     const signed = await this.signer.signMatchsignalen(berichten);
     const records: OutboxRecord[] = entries.map((e) =>
       'signal' in e
-        ? { topic: Contracts.outbound.topic.name, key: signals[e.signal].recipientOin, value: Contracts.outbound.serialize({ ...signals[e.signal], xml: signed[e.signal] }).toString() }
+        ? { topic: Contracts.outbound.topic.name, key: signals[e.signal].recipientOin, value: Contracts.outbound.validate({ ...signals[e.signal], xml: signed[e.signal] }) }
         : e,
     );
     if (records.length > 0) await em.query('INSERT INTO outbox (records, created_at) VALUES ($1, $2)', [JSON.stringify(records), at.toISOString()]);

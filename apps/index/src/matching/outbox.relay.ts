@@ -10,11 +10,15 @@ interface OutboxEntry {
   records: string | null;
 }
 
-/** One record of a chunk row (outbox.records). */
+/**
+ * One record of a chunk row (outbox.records): the value is the message itself, already checked
+ * against its contract, serialised when produced (so its signed XML is escaped once in the row,
+ * not twice). Rows written before held the serialised string; both are read.
+ */
 export interface OutboxRecord {
   topic: string;
   key: string;
-  value: string;
+  value: object | string;
 }
 
 /**
@@ -82,7 +86,7 @@ export class OutboxRelay {
           byTopic.set(topic, list);
         };
         for (const r of rows) {
-          if (r.records !== null) for (const x of JSON.parse(r.records) as OutboxRecord[]) add(x.topic, x.key, x.value);
+          if (r.records !== null) for (const x of JSON.parse(r.records) as OutboxRecord[]) add(x.topic, x.key, typeof x.value === 'string' ? x.value : JSON.stringify(x.value));
           else add(r.topic!, r.key!, r.payload!);
         }
         for (const [topic, records] of byTopic) await this.bus.publishRaw(topic, records);
