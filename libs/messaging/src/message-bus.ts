@@ -1,4 +1,4 @@
-import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { MessageContract } from '@vir/contracts';
 
 export interface OutgoingRecord<T extends object> {
@@ -7,13 +7,30 @@ export interface OutgoingRecord<T extends object> {
   headers?: Record<string, string>;
 }
 
+const REQUEST_BYTES = 512 * 1024;
+const size = (v: Message['value']) => (v === null ? 0 : typeof v === 'string' ? v.length : v.length);
+
+interface Queued {
+  topic: string;
+  messages: Message[];
+  done: (err?: unknown) => void;
+}
+
 /**
  * The one way to produce: every value is validated against its contract first. The producer
  * is idempotent with acks from all in-sync replicas, so an acknowledged send is durable.
+ *
+ * The idempotent producer allows one request in flight (that is what keeps order exact across
+ * retries), so sends are coalesced: everything published while a request is in flight goes out
+ * together in the next one (one produce request for many callers, several topics at once), and
+ * each caller's promise settles with the request that carried its records. Without this, 32
+ * concurrent gateway requests queued behind each other one broker round trip at a time.
  */
 export class MessageBus {
   private readonly producer: Producer;
   private connected = false;
+  private queue: Queued[] = [];
+  private sending = false;
 
   /** `topicPrefix` lets several environments (or test runs) share one cluster. */
   constructor(
@@ -45,12 +62,49 @@ export class MessageBus {
   async publish<T extends object>(contract: MessageContract<T>, records: OutgoingRecord<T>[]): Promise<void> {
     if (records.length === 0) return;
     const messages = records.map((r) => ({ key: r.key, value: contract.serialize(r.value), headers: r.headers }));
-    await this.producer.send({ topic: this.topicPrefix + contract.topic.name, acks: -1, compression: CompressionTypes.None, messages });
+    return this.enqueue(this.topicPrefix + contract.topic.name, messages);
   }
 
   /** Raw bytes, for relays that publish already-validated stored payloads (outbox); unprefixed topic name. */
   async publishRaw(topic: string, records: { key: string; value: Buffer | string }[]): Promise<void> {
     if (records.length === 0) return;
-    await this.producer.send({ topic: this.topicPrefix + topic, acks: -1, messages: records });
+    return this.enqueue(this.topicPrefix + topic, records);
+  }
+
+  private enqueue(topic: string, messages: Message[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ topic, messages, done: (err) => (err ? reject(err) : resolve()) });
+      if (!this.sending) void this.drain();
+    });
+  }
+
+  /** One request at a time, each carrying everything queued meanwhile (in order, per topic). */
+  private async drain(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.queue.length > 0) {
+        // Callers' records are never split; a request takes callers until ~512 KB of values (the
+        // broker refuses a record batch over message.max.bytes, 1 MB by default).
+        let bytes = 0;
+        let take = 0;
+        while (take < this.queue.length && (take === 0 || bytes < REQUEST_BYTES)) bytes += this.queue[take++].messages.reduce((n, m) => n + size(m.value), 0);
+        const batch = this.queue.slice(0, take);
+        this.queue = this.queue.slice(take);
+        const byTopic = new Map<string, Message[]>();
+        for (const q of batch) {
+          const list = byTopic.get(q.topic);
+          if (list) list.push(...q.messages);
+          else byTopic.set(q.topic, [...q.messages]);
+        }
+        try {
+          await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+          batch.forEach((q) => q.done());
+        } catch (err) {
+          batch.forEach((q) => q.done(err));
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
   }
 }
