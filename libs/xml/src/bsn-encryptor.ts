@@ -531,8 +531,11 @@ export function readEncryptedKey(node: XNode, path: string): EncryptedKeyNode {
   return { id, cipherValue: wrapped, transport: 'rsa-oaep', oaepHash, recipientDigest };
 }
 
-/** Checks one xenc:EncryptedData (as the content of a <Bsn>) and returns its CipherValue. */
-export function readEncryptedData(bsnElement: XNode, path: string, keyId: string): Buffer {
+/**
+ * Checks one xenc:EncryptedData (as the content of a <Bsn>) and returns its CipherValue.
+ * `keyReference` is `#` and the EncryptedKey's Id (made once per message by the caller).
+ */
+export function readEncryptedData(bsnElement: XNode, path: string, keyReference: string): Buffer {
   const first = bsnElement.children[0];
   if (bsnElement.text.trim() !== '' || !first || first.local !== 'EncryptedData' || first.uri !== XENC_NS) {
     // Never quote the content: a plaintext BSN here is exactly what must not reach a log.
@@ -550,7 +553,7 @@ export function readEncryptedData(bsnElement: XNode, path: string, keyId: string
   const retrieval = keyInfo.required('RetrievalMethod', DS_NS);
   keyInfo.done();
   new ElementReader(retrieval, `${dataPath}/KeyInfo/RetrievalMethod`, ['URI', 'Type']).done();
-  if (attribute(retrieval, 'URI') !== `#${keyId}` || attribute(retrieval, 'Type') !== XENC_TYPE_ENCRYPTED_KEY) {
+  if (attribute(retrieval, 'URI') !== keyReference || attribute(retrieval, 'Type') !== XENC_TYPE_ENCRYPTED_KEY) {
     throw violation(`${dataPath}/KeyInfo/RetrievalMethod must refer to the message's EncryptedKey`);
   }
   const value = cipherValue(reader, dataPath);

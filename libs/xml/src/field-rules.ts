@@ -43,10 +43,16 @@ export function bsn(value: unknown, path: string): string {
   return value as string;
 }
 
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 export function date(value: unknown, path: string): string {
   const m = DATE.exec(str(value, path));
-  const d = m && new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-  if (!m || !d || d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) {
+  const [year, month, day] = m ? [+m[1], +m[2], +m[3]] : [0, 0, 0];
+  // Years below 100 stay refused, as when this went through Date.UTC (which reads them as 19xx).
+  if (!m || year < 100 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     throw violation(`${path} must be a date YYYY-MM-DD`);
   }
   return value as string;

@@ -144,7 +144,8 @@ function readMelding(r: ElementReader): ReadMelding {
   const referentie = r.text('Referentie');
 
   const jeugdige = r.child('Jeugdige');
-  const jeugdigeBsn = readEncryptedData(jeugdige.required('Bsn'), '/Melding/Jeugdige/Bsn', key.id);
+  const keyReference = `#${key.id}`;
+  const jeugdigeBsn = readEncryptedData(jeugdige.required('Bsn'), '/Melding/Jeugdige/Bsn', keyReference);
   const geboortedatum = jeugdige.text('Geboortedatum');
   jeugdige.done();
 
@@ -155,7 +156,7 @@ function readMelding(r: ElementReader): ReadMelding {
   const ouderBsns = ouderNodes.map((node, i) => {
     const path = `/Melding/Ouders/Ouder[${i + 1}]`;
     const ouder = new ElementReader(node, path);
-    const sealed = readEncryptedData(ouder.required('Bsn'), `${path}/Bsn`, key.id);
+    const sealed = readEncryptedData(ouder.required('Bsn'), `${path}/Bsn`, keyReference);
     ouder.done();
     return sealed;
   });

@@ -163,21 +163,30 @@ export async function runXmlBench(args: string[]): Promise<void> {
     ecdh.setPrivateKey(Buffer.from(indexEnc.privateKey.export({ format: 'jwk' }).d!, 'base64url'));
     const points = Array.from({ length: 64 }, () => createECDH('prime256v1').generateKeys());
 
-    const [rawSign, sealRate, sealFreshRate] = rates(
-      [() => sign('sha256', data, regio.privateKey), (i) => seal(pool[i % pool.length]), (i) => sealFresh(pool[i % pool.length])],
-      ms * 0.35,
-    );
-    const [rawVerify, open, verifyOnly, openFresh, openRsa, rawDecrypt, rawEcdh] = rates(
+    const rawSignOnce = () => sign('sha256', data, regio.privateKey);
+    const rawVerifyOnce = () => verify('sha256', data, regioPublic.publicKey, signature);
+    const [rawSign, sealRate] = rates([rawSignOnce, (i) => seal(pool[i % pool.length])], ms * 0.25);
+    const [rawVerify, open, verifyOnly, openRsa, rawDecrypt, rawEcdh] = rates(
       [
-        () => verify('sha256', data, regioPublic.publicKey, signature),
+        rawVerifyOnce,
         (i) => openMelding(sealed[i % sealed.length], { trustStore, at, recipientKey: indexEnc.privateKey }),
         (i) => verifyMelding(sealed[i % sealed.length], { trustStore, at }),
-        (i) => openMelding(fresh[i % fresh.length], { trustStore, at, recipientKey: indexEnc.privateKey }),
         (i) => openMelding(sealedRsa[i % sealedRsa.length], { trustStore, at, recipientKey: index.privateKey }),
         () => privateDecrypt(oaep, wrapped),
         (i) => ecdh.computeSecret(points[i % points.length]),
       ],
-      ms * 0.45,
+      ms * 0.4,
+    );
+    // Without a session, in turns of their own (with their own raw figures): the 1,280 distinct
+    // meldingen would otherwise crowd the caches of the figures above.
+    const [rawSignFresh, sealFreshRate, rawVerifyFresh, openFresh] = rates(
+      [
+        rawSignOnce,
+        (i) => sealFresh(pool[i % pool.length]),
+        rawVerifyOnce,
+        (i) => openMelding(fresh[i % fresh.length], { trustStore, at, recipientKey: indexEnc.privateKey }),
+      ],
+      ms * 0.2,
     );
     const [rawEcdsa, signalEcdsa, signalRsa, openSignalEcdsa] = rates(
       [
@@ -186,19 +195,19 @@ export async function runXmlBench(args: string[]): Promise<void> {
         (i) => signMatchsignaal(signals[i % signals.length], index),
         (i) => openMatchsignaal(signedSignals[i % signedSignals.length], { trustStore, at }),
       ],
-      ms * 0.2,
+      ms * 0.15,
     );
     const f = { rawSign, seal: sealRate, sealFresh: sealFreshRate, rawVerify, open, verifyOnly, openFresh, openRsa, rawDecrypt, rawEcdh };
     // Without a session the best openMelding could do: one RSA verify plus one ECDH (resp. RSA-OAEP decrypt).
-    const openFreshBound = 1 / (1 / f.rawVerify + 1 / f.rawEcdh);
+    const openFreshBound = 1 / (1 / rawVerifyFresh + 1 / f.rawEcdh);
     const openRsaBound = 1 / (1 / f.rawVerify + 1 / f.rawDecrypt);
     const round = (x: number) => Math.round(x);
     const ratio = (x: number) => Math.round(x * 1000) / 1000;
     const rate = (x: number) => round(x).toString().padStart(7);
 
     console.log(`xml bench: ${pool.length} distinct meldingen (2 parents each), avg ${avgBytes} bytes; ${ms / 1000} s in 25 ms turns; one core`);
-    console.log(`  sealMelding     ${rate(f.sealFresh)}/s   no session: an ECDH per melding      ratio ${ratio(f.sealFresh / f.rawSign)}`);
-    console.log(`  openMelding     ${rate(f.openFresh)}/s   no session (Z cache misses)         ratio ${ratio(f.openFresh / f.rawVerify)}`);
+    console.log(`  sealMelding     ${rate(f.sealFresh)}/s   no session: an ECDH per melding      ratio ${ratio(f.sealFresh / rawSignFresh)}`);
+    console.log(`  openMelding     ${rate(f.openFresh)}/s   no session (Z cache misses)         ratio ${ratio(f.openFresh / rawVerifyFresh)}`);
     console.log(`  raw P-256 ECDH  ${rate(f.rawEcdh)}/s   bound without session (verify+ECDH) ${round(openFreshBound)}/s, reached ${ratio(f.openFresh / openFreshBound)}`);
     console.log(`  verifyMelding   ${rate(f.verifyOnly)}/s   (no decryption)                       ratio ${ratio(f.verifyOnly / f.rawVerify)}`);
     console.log(`  openMelding     ${rate(f.openRsa)}/s   RSA-OAEP (older stacks)               ratio ${ratio(f.openRsa / f.rawVerify)}`);
@@ -210,9 +219,9 @@ export async function runXmlBench(args: string[]): Promise<void> {
     console.log(
       JSON.stringify({
         sealNoSessionPerSec: round(f.sealFresh),
-        sealNoSessionRatio: ratio(f.sealFresh / f.rawSign),
+        sealNoSessionRatio: ratio(f.sealFresh / rawSignFresh),
         openNoSessionPerSec: round(f.openFresh),
-        openNoSessionRatio: ratio(f.openFresh / f.rawVerify),
+        openNoSessionRatio: ratio(f.openFresh / rawVerifyFresh),
         verifyOnlyPerSec: round(f.verifyOnly),
         verifyOnlyRatio: ratio(f.verifyOnly / f.rawVerify),
         rawEcdhPerSec: round(f.rawEcdh),
