@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Contracts, type MeldingBericht, type OrganisatieDomein } from '@vir/contracts';
@@ -23,6 +22,7 @@ import { MeldingEndingService } from '../../../index/src/lifecycle/melding-endin
 import { INDEX_MIGRATIONS } from '../../../index/src/migrations';
 import { INDEX_ENTITIES } from '../../../index/src/persistence/index.entities';
 import { ROOT_DIR } from '../cli-paths';
+import { startProfiler } from './cpu-profiler';
 
 // `npm run bench -- index [--stored N] [--measure M] [--workers W]`: one index instance's processing of
 // meldingen (verification, decryption, pseudonyms, matching, signal signing, outbox and relay),
@@ -60,21 +60,6 @@ function population(count: number, seed: number): { child: number; parents: numb
     [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
-}
-
-async function startProfiler(): Promise<{ stop: (file: string) => Promise<void> }> {
-  const session = new Session();
-  session.connect();
-  const post = <T>(method: string) => new Promise<T>((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result as T))));
-  await post('Profiler.enable');
-  await post('Profiler.start');
-  return {
-    stop: async (file) => {
-      const { profile } = await post<{ profile: unknown }>('Profiler.stop');
-      writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
 }
 
 export async function runIndexBench(argv: string[]): Promise<void> {

@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +22,7 @@ import { MONITOR_MIGRATIONS } from '../../../monitor/src/migrations';
 import { FlowIngestion } from '../../../monitor/src/read-model/flow-ingestion';
 import { ReadModelStore } from '../../../monitor/src/read-model/read-model.store';
 import { ROOT_DIR } from '../cli-paths';
+import { startProfiler } from './cpu-profiler';
 
 // `npm run bench -- monitor [--events N] [--samples S]`: the monitor's read model. N flow events
 // (default 1,000,000) in realistic flows of 40 parties over the last 30 days go through the real
@@ -103,21 +103,6 @@ function treeCpuSeconds(root: number): number {
   let total = stats.get(root)?.cpu ?? 0;
   for (const s of stats.values()) if (s.ppid === root) total += s.cpu;
   return total;
-}
-
-async function startProfiler(): Promise<{ stop: (file: string) => Promise<void> }> {
-  const session = new Session();
-  session.connect();
-  const post = <T>(method: string) => new Promise<T>((resolve, reject) => session.post(method, (err, result) => (err ? reject(err) : resolve(result as T))));
-  await post('Profiler.enable');
-  await post('Profiler.start');
-  return {
-    stop: async (file) => {
-      const { profile } = await post<{ profile: unknown }>('Profiler.stop');
-      writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
 }
 
 function percentile(values: number[], p: number): number {
