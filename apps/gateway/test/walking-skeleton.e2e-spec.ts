@@ -197,6 +197,16 @@ describe('idempotency', () => {
     expect(t.steps.filter((s) => s.step === 'gateway.forwarded')).toHaveLength(1);
     expect(kcat(`${e2e.namespace}.vir.inbound.v1`, '%k\\n').split('\n').filter((k) => k === m.berichtId)).toHaveLength(1);
   });
+
+  it("forwards a direct party's message whose berichtId is in upper case once, and knows its resend", async () => {
+    const berichtId = crypto.randomUUID().toUpperCase();
+    const xml = rvdkXml({ berichtId, referentie: 'UPPER-1', bsn: testBsn(1005), melderId: 'rvdk-upper', naam: 'Raad Upper' });
+    const first = await postXml(rvdk, xml, true);
+    expect({ status: first.status, body: JSON.parse(first.text) }).toEqual({ status: 202, body: { trackingId: berichtId, status: 'accepted' } });
+    const again = await postXml(rvdk, xml, true);
+    expect(JSON.parse(again.text)).toEqual({ trackingId: berichtId, status: 'accepted', replayed: true });
+    expect(kcat(`${e2e.namespace}.vir.inbound.v1`, '%k\\n').split('\n').filter((k) => k === berichtId)).toHaveLength(1);
+  });
 });
 
 function listFiles(dir: string): string[] {

@@ -4,31 +4,18 @@ export type ClaimResult = 'claimed' | 'replay' | 'conflict';
 
 /**
  * Every accepted message id, with a hash of what was sent. Resending the same message returns
- * the first answer and forwards nothing; the same id with other content is refused. The claim
- * is an INSERT, so two concurrent sends of one id cannot both be forwarded.
+ * the first answer and forwards nothing; the same id with other content is refused. A claim is
+ * an INSERT, so two concurrent sends of one id cannot both be forwarded.
  */
 export class IngressLedger {
   constructor(private readonly ds: DataSource) {}
 
   /**
-   * `sameContent`: hashes under which an earlier send counts as this same message (the hash is
-   * stored as given; older rows may hold another form of it).
+   * Claims message ids in at most two statements, for one message or a whole batch alike;
+   * results in the order given. Ids must be distinct. `sameContent`: hashes under which an
+   * earlier send counts as this same message (the hash is stored as given; older rows may hold
+   * another form of it).
    */
-  async claim(messageId: string, partyOin: string, contentHash: string, at: Date, sameContent: string[] = [contentHash]): Promise<ClaimResult> {
-    const inserted: unknown[] = await this.ds.query(
-      `INSERT INTO ingress_message (message_id, party_oin, content_hash, received_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-      [messageId, partyOin, contentHash, at],
-    );
-    if (inserted.length === 1) return 'claimed';
-    const [first]: { party_oin: string; content_hash: string }[] = await this.ds.query(
-      'SELECT party_oin, content_hash FROM ingress_message WHERE message_id = $1',
-      [messageId],
-    );
-    return first && first.party_oin === partyOin && [contentHash, ...sameContent].includes(first.content_hash) ? 'replay' : 'conflict';
-  }
-
-  /** claim() for many messages in two statements (a batch); results in the order given. Ids must be distinct. */
   async claimMany(claims: { messageId: string; partyOin: string; contentHash: string; sameContent: string[] }[], at: Date): Promise<ClaimResult[]> {
     if (claims.length === 0) return [];
     const inserted: { message_id: string }[] = await this.ds.query(
@@ -37,8 +24,10 @@ export class IngressLedger {
        ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
       [claims.map((c) => c.messageId), claims.map((c) => c.partyOin), claims.map((c) => c.contentHash), at],
     );
+    // PostgreSQL answers uuids in lower case; a direct party's berichtId may be upper case.
+    const id = (c: { messageId: string }) => c.messageId.toLowerCase();
     const claimed = new Set(inserted.map((r) => r.message_id));
-    const others = claims.filter((c) => !claimed.has(c.messageId));
+    const others = claims.filter((c) => !claimed.has(id(c)));
     const first = new Map<string, { party_oin: string; content_hash: string }>();
     if (others.length > 0) {
       const rows: { message_id: string; party_oin: string; content_hash: string }[] = await this.ds.query(
@@ -48,8 +37,8 @@ export class IngressLedger {
       for (const r of rows) first.set(r.message_id, r);
     }
     return claims.map((c) => {
-      if (claimed.has(c.messageId)) return 'claimed';
-      const f = first.get(c.messageId);
+      if (claimed.has(id(c))) return 'claimed';
+      const f = first.get(id(c));
       return f && f.party_oin === c.partyOin && [c.contentHash, ...c.sameContent].includes(f.content_hash) ? 'replay' : 'conflict';
     });
   }
