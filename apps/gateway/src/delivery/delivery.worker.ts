@@ -4,6 +4,7 @@ import type { FlowEventPublisher } from '@vir/messaging';
 import type { TrustStore } from '@vir/pki';
 import type { Party, PartyRegistry } from '../parties/party.registry';
 import { isGivenUp, retryDelayMs } from './signal-lifecycle';
+import { PushOutcomeWriter } from './push-outcome.writer';
 import { renderSignal } from './signal-render';
 import type { SignalRecord, SignalStore } from './signal.store';
 import type { WebhookClient } from './webhook.client';
@@ -31,6 +32,9 @@ export class DeliveryWorker {
   private again = false;
   private stopped = false;
   private lastSweep = 0;
+  /** Per-party deliveries in progress (stop() waits for them). */
+  private readonly chains = new Set<Promise<void>>();
+  private readonly outcomes: PushOutcomeWriter;
 
   constructor(
     private readonly store: SignalStore,
@@ -40,7 +44,9 @@ export class DeliveryWorker {
     private readonly flow: FlowEventPublisher,
     private readonly clock: Clock,
     private readonly policy: DeliveryPolicy,
-  ) {}
+  ) {
+    this.outcomes = new PushOutcomeWriter(store);
+  }
 
   start(): void {
     this.timer = setInterval(() => this.kick(), this.policy.pollMs);
@@ -51,6 +57,7 @@ export class DeliveryWorker {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     while (this.running) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all([...this.chains]);
   }
 
   kick(): void {
@@ -83,51 +90,85 @@ export class DeliveryWorker {
     if (rows.length === 0) return;
     const perParty = new Map<string, SignalRecord[]>();
     for (const r of rows.sort((a, b) => Number(a.seq) - Number(b.seq))) {
-      perParty.set(r.recipient_oin, [...(perParty.get(r.recipient_oin) ?? []), r]);
+      const list = perParty.get(r.recipient_oin);
+      if (list) list.push(r);
+      else perParty.set(r.recipient_oin, [r]);
     }
-    await Promise.all([...perParty].map(([oin, signals]) => this.deliverInOrder(oin, signals)));
+    // Each party on its own: a slow or failing webhook holds back only its own party. The claim
+    // gives a party's later signals only once all its earlier ones are done, so its chains never overlap.
+    for (const [oin, signals] of perParty) {
+      const chain = this.deliverInOrder(oin, signals)
+        .catch((err: unknown) => this.log.warn(`Delivery to ${oin} interrupted (claimed signals go again after their lease): ${(err as Error).message}`))
+        .finally(() => {
+          this.chains.delete(chain);
+          this.kick();
+        });
+      this.chains.add(chain);
+    }
   }
 
+  /** POSTs the party's claimed signals one after the other, in order; stops at the first that fails. */
   private async deliverInOrder(oin: string, signals: SignalRecord[]): Promise<void> {
     const party = this.parties.find(oin);
-    for (const [i, s] of signals.entries()) {
-      const ok = party ? await this.deliver(party, s) : false;
-      if (!ok) {
+    const written: Promise<void>[] = [];
+    try {
+      for (const [i, s] of signals.entries()) {
+        const result = party ? await this.attempt(party, s) : { ok: false, error: 'party unknown' };
+        const doneAt = this.clock.now();
+        if (result.ok) {
+          written.push(this.outcomes.write({ id: s.id, sentAt: result.sentAt!, doneAt, status: 'delivered' }).then((applied) => this.delivered(s, applied)));
+          continue;
+        }
+        if (result.sentAt) {
+          const error = (result.error ?? 'failed').slice(0, 300);
+          const giveUp = isGivenUp(new Date(s.retry_since), doneAt, this.policy.giveUpMs);
+          const next = new Date(doneAt.getTime() + retryDelayMs(s.attempts + 1, this.policy.retryBaseMs));
+          written.push(
+            this.outcomes
+              .write({ id: s.id, sentAt: result.sentAt, doneAt, status: giveUp ? 'failed' : 'retrying', nextAttemptAt: next, error })
+              .then((applied) => this.failedAttempt(s, applied, error)),
+          );
+        }
         // Keep the party's order: later signals wait for the one that failed.
-        await this.store.release(signals.slice(i + 1).map((x) => x.id), this.clock.now());
+        written.push(this.store.release(signals.slice(i + 1).map((x) => x.id), this.clock.now()));
         return;
       }
+    } finally {
+      await Promise.all(written);
     }
   }
 
-  /** One attempt: → sent, POST, → delivered or → retrying / failed. True when the party's next signal may go. */
-  private async deliver(party: Party, s: SignalRecord): Promise<boolean> {
+  /** One POST of the signal as its party wants it; sentAt is undefined when nothing went out. */
+  private async attempt(party: Party, s: SignalRecord): Promise<{ ok: boolean; error?: string; sentAt?: Date }> {
+    const sentAt = this.clock.now();
     const base = { messageId: s.id, correlationIds: s.correlation_ids, partyOin: party.oin };
-    const attempt = await this.store.markSent(s.id, this.clock.now(), 'push');
-    if (attempt === undefined) return true; // acknowledged meanwhile: nothing to send
-    await this.flow.emit({ ...base, step: 'gateway.signal-sent', outcome: 'ok', detail: `push attempt ${attempt}` });
-    let result: { ok: boolean; error?: string };
+    this.flow.record({ ...base, step: 'gateway.signal-sent', outcome: 'ok', detail: `push attempt ${s.attempts + 1}` }, this.flowFailed);
     try {
-      const { body, contentType } = renderSignal(party.deliveryFormat, s, this.trustStore, this.clock.now());
-      result = party.webhookUrl
-        ? await this.client.post(party.webhookUrl, body, contentType, { 'Idempotency-Key': s.id, 'X-VIR-Signal-Id': s.id, 'X-VIR-Message-Type': s.type })
-        : { ok: false, error: 'no webhook configured' };
+      const { body, contentType } = renderSignal(party.deliveryFormat, s, this.trustStore, sentAt);
+      if (!party.webhookUrl) return { ok: false, error: 'no webhook configured', sentAt };
+      return { ...(await this.client.post(party.webhookUrl, body, contentType, { 'Idempotency-Key': s.id, 'X-VIR-Signal-Id': s.id, 'X-VIR-Message-Type': s.type })), sentAt };
     } catch (err) {
-      result = { ok: false, error: `cannot render: ${(err as Error).message}` };
+      return { ok: false, error: `cannot render: ${(err as Error).message}`, sentAt };
     }
-    const now = this.clock.now();
-    if (result.ok) {
-      if (await this.store.markDelivered(s.id, attempt, now)) await this.flow.emit({ ...base, step: 'gateway.delivered', outcome: 'ok', detail: `attempt ${attempt}` });
-      return true;
-    }
-    const error = (result.error ?? 'failed').slice(0, 300);
-    const giveUp = isGivenUp(new Date(s.retry_since), now, this.policy.giveUpMs);
-    const next = new Date(now.getTime() + retryDelayMs(attempt, this.policy.retryBaseMs));
-    if (!(await this.store.markAttemptFailed(s.id, attempt, giveUp ? 'failed' : 'retrying', next, error, now))) return false;
-    if (giveUp) await this.raiseFailed(s, attempt, error);
-    else await this.flow.emit({ ...base, step: 'gateway.delivery-attempt', outcome: 'failed', code: 'DELIVERY_RETRYING', detail: `attempt ${attempt}: ${error}`.slice(0, 500) });
-    return false;
   }
+
+  private delivered(s: SignalRecord, applied: { attempt: number } | undefined): void {
+    if (!applied) return; // acknowledged meanwhile
+    this.flow.record({ messageId: s.id, correlationIds: s.correlation_ids, partyOin: s.recipient_oin, step: 'gateway.delivered', outcome: 'ok', detail: `attempt ${applied.attempt}` }, this.flowFailed);
+  }
+
+  private async failedAttempt(s: SignalRecord, applied: { status: string; attempt: number } | undefined, error: string): Promise<void> {
+    if (!applied) return;
+    if (applied.status === 'failed') await this.raiseFailed(s, applied.attempt, error);
+    else {
+      this.flow.record(
+        { messageId: s.id, correlationIds: s.correlation_ids, partyOin: s.recipient_oin, step: 'gateway.delivery-attempt', outcome: 'failed', code: 'DELIVERY_RETRYING', detail: `attempt ${applied.attempt}: ${error}`.slice(0, 500) },
+        this.flowFailed,
+      );
+    }
+  }
+
+  private readonly flowFailed = (err: unknown) => this.log.warn(`Flow event not published: ${(err as Error).message}`);
 
   /** A signal given up: an operator must see it (error log line, failed flow event) and may resend it. */
   private async raiseFailed(s: Pick<SignalRecord, 'id' | 'type' | 'recipient_oin' | 'correlation_ids' | 'retry_since'>, attempts: number, error: string): Promise<void> {

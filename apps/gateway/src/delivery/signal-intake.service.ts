@@ -1,19 +1,29 @@
-import { ContractViolation, Contracts } from '@vir/contracts';
+import { ContractViolation, Contracts, type OutboundMessage } from '@vir/contracts';
 import type { Clock } from '@vir/domain';
-import { PermanentMessageError, type FlowEventPublisher, type KafkaRecord } from '@vir/messaging';
+import type { DeadLetter, FlowEventPublisher, KafkaRecord } from '@vir/messaging';
 import type { TrustStore } from '@vir/pki';
 import { XmlMessageError } from '@vir/xml';
+import { Logger } from '@nestjs/common';
 import { openOutbound } from './outbound-message.reader';
 import type { DataSource } from 'typeorm';
 import type { PartyRegistry } from '../parties/party.registry';
-import { SignalRow } from '../persistence/gateway.entities';
 import type { DeliveryWorker } from './delivery.worker';
 
+interface Checked {
+  envelope: OutboundMessage;
+  content: object;
+}
+
 /**
- * Takes a signal (or a foutbericht) from the index: checks the contract and the index's signature, then queues
- * it durably for delivery. A redelivered signal (same id) is ignored.
+ * Takes signals (and foutberichten) from the index, a Kafka chunk at a time: checks each one's
+ * contract and the index's signature, then queues the good ones durably for delivery in ONE
+ * transaction (one commit per chunk, not per signal: the commit is what a signal's way through
+ * the gateway waits for most). A redelivered signal (same id) is ignored; one that can never be
+ * delivered goes to the dead-letter topic and does not hold up the others.
  */
 export class SignalIntake {
+  private readonly log = new Logger(SignalIntake.name);
+
   constructor(
     private readonly ds: DataSource,
     private readonly trustStore: TrustStore,
@@ -24,64 +34,80 @@ export class SignalIntake {
     private readonly clock: Clock,
   ) {}
 
-  async accept(record: KafkaRecord): Promise<void> {
-    let envelope;
+  async acceptBatch(records: KafkaRecord[]): Promise<DeadLetter[]> {
+    const dead: DeadLetter[] = [];
+    const good: Checked[] = [];
+    const now = this.clock.now();
+    for (const record of records) {
+      const checked = this.check(record, now);
+      if ('code' in checked) dead.push(checked);
+      else good.push(checked);
+    }
+    if (good.length > 0) {
+      const inserted = await this.store(good, now);
+      for (const { envelope } of good) {
+        if (!inserted.has(envelope.messageId)) continue;
+        this.flow.record({ messageId: envelope.messageId, correlationIds: envelope.correlationIds, partyOin: envelope.recipientOin, step: 'gateway.signal-received', outcome: 'ok' }, this.flowFailed);
+      }
+      if (inserted.size > 0) this.worker.kick();
+    }
+    return dead;
+  }
+
+  private readonly flowFailed = (err: unknown) => this.log.warn(`Flow event not published: ${(err as Error).message}`);
+
+  private check(record: KafkaRecord, now: Date): Checked | DeadLetter {
+    let envelope: OutboundMessage;
     try {
       envelope = Contracts.outbound.parse(record.value);
     } catch (err) {
-      if (err instanceof ContractViolation) throw new PermanentMessageError('CONTRACT_VIOLATION', err.message);
+      if (err instanceof ContractViolation) return { record, code: 'CONTRACT_VIOLATION', reason: err.message };
       throw err;
     }
     const base = { messageId: envelope.messageId, correlationIds: envelope.correlationIds, partyOin: envelope.recipientOin };
+    const reject = (code: string, reason: string): DeadLetter => {
+      this.flow.record({ ...base, step: 'gateway.signal-received', outcome: 'rejected', code, detail: reason }, this.flowFailed);
+      return { record, code, reason };
+    };
     let content: object;
     try {
-      const opened = openOutbound(envelope.type, envelope.xml, this.trustStore, this.clock.now());
+      const opened = openOutbound(envelope.type, envelope.xml, this.trustStore, now);
       if (opened.signerOin !== this.indexOin) throw new XmlMessageError('OIN_MISMATCH', 'signal not signed by the national index');
       if (opened.message.ontvangerOin !== envelope.recipientOin) throw new XmlMessageError('OIN_MISMATCH', 'recipient differs from the envelope');
       content = opened.message;
     } catch (err) {
-      if (err instanceof XmlMessageError) {
-        await this.flow.emit({ ...base, step: 'gateway.signal-received', outcome: 'rejected', code: err.code, detail: err.message });
-        throw new PermanentMessageError(err.code, err.message);
-      }
+      if (err instanceof XmlMessageError) return reject(err.code, err.message);
       throw err;
     }
-    if (!this.parties.find(envelope.recipientOin)) {
-      await this.flow.emit({ ...base, step: 'gateway.signal-received', outcome: 'rejected', code: 'UNKNOWN_PARTY' });
-      throw new PermanentMessageError('UNKNOWN_PARTY', 'signal for a party the gateway does not know');
-    }
-    const now = this.clock.now();
-    const inserted = await this.ds.transaction(async (m) => {
-      const result = await m
-        .createQueryBuilder()
-        .insert()
-        .into(SignalRow)
-        .values({
-          id: envelope.messageId,
-          type: envelope.type,
-          recipientOin: envelope.recipientOin,
-          correlationIds: envelope.correlationIds,
-          xml: envelope.xml,
-          content,
-          status: 'queued',
-          attempts: 0,
-          nextAttemptAt: now,
-          lastError: null,
-          receivedAt: now,
-          deliveredAt: null,
-          sentAt: null,
-          acknowledgedAt: null,
-          failedAt: null,
-          retrySince: now,
-        })
-        .orIgnore()
-        .returning('id')
-        .execute();
-      if (result.raw.length > 0) await m.query(`INSERT INTO signal_event (signal_id, at, status, attempt) VALUES ($1, $2, 'queued', 0)`, [envelope.messageId, now]);
-      return result.raw.length > 0;
-    });
-    if (!inserted) return;
-    await this.flow.emit({ ...base, step: 'gateway.signal-received', outcome: 'ok' });
-    this.worker.kick();
+    if (!this.parties.find(envelope.recipientOin)) return reject('UNKNOWN_PARTY', 'signal for a party the gateway does not know');
+    return { envelope, content };
+  }
+
+  /** Inserts the signals in their Kafka order (their seq is each party's delivery order); the ids inserted now. */
+  private async store(good: Checked[], now: Date): Promise<Set<string>> {
+    const rows: { id: string }[] = await this.ds.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::char(20)[], $4::text[], $5::text[], $6::jsonb[]) WITH ORDINALITY
+                  AS i(id, type, recipient_oin, correlation_ids, xml, content, n)),
+       ins AS (
+         INSERT INTO signal (id, type, recipient_oin, correlation_ids, xml, content, status, attempts, next_attempt_at, received_at, retry_since)
+         SELECT id, type, recipient_oin, correlation_ids::uuid[], xml, content, 'queued', 0, $7, $7, $7 FROM input ORDER BY n
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id, seq)
+       INSERT INTO signal_event (signal_id, at, status, attempt)
+       SELECT id, $7, 'queued', 0 FROM ins ORDER BY seq
+       RETURNING signal_id AS id`,
+      [
+        good.map((g) => g.envelope.messageId),
+        good.map((g) => g.envelope.type),
+        good.map((g) => g.envelope.recipientOin),
+        // A uuid[] per row travels as its array literal (unnest cannot take an array of arrays of unequal length).
+        good.map((g) => `{${g.envelope.correlationIds.join(',')}}`),
+        good.map((g) => g.envelope.xml),
+        good.map((g) => JSON.stringify(g.content)),
+        now,
+      ],
+    );
+    return new Set(rows.map((r) => r.id));
   }
 }

@@ -18,6 +18,17 @@ export interface SignalRecord {
 
 export type SignalChannel = 'push' | 'pull';
 
+/** One push attempt's result, as the delivery worker hands it to recordPushOutcomes. */
+export interface PushOutcome {
+  id: string;
+  sentAt: Date;
+  doneAt: Date;
+  status: 'delivered' | 'retrying' | 'failed';
+  /** For retrying: when the next attempt is due. */
+  nextAttemptAt?: Date;
+  error?: string;
+}
+
 export interface SignalHistoryEntry {
   at: string;
   status: SignalStatus;
@@ -98,34 +109,41 @@ export class SignalStore {
     if (ids.length > 0) await this.ds.query(`UPDATE signal SET next_attempt_at = $2 WHERE id = ANY($1::uuid[]) AND status IN ${PENDING}`, [ids, now]);
   }
 
-  /** → sent, before a push attempt; the attempt's number, or undefined when it is no longer pending (acknowledged meanwhile). */
-  async markSent(id: string, now: Date, channel: SignalChannel): Promise<number | undefined> {
-    const rows = await this.q<{ attempt: number }>(
-      `WITH u AS (UPDATE signal SET status = 'sent', attempts = attempts + 1, sent_at = $2 WHERE id = $1 AND status IN ${PENDING} RETURNING id, attempts)
-       INSERT INTO signal_event (signal_id, at, status, attempt, channel) SELECT id, $2, 'sent', attempts, $3 FROM u RETURNING attempt`,
-      [id, now, channel],
+  /**
+   * The outcomes of push attempts, written together (one statement, one commit): per signal → sent
+   * (at the time its POST started) and → delivered, retrying or failed, with both history rows.
+   * Only signals still pending change (one acknowledged meanwhile keeps its status); returns what
+   * each changed signal became.
+   */
+  async recordPushOutcomes(outcomes: PushOutcome[]): Promise<Map<string, { status: PushOutcome['status']; attempt: number }>> {
+    if (outcomes.length === 0) return new Map();
+    const rows = await this.q<{ id: string; status: PushOutcome['status']; attempt: number }>(
+      `WITH o AS (
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::timestamptz[], $6::text[]) WITH ORDINALITY
+                  AS o(id, sent_at, done_at, status, next_at, error, n)),
+       u AS (
+         UPDATE signal s SET status = o.status, attempts = s.attempts + 1, sent_at = o.sent_at,
+                delivered_at = CASE WHEN o.status = 'delivered' THEN o.done_at ELSE s.delivered_at END,
+                next_attempt_at = COALESCE(o.next_at, s.next_attempt_at), last_error = o.error,
+                failed_at = CASE WHEN o.status = 'failed' THEN o.done_at END
+         FROM o WHERE s.id = o.id AND s.status IN ${PENDING}
+         RETURNING s.id, s.attempts AS attempt, o.n, o.sent_at, o.done_at, o.status, o.error),
+       e AS (
+         INSERT INTO signal_event (signal_id, at, status, attempt, channel, detail)
+         SELECT u.id, e.at, e.status, u.attempt, 'push', e.detail
+         FROM u CROSS JOIN LATERAL (VALUES (1, u.sent_at, 'sent', NULL::text), (2, u.done_at, u.status, u.error)) AS e(k, at, status, detail)
+         ORDER BY u.n, e.k)
+       SELECT id, status, attempt FROM u`,
+      [
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.sentAt),
+        outcomes.map((o) => o.doneAt),
+        outcomes.map((o) => o.status),
+        outcomes.map((o) => o.nextAttemptAt ?? null),
+        outcomes.map((o) => o.error ?? null),
+      ],
     );
-    return rows[0]?.attempt;
-  }
-
-  async markDelivered(id: string, attempt: number, now: Date): Promise<boolean> {
-    const rows = await this.q(
-      `WITH u AS (UPDATE signal SET status = 'delivered', delivered_at = $2, last_error = NULL WHERE id = $1 AND status = 'sent' RETURNING id)
-       INSERT INTO signal_event (signal_id, at, status, attempt, channel) SELECT id, $2, 'delivered', $3, 'push' FROM u RETURNING id`,
-      [id, now, attempt],
-    );
-    return rows.length > 0;
-  }
-
-  /** A failed push attempt: → retrying (next attempt at `next`) or → failed. */
-  async markAttemptFailed(id: string, attempt: number, status: 'retrying' | 'failed', next: Date, error: string, now: Date): Promise<boolean> {
-    const rows = await this.q(
-      `WITH u AS (UPDATE signal SET status = $2, next_attempt_at = $3, last_error = $4, failed_at = CASE WHEN $2 = 'failed' THEN $5::timestamptz END
-                  WHERE id = $1 AND status = 'sent' RETURNING id)
-       INSERT INTO signal_event (signal_id, at, status, attempt, channel, detail) SELECT id, $5, $2, $6, 'push', $4 FROM u RETURNING id`,
-      [id, status, next, error, now, attempt],
-    );
-    return rows.length > 0;
+    return new Map(rows.map((r) => [r.id, { status: r.status, attempt: Number(r.attempt) }]));
   }
 
   /**
