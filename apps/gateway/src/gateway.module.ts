@@ -31,19 +31,23 @@ import { RateLimiter } from './ingress/rate-limiter';
 import { readPartiesFile } from './parties/parties-file';
 import { PartyAdmin } from './parties/party-admin';
 import { PartyRegistry } from './parties/party.registry';
+import { PartySettingsPublisher } from './parties/party-settings.publisher';
 import { PartyStore } from './parties/party.store';
 import { GATEWAY_ENTITIES } from './persistence/gateway.entities';
 
-/** The gateway's background work: push delivery. */
+/** The gateway's background work: push delivery, and the party settings the index acts on. */
 class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(DeliveryWorker) private readonly worker: DeliveryWorker,
     @Inject(WebhookClient) private readonly client: WebhookClient,
+    @Inject(PartySettingsPublisher) private readonly settings: PartySettingsPublisher,
   ) {}
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.worker.start();
+    await this.settings.start();
   }
   async onApplicationShutdown(): Promise<void> {
+    this.settings.stop();
     await this.worker.stop();
     this.client.close();
   }
@@ -103,8 +107,14 @@ export class GatewayModule {
         },
         {
           provide: PartyAdmin,
-          useFactory: (store: PartyStore, registry: PartyRegistry, clk: Clock, worker: DeliveryWorker) => new PartyAdmin(store, registry, clk, () => worker.kick()),
-          inject: [PartyStore, PartyRegistry, Clock, DeliveryWorker],
+          useFactory: (store: PartyStore, registry: PartyRegistry, clk: Clock, worker: DeliveryWorker, settings: PartySettingsPublisher) =>
+            new PartyAdmin(store, registry, clk, () => worker.kick(), (party, at) => settings.publish(party, at)),
+          inject: [PartyStore, PartyRegistry, Clock, DeliveryWorker, PartySettingsPublisher],
+        },
+        {
+          provide: PartySettingsPublisher,
+          useFactory: (bus: MessageBus, store: PartyStore) => new PartySettingsPublisher(bus, store),
+          inject: [MessageBus, PartyStore],
         },
         { provide: OperatorAuthenticator, useValue: new OperatorAuthenticator(config.OPERATOR_TOKENS ?? '') },
         { provide: RateLimiter, useValue: new RateLimiter() },

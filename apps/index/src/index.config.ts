@@ -32,8 +32,8 @@ export class IndexConfig {
   /** Worker threads that verify, decrypt and sign (0: all in the event loop's thread). */
   @IsInt() @Min(0) @Max(32) INDEX_XML_WORKERS: number = 1;
   @IsInt() @Min(10) OUTBOX_POLL_MS: number = 250;
-  /** Comma-separated OINs of tenants that match within their own area: cross-area signals only. */
-  @IsOptional() @Matches(/^\d{20}(,\d{20})*$/) LOCAL_MATCHING_OINS?: string;
+  /** How often every instance re-reads the parties' local-matching settings (published by the gateway). */
+  @IsInt() @Min(100) PARTY_SETTINGS_REFRESH_MS: number = 5_000;
   /** Comma-separated OINs of parties that may order a melding removed after an objection (verwijdering). */
   @IsOptional() @Matches(/^\d{20}(,\d{20})*$/) REMOVAL_AUTHORISED_OINS?: string;
   /** How often the lifecycle job ends and purges meldingen (it also runs at start). */

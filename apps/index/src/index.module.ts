@@ -19,6 +19,8 @@ import { API_TOKENS } from './inzage/api-token.guard';
 import { InzageController } from './inzage/inzage.controller';
 import { InzageService } from './inzage/inzage.service';
 import { INDEX_ENTITIES } from './persistence/index.entities';
+import { LocalMatchingPolicy } from './parties/local-matching.policy';
+import { PartySettingsController } from './parties/party-settings.controller';
 
 const CONFIG = Symbol('INDEX_CONFIG');
 const INDEX_XML = Symbol('INDEX_XML');
@@ -30,12 +32,15 @@ class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(LifecycleJob) private readonly lifecycle: LifecycleJob,
     @Inject(CONFIG) private readonly config: IndexConfig,
     @Inject(INDEX_XML) private readonly xml: IndexXml,
+    @Inject(LocalMatchingPolicy) private readonly localMatching: LocalMatchingPolicy,
   ) {}
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.localMatching.start(this.config.PARTY_SETTINGS_REFRESH_MS);
     this.relay.start();
     this.lifecycle.start(this.config.LIFECYCLE_INTERVAL_MS);
   }
   async onApplicationShutdown(): Promise<void> {
+    this.localMatching.stop();
     this.lifecycle.stop();
     await this.relay.stop();
     await this.xml.close();
@@ -69,7 +74,7 @@ export class IndexModule {
           applicationName: 'vir-index',
         }),
       ],
-      controllers: [InboundController, InzageController, HealthController],
+      controllers: [InboundController, PartySettingsController, InzageController, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: IndexCrypto, useFactory: () => new IndexCrypto(cryptoFiles, { intervalMs: config.CRL_REFRESH_MS, warn: (l) => new Logger('Trust').warn(l) }) },
@@ -85,10 +90,10 @@ export class IndexModule {
         },
         {
           provide: MeldingStore,
-          useFactory: (ds: DataSource, xml: IndexXml) =>
-            new MeldingStore(ds, xml, { localMatchingOins: new Set((config.LOCAL_MATCHING_OINS ?? '').split(',').filter(Boolean)) }),
-          inject: [DataSource, INDEX_XML],
+          useFactory: (ds: DataSource, xml: IndexXml, localMatching: LocalMatchingPolicy) => new MeldingStore(ds, xml, { localMatchingOins: localMatching }),
+          inject: [DataSource, INDEX_XML, LocalMatchingPolicy],
         },
+        { provide: LocalMatchingPolicy, useFactory: (ds: DataSource) => new LocalMatchingPolicy(ds), inject: [DataSource] },
         { provide: OutboxRelay, useFactory: (ds: DataSource, bus: MessageBus) => new OutboxRelay(ds, bus, config.OUTBOX_POLL_MS), inject: [DataSource, MessageBus] },
         {
           provide: MeldingProcessor,

@@ -16,7 +16,10 @@ async function main(): Promise<void> {
     port: config.PORT,
     logLevel: config.LOG_LEVEL,
     clock,
-    consumer: { groupId: CONSUMER_GROUPS.index, topics: [TOPICS.inbound.name], partitionsConcurrently: config.PARTITIONS_CONCURRENTLY },
+    consumer: [
+      { groupId: CONSUMER_GROUPS.index, topics: [TOPICS.inbound.name], partitionsConcurrently: config.PARTITIONS_CONCURRENTLY },
+      { groupId: CONSUMER_GROUPS.indexPartySettings, topics: [TOPICS.partySettings.name] },
+    ],
   });
 }
 

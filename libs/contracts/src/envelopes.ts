@@ -1,4 +1,4 @@
-import { IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { MessageContract } from './message-contract';
 import { TOPICS } from './topics';
 
@@ -70,9 +70,19 @@ export class DeadLetter {
   @IsString() valueBase64!: string;
 }
 
+/** vir.party-settings.v1 — what the index must know of a party's settings, as the gateway's operators set them. */
+export class PartySettings {
+  @Matches(OIN_PATTERN) partyOin!: string;
+  /** The party matches within its own covenant area itself: it gets only cross-area signals. */
+  @IsBoolean() localMatching!: boolean;
+  /** When the settings were last changed (an older record never overwrites a newer one). */
+  @IsISO8601() changedAt!: string;
+}
+
 export const Contracts = {
   inbound: new MessageContract(TOPICS.inbound, InboundMessage),
   outbound: new MessageContract(TOPICS.outbound, OutboundMessage),
   flowEvent: new MessageContract(TOPICS.flowEvents, FlowEvent),
   deadLetter: new MessageContract(TOPICS.deadLetter, DeadLetter),
+  partySettings: new MessageContract(TOPICS.partySettings, PartySettings),
 };

@@ -41,7 +41,10 @@ export async function ensureTopics(kafka: Kafka, declared: TopicSpec[], topicPre
           topic: s.name,
           numPartitions: s.partitions,
           replicationFactor,
-          configEntries: s.retentionMs ? [{ name: 'retention.ms', value: String(s.retentionMs) }] : [],
+          configEntries: [
+            ...(s.retentionMs ? [{ name: 'retention.ms', value: String(s.retentionMs) }] : []),
+            ...(s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+          ],
         })),
       }).catch((err: Error) => {
         if (!/already exists/i.test(err.message)) throw err;

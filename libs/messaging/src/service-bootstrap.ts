@@ -14,7 +14,8 @@ export interface ServiceOptions {
   port: number;
   logLevel?: string;
   clock: Clock;
-  consumer: { groupId: string; topics: string[]; partitionsConcurrently?: number };
+  /** One Kafka consumer (group) per entry. */
+  consumer: ConsumerSpec | ConsumerSpec[];
   /** false: the app reads bodies itself (the gateway, for size limits and coded errors). */
   bodyParser?: boolean;
   /**
@@ -22,6 +23,12 @@ export interface ServiceOptions {
    * `host`/`port` above stay the plain-HTTP listener (health, operators).
    */
   https?: { host: string; port: number; options: HttpsServerOptions };
+}
+
+export interface ConsumerSpec {
+  groupId: string;
+  topics: string[];
+  partitionsConcurrently?: number;
 }
 
 /** Starts one of our services: HTTP (health, APIs) plus its Kafka consumer, with clean shutdown. */
@@ -32,14 +39,16 @@ export async function runService(o: ServiceOptions): Promise<void> {
   app.enableShutdownHooks();
   // Module hooks first (migrations, topics, producer), then the consumer.
   await app.init();
-  app.connectMicroservice({
-    strategy: new KafkaConsumerTransport({
-      kafka: app.get(KAFKA),
-      bus: app.get(MessageBus),
-      now: () => o.clock.now(),
-      ...o.consumer,
-    }),
-  });
+  for (const consumer of Array.isArray(o.consumer) ? o.consumer : [o.consumer]) {
+    app.connectMicroservice({
+      strategy: new KafkaConsumerTransport({
+        kafka: app.get(KAFKA),
+        bus: app.get(MessageBus),
+        now: () => o.clock.now(),
+        ...consumer,
+      }),
+    });
+  }
   await app.startAllMicroservices();
   let tls: Server | undefined;
   if (o.https) {

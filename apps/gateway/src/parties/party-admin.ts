@@ -55,6 +55,8 @@ export class PartyAdmin {
     private readonly clock: Clock,
     /** Called after a resume: queued signals may go out now. */
     private readonly onResume: () => void = () => undefined,
+    /** Called after a create or update (the index learns the party's local-matching setting). */
+    private readonly onChange: (party: PartyRecord, at: Date) => Promise<void> = async () => undefined,
   ) {}
 
   list(): Promise<PartyRecord[]> {
@@ -90,8 +92,10 @@ export class PartyAdmin {
       signingKeyFile: dto.signingKeyFile ?? null,
       signingCertFile: dto.signingCertFile ?? null,
     });
-    if (!(await this.store.insert(record, actor, 'create', this.clock.now()))) throw new GatewayError('PARTY_EXISTS', `A party with OIN ${record.oin} exists already`);
+    const at = this.clock.now();
+    if (!(await this.store.insert(record, actor, 'create', at))) throw new GatewayError('PARTY_EXISTS', `A party with OIN ${record.oin} exists already`);
     this.registry.apply(record);
+    await this.onChange(record, at);
     return record;
   }
 
@@ -105,24 +109,26 @@ export class PartyAdmin {
       if (dto.certificates !== undefined) next.certificates = fingerprints(dto.certificates);
       return checkRecord(next);
     });
-    return changed;
+    await this.onChange(changed.party, changed.at);
+    return changed.party;
   }
 
   async suspend(oin: string, rawBody: string, actor: string): Promise<PartyRecord> {
     const dto = parse(SuspendPartyDto, rawBody);
-    return this.change(oin, actor, 'suspend', (current) => {
+    const changed = await this.change(oin, actor, 'suspend', (current) => {
       if (current.status === 'suspended') throw new GatewayError('STATUS_UNCHANGED', 'The party is suspended already');
       return { ...current, status: 'suspended', statusReason: dto.reason ?? null };
     });
+    return changed.party;
   }
 
   async resume(oin: string, actor: string): Promise<PartyRecord> {
-    const party = await this.change(oin, actor, 'resume', (current) => {
+    const changed = await this.change(oin, actor, 'resume', (current) => {
       if (current.status === 'active') throw new GatewayError('STATUS_UNCHANGED', 'The party is active already');
       return { ...current, status: 'active', statusReason: null };
     });
     this.onResume();
-    return party;
+    return changed.party;
   }
 
   /** The parties of PARTIES_FILE that the table does not have yet (first start, or added to the file later). */
@@ -132,11 +138,13 @@ export class PartyAdmin {
     return added;
   }
 
-  private async change(oin: string, actor: string, action: 'update' | 'suspend' | 'resume', mutate: (current: PartyRecord) => PartyRecord): Promise<PartyRecord> {
+  /** The changed party, and the time written as its last change. */
+  private async change(oin: string, actor: string, action: 'update' | 'suspend' | 'resume', mutate: (current: PartyRecord) => PartyRecord): Promise<{ party: PartyRecord; at: Date }> {
     await this.get(oin);
-    const changed = await this.store.change(oin, mutate, actor, action, this.clock.now());
+    const at = this.clock.now();
+    const changed = await this.store.change(oin, mutate, actor, action, at);
     if (!changed) throw new GatewayError('PARTY_NOT_FOUND', `No party with OIN ${oin}`);
     this.registry.apply(changed.after);
-    return changed.after;
+    return { party: changed.after, at };
   }
 }

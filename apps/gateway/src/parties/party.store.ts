@@ -80,6 +80,12 @@ export class PartyStore {
     return rows.map(toRecord);
   }
 
+  /** What the index must know of every party (vir.party-settings.v1), with the time of its last change. */
+  async settings(): Promise<{ oin: string; localMatching: boolean; changedAt: Date }[]> {
+    const rows: { oin: string; local_matching: boolean; updated_at: Date }[] = await this.ds.query('SELECT oin, local_matching, updated_at FROM party ORDER BY oin');
+    return rows.map((r) => ({ oin: r.oin, localMatching: r.local_matching, changedAt: r.updated_at }));
+  }
+
   async get(oin: string): Promise<PartyRecord | undefined> {
     const rows: PartyRow[] = await this.ds.query(`SELECT ${COLUMNS} FROM party WHERE oin = $1`, [oin]);
     return rows[0] ? toRecord(rows[0]) : undefined;

@@ -27,7 +27,7 @@ export interface MeldingStoreOptions {
    * Parties (OINs) that match within their own covenant area themselves: they get signals for
    * cross-area matches only. The match itself is still recorded.
    */
-  localMatchingOins?: ReadonlySet<string>;
+  localMatchingOins?: { has(oin: string): boolean };
 }
 
 /** A melding as the store reads and writes it (snake_case columns in SQL). */
