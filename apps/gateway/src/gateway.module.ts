@@ -32,6 +32,7 @@ import { readPartiesFile } from './parties/parties-file';
 import { PartyAdmin } from './parties/party-admin';
 import { PartyRegistry } from './parties/party.registry';
 import { PartySettingsPublisher } from './parties/party-settings.publisher';
+import { MessageStatusService } from './ingress/message-status.service';
 import { PartyStore } from './parties/party.store';
 import { GATEWAY_ENTITIES } from './persistence/gateway.entities';
 
@@ -111,6 +112,7 @@ export class GatewayModule {
             new PartyAdmin(store, registry, clk, () => worker.kick(), (party, at) => settings.publish(party, at)),
           inject: [PartyStore, PartyRegistry, Clock, DeliveryWorker, PartySettingsPublisher],
         },
+        { provide: MessageStatusService, useFactory: (ds: DataSource) => new MessageStatusService(ds), inject: [DataSource] },
         {
           provide: PartySettingsPublisher,
           useFactory: (bus: MessageBus, store: PartyStore) => new PartySettingsPublisher(bus, store),

@@ -274,6 +274,15 @@ describe('follow-up reporting', () => {
     expect((await asParty(nhn, 'GET', `/v1/signalen/${signalToA}`)).body.followUp).toMatchObject(report);
   });
 
+  it("shows a party its own melding with its signals about it", async () => {
+    const own = await asParty(nhn, 'GET', `/v1/berichten/${nhnA.berichtId.toUpperCase()}`);
+    expect(own).toMatchObject({ status: 200, body: { trackingId: nhnA.berichtId, receivedAt: expect.any(String) } });
+    // The match is about both of NHN's meldingen: both its signals concern this one.
+    const signalen = own.body.signalen as { id: string; type: string }[];
+    expect(signalen.map((s) => s.id).sort()).toEqual([signalToA, signalToB].sort());
+    expect(signalen.every((s) => s.type === 'matchsignaal')).toBe(true);
+  });
+
   it('refuses a malformed report with every problem, and a ping answer as an unknown signal', async () => {
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const bad = await asParty(nhn, 'POST', `/v1/signalen/${signalToB}/opvolging`, { contact: false, datum: tomorrow, naam: 'x' });
@@ -304,19 +313,20 @@ describe('tenant isolation: as the wrong party, every endpoint refuses with a co
       followUps: (await db.query(`SELECT signal_id, contact, reden_code FROM ${schema()}.signal_follow_up ORDER BY signal_id`)).rows,
     });
     const before = await snapshot();
-    const [ghostA, ghostB] = [randomUUID(), randomUUID()];
+    const [ghostA, ghostB, ghostMelding] = [randomUUID(), randomUUID(), randomUUID()];
     const refusals: [string, string, string, unknown?][] = [
       ['GET', `/v1/signalen/${signalToA}`, 'SIGNAL_NOT_FOUND'],
       ['POST', `/v1/signalen/${signalToA}/ack`, 'SIGNAL_NOT_FOUND'],
       ['POST', `/v1/signalen/ack`, 'SIGNAL_NOT_FOUND', { ids: [signalToA, signalToB] }],
       ['POST', `/v1/signalen/${signalToB}/opvolging`, 'SIGNAL_NOT_FOUND', { contact: true, datum: today() }],
       ['POST', `/v1/signalen/${signalToA}/opvolging`, 'SIGNAL_NOT_FOUND', { contact: true, datum: today() }],
+      ['GET', `/v1/berichten/${nhnA.berichtId}`, 'MESSAGE_NOT_FOUND'],
     ];
     for (const [method, path, code, body] of refusals) {
       const res = await asParty(twente, method, path, body);
       expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 404, code });
       // No existence leak: another party's signal is answered exactly as an id that does not exist.
-      const ghostly = (text: string) => text.replaceAll(signalToA, ghostA).replaceAll(signalToB, ghostB);
+      const ghostly = (text: string) => text.replaceAll(signalToA, ghostA).replaceAll(signalToB, ghostB).replaceAll(nhnA.berichtId, ghostMelding);
       const ghost = await asParty(twente, method, ghostly(path), body && JSON.parse(ghostly(JSON.stringify(body))));
       expect(ghost.status).toBe(res.status);
       expect(ghost.body.message).toBe(res.body.message);

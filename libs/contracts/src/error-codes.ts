@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   MESSAGE_ID_REUSED: { status: 409, description: 'The message id was already used for a different message (an identical resend is answered with the first answer).' },
   UNAVAILABLE: { status: 503, description: 'The message could not be handed to the index now; retry after Retry-After.' },
   NOT_FOUND: { status: 404, description: 'No such message or trace.' },
+  MESSAGE_NOT_FOUND: { status: 404, description: "No message with this tracking id from this party (another party's message gets the same answer)." },
   // Signals at the gateway: pull, acknowledgement, follow-up (parties), resend (operators).
   SIGNAL_NOT_FOUND: { status: 404, description: "No signal with this id for this party (another party's signal gets the same answer); nothing changed." },
   PULL_NOT_ENABLED: { status: 403, description: "The party's delivery settings do not include pull (GET /v1/signalen)." },

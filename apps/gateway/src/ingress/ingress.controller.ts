@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, HttpCode, Inject, Optional, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Optional, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { OntvangstResultaat } from '@vir/contracts';
 import type { Party } from '../parties/party.registry';
@@ -9,6 +9,7 @@ import { GatewayError } from './gateway.error';
 import { PartyAuthenticator } from './party-authenticator';
 import { RateLimiter } from './rate-limiter';
 import { readBody, requireMediaType } from './request-body';
+import { MessageStatusService, type MessageStatusView } from './message-status.service';
 import { SubmitMessageUseCase, type Accepted, type BatchAnswer } from './submit-message.use-case';
 
 export const MAX_BODY_BYTES = Symbol('MAX_BODY_BYTES');
@@ -19,12 +20,19 @@ export const BATCH_LIMITS = Symbol('BATCH_LIMITS');
 export class IngressController {
   constructor(
     private readonly submit: SubmitMessageUseCase,
+    private readonly status: MessageStatusService,
     private readonly auth: PartyAuthenticator,
     private readonly limiter: RateLimiter,
     @Inject(MAX_BODY_BYTES) private readonly maxBytes: number,
     @Inject(BATCH_LIMITS) private readonly batch: { maxItems: number; maxBytes: number },
     @Optional() private readonly acks?: AcknowledgementSigner,
   ) {}
+
+  /** Any party: one of its own messages, by tracking id, with its signals about it. */
+  @Get('berichten/:trackingId')
+  message(@Req() req: Request, @Param('trackingId') trackingId: string): Promise<MessageStatusView> {
+    return this.status.forParty(this.caller(req), trackingId);
+  }
 
   /** Regional tenants: a melding in the tenant JSON (v1). */
   @Post('meldingen')

@@ -1,6 +1,6 @@
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import { ERROR_CODES, RegionaleIntrekkingDto, RegionaleMeldingDto, RegionalePingDto, RegionaleVerwijderingDto, type ErrorCode } from '@vir/contracts';
+import { ERROR_CODES, OUTBOUND_TYPES, RegionaleIntrekkingDto, RegionaleMeldingDto, RegionalePingDto, RegionaleVerwijderingDto, type ErrorCode } from '@vir/contracts';
 import { TRUST_ERROR_CODES } from '@vir/pki';
 import { XML_DETAIL_CODES, XML_ERROR_CODES } from '@vir/xml';
 import { FOLLOW_UP_REDEN_CODES, PULL_MAX_LIMIT, SIGNAL_STATUSES } from '../delivery/signal-lifecycle';
@@ -237,6 +237,18 @@ export function openApiDocument(): Json {
             datum: { type: 'string', format: 'date', description: 'When contact was made (or it was decided not to); not in the future, not before the signal was received' },
           },
         },
+        MessageStatus: {
+          type: 'object',
+          required: ['trackingId', 'receivedAt', 'signalen'],
+          properties: {
+            trackingId: { type: 'string', format: 'uuid' },
+            receivedAt: { type: 'string', format: 'date-time' },
+            signalen: {
+              type: 'array',
+              items: { type: 'object', properties: { id: { type: 'string', format: 'uuid' }, type: { enum: [...OUTBOUND_TYPES] }, status: { enum: [...SIGNAL_STATUSES] }, receivedAt: { type: 'string', format: 'date-time' } } },
+            },
+          },
+        },
         SignalStatus: {
           type: 'object',
           description: 'A signal at the gateway: its status (queued → sent → delivered/acknowledged, retrying → failed), timestamps and history; no content.',
@@ -314,6 +326,14 @@ export function openApiDocument(): Json {
           requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string' } } } },
           responses: { '202': { description: 'Accepted (signed Ontvangstbevestiging, or Accepted as JSON).' }, ...refusals(DIRECT_CODES) },
         },
+      },
+      '/v1/berichten/{trackingId}': {
+        parameters: [{ name: 'trackingId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The tracking id (berichtId) the gateway answered when it accepted the message' }],
+        get: partyCall(
+          "One of the party's own messages: when the gateway accepted it, and the party's own signals about it (matchsignalen, or a foutbericht when the index refused it). Another party's message is answered as one that does not exist.",
+          ref('MessageStatus'),
+          [...PARTY_AUTH_CODES, 'MESSAGE_NOT_FOUND', 'INTERNAL_ERROR'],
+        ),
       },
       '/v1/signalen': {
         get: partyCall(
