@@ -31,13 +31,14 @@ describe('dead letters', () => {
   });
 
   it('sends a value back to its own topic, keyed as its producer keys it', () => {
+    expect(resendTarget('vir.inbound.v1', 't1.', original)).toEqual({ topic: 'vir.inbound.v1', key: ID });
     expect(resendTarget('t1.vir.inbound.v1', 't1.', original)).toEqual({ topic: 'vir.inbound.v1', key: ID });
     const signal = Buffer.from(JSON.stringify({ messageId: ID, recipientOin: OIN }));
     expect(resendTarget('t1.vir.outbound.v1', 't1.', signal)).toEqual({ topic: 'vir.outbound.v1', key: OIN });
   });
 
   it('refuses what cannot go back: the dead-letter topic, a foreign topic, an unkeyable value', () => {
-    expect(resendTarget('t1.vir.dead-letter.v1', 't1.', original)).toHaveProperty('refusal');
+    expect(resendTarget('vir.dead-letter.v1', 't1.', original)).toHaveProperty('refusal');
     expect(resendTarget('other.vir.inbound.v1', 't1.', original)).toHaveProperty('refusal');
     expect(resendTarget('t1.vir.inbound.v1', 't1.', Buffer.from('garbage'))).toHaveProperty('refusal');
     expect(resendTarget('t1.vir.outbound.v1', 't1.', original)).toHaveProperty('refusal');

@@ -65,12 +65,13 @@ export function parseDeadLetter(record: KafkaRecord): DeadLetterRow | undefined 
 export type ResendTarget = { topic: string; key: string } | { refusal: string };
 
 /**
- * Where a dead letter goes back: its source topic (unprefixed, one of ours but never the
+ * Where a dead letter goes back: its source topic (one of ours, never the
  * dead-letter topic itself), keyed as its producer keys it (inbound and flow events by message id,
  * outbound by recipient OIN: the order per party depends on it).
  */
 export function resendTarget(sourceTopic: string, topicPrefix: string, value: Buffer): ResendTarget {
-  const topic = sourceTopic.startsWith(topicPrefix) ? sourceTopic.slice(topicPrefix.length) : undefined;
+  // The transport records the unprefixed name; a prefixed one (older records) is understood too.
+  const topic = topicPrefix && sourceTopic.startsWith(topicPrefix) ? sourceTopic.slice(topicPrefix.length) : sourceTopic;
   const { json, messageId } = describeValue(value);
   if (topic === TOPICS.inbound.name || topic === TOPICS.flowEvents.name) {
     return messageId ? { topic, key: messageId } : { refusal: `the original value names no messageId, so it cannot be keyed for ${topic}` };
