@@ -1,5 +1,6 @@
 import { PartyDirectory } from '../access/party-directory';
 import type { Viewer } from '../access/roles';
+import { tracePage } from '../console/console.pages';
 import { deliveryPage, notice, partiesPage, rawXmlPage } from './operations.pages';
 import { maskXml } from './xml-mask';
 
@@ -75,5 +76,15 @@ describe('delivery and parties pages', () => {
 
   it('show only fixed notices', () => {
     expect(notice('<b>x</b>', ID)).toBe('');
+  });
+});
+
+describe('the trace page', () => {
+  it('links the signed XML for a beheerder only', () => {
+    const steps = [{ messageId: ID, component: 'gateway', step: 'gateway.received', outcome: 'ok', partyOin: OIN, at: now.toISOString(), detail: null, sincePreviousMs: 0 }];
+    const page = (role: Viewer['role']) => tracePage({ viewer: viewer(role) }, ID, steps, [], 0, directory);
+    expect(page('beheerder')).toContain(`href="/console/messages/${ID}/xml"`);
+    expect(page('read-only')).not.toContain('/xml"');
+    expect(page('convenantbeheerder')).not.toContain('/xml"');
   });
 });
