@@ -72,18 +72,18 @@ describe('parties view model', () => {
   it('joins status, activity, the 30-day rate and certificate expiry (< 60 days marked, unknown fingerprints without)', () => {
     const rows = buildParties(
       [party(B, '10', ['BB']), party(A, '7', ['AA', 'CC'])],
-      [{ partyOin: A, lastReceivedAt: now, lastDeliveredAt: null, received: 45 }],
+      [{ partyOin: A, lastReceived: { at: now, dayOnly: false }, lastDelivered: null, received: 45 }],
       certs,
       undefined,
       now,
     );
     expect(rows.map((r) => r.oin)).toEqual([A, B]); // area 7 before 10
-    expect(rows[0]).toMatchObject({ lastReceivedAt: now, lastDeliveredAt: null, perDay: 1.5 });
+    expect(rows[0]).toMatchObject({ lastReceived: { at: now, dayOnly: false }, lastDelivered: null, perDay: 1.5 });
     expect(rows[0].certificates).toEqual([
       { fingerprint: 'AA', notAfter: new Date('2027-01-10T12:00:00Z'), daysLeft: 49, expiringSoon: true },
       { fingerprint: 'CC', notAfter: null, daysLeft: null, expiringSoon: false },
     ]);
-    expect(rows[1]).toMatchObject({ perDay: 0, lastReceivedAt: null });
+    expect(rows[1]).toMatchObject({ perDay: 0, lastReceived: null });
     expect(rows[1].certificates[0].expiringSoon).toBe(false);
   });
 

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { maySeeParty } from '../access/roles';
 import type { GatewayParty, GatewaySignal, GatewaySignalCount } from './gateway-admin.client';
-import type { PartyActivity } from './operations.store';
+import type { LastSeen, PartyActivity } from './operations.store';
 
 // The Delivery and Parties pages' view models (pure, apart from reading certificate files).
 
@@ -83,8 +83,8 @@ export interface PartyRow {
   kind: string;
   status: 'active' | 'suspended';
   statusReason: string | null;
-  lastReceivedAt: Date | null;
-  lastDeliveredAt: Date | null;
+  lastReceived: LastSeen | null;
+  lastDelivered: LastSeen | null;
   perDay: number;
   certificates: CertificateRow[];
 }
@@ -105,8 +105,8 @@ export function buildParties(parties: GatewayParty[], activity: PartyActivity[],
         kind: p.kind,
         status: p.status,
         statusReason: p.statusReason,
-        lastReceivedAt: a?.lastReceivedAt ?? null,
-        lastDeliveredAt: a?.lastDeliveredAt ?? null,
+        lastReceived: a?.lastReceived ?? null,
+        lastDelivered: a?.lastDelivered ?? null,
         perDay: Math.round(((a?.received ?? 0) / RATE_WINDOW_DAYS) * 10) / 10,
         certificates: p.certificates.map((fingerprint) => {
           const c = certificates.get(fingerprint);

@@ -40,8 +40,8 @@ const parties = (role: Viewer['role']) =>
     { viewer: viewer(role), csrfToken: 'tok' },
     {
       rows: [
-        { oin: OIN, name: EVIL, convenant: '7', kind: 'regional', status: 'active', statusReason: null, lastReceivedAt: now, lastDeliveredAt: null, perDay: 2, certificates: [{ fingerprint: 'AB:CD', notAfter: now, daysLeft: 10, expiringSoon: true }] },
-        { oin: '2'.repeat(20), name: 'b', convenant: '7', kind: 'direct', status: 'suspended', statusReason: EVIL, lastReceivedAt: null, lastDeliveredAt: null, perDay: 0, certificates: [] },
+        { oin: OIN, name: EVIL, convenant: '7', kind: 'regional', status: 'active', statusReason: null, lastReceived: { at: now, dayOnly: false }, lastDelivered: { at: now, dayOnly: true }, perDay: 2, certificates: [{ fingerprint: 'AB:CD', notAfter: now, daysLeft: 10, expiringSoon: true }] },
+        { oin: '2'.repeat(20), name: 'b', convenant: '7', kind: 'direct', status: 'suspended', statusReason: EVIL, lastReceived: null, lastDelivered: null, perDay: 0, certificates: [] },
       ],
       canAct: role === 'beheerder',
     },
@@ -81,7 +81,7 @@ describe('delivery and parties pages', () => {
 
 describe('the trace page', () => {
   it('links the signed XML for a beheerder only', () => {
-    const steps = [{ messageId: ID, component: 'gateway', step: 'gateway.received', outcome: 'ok', partyOin: OIN, at: now.toISOString(), detail: null, sincePreviousMs: 0 }];
+    const steps = [{ messageId: ID, component: 'gateway', step: 'gateway.received', outcome: 'ok', partyOin: OIN, at: now.toISOString(), sincePreviousMs: 0 }];
     const page = (role: Viewer['role']) => tracePage({ viewer: viewer(role) }, ID, steps, [], 0, directory);
     expect(page('beheerder')).toContain(`href="/console/messages/${ID}/xml"`);
     expect(page('read-only')).not.toContain('/xml"');

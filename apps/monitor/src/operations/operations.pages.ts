@@ -2,7 +2,7 @@ import type { PartyDirectory } from '../access/party-directory';
 import { layout, type Chrome } from '../console/console.pages';
 import { html, type SafeHtml } from '../console/html';
 import { EXPIRY_WARNING_DAYS, formatAge, RATE_WINDOW_DAYS, type DeliveryModel, type PartyRow } from './operations-model';
-import type { DeadLetterView } from './operations.store';
+import type { DeadLetterView, LastSeen } from './operations.store';
 import type { MaskedXml } from './xml-mask';
 
 // The Delivery and Parties pages and the raw-XML view. Every value goes through `html` (escaped);
@@ -28,6 +28,9 @@ function party(directory: PartyDirectory, oin: string | null, name?: string): Sa
   const p = directory.get(oin);
   return html`<span class="party" title="${oin}">${name ?? p?.name ?? oin}</span>${p ? html` <span class="muted">(${p.convenant})</span>` : ''}`;
 }
+
+/** To the minute within the last day; older: the day only (from the per-day counts). */
+const lastSeen = (s: LastSeen | null) => (s ? (s.dayOnly ? time(s.at).slice(0, 10) : time(s.at).slice(0, 16)) : '—');
 
 const unavailable = (message: string) => html`<p class="problem" role="alert" data-code="GATEWAY_UNAVAILABLE">${message} (GATEWAY_UNAVAILABLE)</p>`;
 
@@ -104,7 +107,7 @@ export function partiesPage(chrome: Chrome, input: PartiesPageInput): string {
         (p) => html`<tr data-party="${p.oin}" data-status="${p.status}">
   <td><span class="party">${p.name}</span><div class="mono muted">${p.oin}</div></td><td>${p.convenant}</td><td>${p.kind}</td>
   <td><span class="outcome ${p.status === 'active' ? 'o-ok' : 'o-failed'}">${p.status}</span>${p.statusReason ? html`<div class="muted">${p.statusReason}</div>` : ''}</td>
-  <td class="mono">${time(p.lastReceivedAt)}</td><td class="mono">${time(p.lastDeliveredAt)}</td><td>${p.perDay}</td>
+  <td class="mono">${lastSeen(p.lastReceived)}</td><td class="mono">${lastSeen(p.lastDelivered)}</td><td>${p.perDay}</td>
   <td>${p.certificates.map(
     (c) =>
       html`<div class="cert${c.expiringSoon ? ' expiring' : ''}" data-expiring="${c.expiringSoon ? 'yes' : 'no'}"><span class="mono" title="${c.fingerprint}">${c.fingerprint.slice(0, 11)}…</span> ${

@@ -113,7 +113,7 @@ export class OperationsService {
     let rows: PartyRow[] | null = null;
     let gatewayProblem: string | undefined;
     try {
-      const [parties, activity] = await Promise.all([this.gateway.parties(), this.store.activity(new Date(now.getTime() - RATE_WINDOW_DAYS * 86_400_000))]);
+      const [parties, activity] = await Promise.all([this.gateway.parties(), this.store.activity(new Date(now.getTime() - RATE_WINDOW_DAYS * 86_400_000), now)]);
       rows = buildParties(parties, activity, readCertificates(this.partiesFile), this.scope(viewer), now);
     } catch (err) {
       if (!(err instanceof GatewayAdminError)) throw err;

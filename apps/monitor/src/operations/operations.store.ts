@@ -1,10 +1,16 @@
 import type { DataSource } from 'typeorm';
 import type { DeadLetterRow } from './dead-letter';
 
+/** When a party was last seen at a step: to the minute within the last day, else to the day. */
+export interface LastSeen {
+  at: Date;
+  dayOnly: boolean;
+}
+
 export interface PartyActivity {
   partyOin: string;
-  lastReceivedAt: Date | null;
-  lastDeliveredAt: Date | null;
+  lastReceived: LastSeen | null;
+  lastDelivered: LastSeen | null;
   /** Messages received (gateway.received, ok) over the window. */
   received: number;
 }
@@ -29,19 +35,32 @@ export interface DeadLetterView {
 export class OperationsStore {
   constructor(private readonly ds: DataSource) {}
 
-  /** Per party: last message received and last signal delivered (minute precision), and messages received since `since`. */
-  async activity(since: Date): Promise<PartyActivity[]> {
-    const rows: { party_oin: string; last_received: Date | null; last_delivered: Date | null; received: string }[] = await this.ds.query(
-      `SELECT party_oin,
-              max(bucket) FILTER (WHERE step = 'gateway.received') AS last_received,
-              max(bucket) FILTER (WHERE step = 'gateway.delivered') AS last_delivered,
-              coalesce(sum(count) FILTER (WHERE step = 'gateway.received' AND bucket >= $1), 0)::bigint AS received
-         FROM flow_minute
-        WHERE step IN ('gateway.received', 'gateway.delivered') AND outcome = 'ok' AND party_oin <> ''
-        GROUP BY party_oin`,
-      [since.toISOString()],
-    );
-    return rows.map((r) => ({ partyOin: r.party_oin, lastReceivedAt: r.last_received && new Date(r.last_received), lastDeliveredAt: r.last_delivered && new Date(r.last_delivered), received: Number(r.received) }));
+  /**
+   * Per party: last message received and last signal delivered, and messages received since
+   * `since`. From the per-day counts (small), refined to the minute from the per-minute counts of
+   * the last day only: a scan of every per-minute row would grow with the retention.
+   */
+  async activity(since: Date, now: Date): Promise<PartyActivity[]> {
+    type Row = { party_oin: string; last_received: Date | null; last_delivered: Date | null; received?: string };
+    const last = `max(bucket) FILTER (WHERE step = 'gateway.received') AS last_received, max(bucket) FILTER (WHERE step = 'gateway.delivered') AS last_delivered`;
+    const where = `step IN ('gateway.received', 'gateway.delivered') AND outcome = 'ok' AND party_oin <> ''`;
+    const [days, minutes]: [Row[], Row[]] = await Promise.all([
+      this.ds.query(
+        `SELECT party_oin, ${last}, coalesce(sum(count) FILTER (WHERE step = 'gateway.received' AND bucket >= $1), 0)::bigint AS received
+           FROM flow_day WHERE ${where} GROUP BY party_oin`,
+        [since.toISOString()],
+      ),
+      this.ds.query(`SELECT party_oin, ${last} FROM flow_minute WHERE bucket >= $1 AND ${where} GROUP BY party_oin`, [new Date(now.getTime() - 86_400_000).toISOString()]),
+    ]);
+    const recent = new Map(minutes.map((m) => [m.party_oin, m]));
+    const seen = (minute: Date | null | undefined, day: Date | null): LastSeen | null =>
+      minute ? { at: new Date(minute), dayOnly: false } : day ? { at: new Date(day), dayOnly: true } : null;
+    return days.map((d) => ({
+      partyOin: d.party_oin,
+      lastReceived: seen(recent.get(d.party_oin)?.last_received, d.last_received),
+      lastDelivered: seen(recent.get(d.party_oin)?.last_delivered, d.last_delivered),
+      received: Number(d.received ?? 0),
+    }));
   }
 
   /** Stores dead letters; one already stored (a redelivered record) changes nothing. */
