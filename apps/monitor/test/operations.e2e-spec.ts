@@ -210,6 +210,11 @@ describe('Delivery, Parties and the signed XML in Chromium (real stack)', () => 
     await ro.goto(`${e2e.stack.urls.monitor}/console/delivery`);
     expect(await ro.locator('#delivery-parties').count()).toBe(1);
     expect(await ro.locator('form[action*="/resend"]').count()).toBe(0);
+    // Read-only sees the parties but cannot act, not even with its own CSRF token.
+    const roCsrf = (await ro.locator('input[name=_csrf]').first().getAttribute('value'))!;
+    const roPost = await ro.context().request.post(`${e2e.stack.urls.monitor}/console/parties/${nhn.oin}/suspend`, { form: { _csrf: roCsrf }, maxRedirects: 0 });
+    expect(roPost.status()).toBe(403);
+    expect((await admin<{ status: string }>(`/v1/admin/parties/${nhn.oin}`)).status).toBe('active');
     await ro.context().close();
     expect((await audit('view-raw-xml')).map((a) => [a.actor, a.outcome])).toEqual([
       ['ops', 'ok'],
