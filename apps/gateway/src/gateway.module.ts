@@ -25,6 +25,7 @@ import { IngressLedger } from './ingress/ingress.ledger';
 import { GATEWAY_MIGRATIONS } from './migrations';
 import { AdminController } from './admin/admin.controller';
 import { SignalAdminController } from './admin/signal-admin.controller';
+import { MessageAdminController } from './admin/message-admin.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { OperatorAuthenticator } from './admin/operator-authenticator';
 import { RateLimiter } from './ingress/rate-limiter';
@@ -84,7 +85,7 @@ export class GatewayModule {
           applicationName: 'vir-gateway',
         }),
       ],
-      controllers: [IngressController, SignalsController, AdminController, SignalAdminController, OpenApiController, OutboundController, HealthController],
+      controllers: [IngressController, SignalsController, AdminController, SignalAdminController, MessageAdminController, OpenApiController, OutboundController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: GatewayErrorFilter },
         { provide: MAX_BODY_BYTES, useValue: config.MAX_BODY_BYTES },
@@ -140,11 +141,12 @@ export class GatewayModule {
               },
             ]
           : []),
+        { provide: IngressLedger, useFactory: (ds: DataSource) => new IngressLedger(ds), inject: [DataSource] },
         {
           provide: SubmitMessageUseCase,
-          useFactory: (bus: MessageBus, flow: FlowEventPublisher, clk: Clock, ds: DataSource) =>
-            new SubmitMessageUseCase(bus, flow, clk, trustStore, encryptionCertificatePem, config.MAX_BODY_BYTES, new IngressLedger(ds), indexOin),
-          inject: [MessageBus, FlowEventPublisher, Clock, DataSource],
+          useFactory: (bus: MessageBus, flow: FlowEventPublisher, clk: Clock, ledger: IngressLedger) =>
+            new SubmitMessageUseCase(bus, flow, clk, trustStore, encryptionCertificatePem, config.MAX_BODY_BYTES, ledger, indexOin),
+          inject: [MessageBus, FlowEventPublisher, Clock, IngressLedger],
         },
         { provide: SignalStore, useFactory: (ds: DataSource) => new SignalStore(ds), inject: [DataSource] },
         {

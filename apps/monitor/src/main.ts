@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     port: config.PORT,
     logLevel: config.LOG_LEVEL,
     clock,
-    consumer: { groupId: CONSUMER_GROUPS.monitor, topics: [TOPICS.flowEvents.name] },
+    consumer: { groupId: CONSUMER_GROUPS.monitor, topics: [TOPICS.flowEvents.name, TOPICS.deadLetter.name] },
   });
 }
 

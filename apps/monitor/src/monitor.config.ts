@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 /** The monitor's configuration, read from the environment once at start (see README). */
 export class MonitorConfig {
@@ -24,4 +24,8 @@ export class MonitorConfig {
   @IsInt() @Min(1) @Max(10080) LOGIN_LOCKOUT_MINUTES: number = 15;
   /** Mark the session cookie Secure (set true whenever the console is reached over HTTPS). */
   @IsIn(['true', 'false']) COOKIE_SECURE: string = 'false';
+  /** The gateway's operators' port (its admin API), for the Delivery and Parties pages; unset: those pages say so. */
+  @IsOptional() @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'GATEWAY_ADMIN_URL must be an http(s) URL' }) GATEWAY_ADMIN_URL?: string;
+  /** A bearer token of the gateway's OPERATOR_TOKENS (32+ characters). */
+  @IsOptional() @IsString() @MinLength(32) GATEWAY_ADMIN_TOKEN?: string;
 }

@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, ClockModule } from '@vir/domain';
-import { HealthController, KAFKA, MessageBus, MessagingModule } from '@vir/messaging';
+import { FlowEventPublisher, HealthController, KAFKA, MessageBus, MessagingModule } from '@vir/messaging';
 import type { Kafka } from 'kafkajs';
 import { PersistenceModule } from '@vir/persistence';
 import { AccountStore } from './access/account.store';
@@ -15,6 +15,11 @@ import { FlowEventRow } from './flow/flow-event.entity';
 import { FlowEventsController } from './flow/flow-events.controller';
 import { FlowEventsService } from './flow/flow-events.service';
 import { MONITOR_MIGRATIONS } from './migrations';
+import { DeadLetterConsumer } from './operations/dead-letter.consumer';
+import { GatewayAdminClient } from './operations/gateway-admin.client';
+import { OperationsController } from './operations/operations.controller';
+import { OperationsService } from './operations/operations.service';
+import { OperationsStore } from './operations/operations.store';
 import type { MonitorConfig } from './monitor.config';
 import { FlowIngestion } from './read-model/flow-ingestion';
 import { ReadModelStore } from './read-model/read-model.store';
@@ -56,7 +61,7 @@ export class MonitorModule {
           applicationName: 'vir-monitor',
         }),
       ],
-      controllers: [FlowEventsController, ConsoleController, HealthController],
+      controllers: [FlowEventsController, ConsoleController, OperationsController, DeadLetterConsumer, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CONSOLE_OPTIONS, useValue: consoleOptions },
@@ -74,6 +79,14 @@ export class MonitorModule {
         { provide: SessionStore, useFactory: (ds: DataSource, clk: Clock) => new SessionStore(ds, clk, config.SESSION_TTL_MINUTES), inject: [DataSource, Clock] },
         { provide: ConsoleQueries, useFactory: (ds: DataSource) => new ConsoleQueries(ds), inject: [DataSource] },
         { provide: ConsumerLag, useFactory: (kafka: Kafka, bus: MessageBus, clk: Clock) => new ConsumerLag(kafka, bus.topicPrefix, clk), inject: [KAFKA, MessageBus, Clock] },
+        { provide: GatewayAdminClient, useValue: new GatewayAdminClient({ url: config.GATEWAY_ADMIN_URL, token: config.GATEWAY_ADMIN_TOKEN }) },
+        { provide: OperationsStore, useFactory: (ds: DataSource) => new OperationsStore(ds), inject: [DataSource] },
+        {
+          provide: OperationsService,
+          useFactory: (gw: GatewayAdminClient, store: OperationsStore, audit: AuditLog, dir: PartyDirectory, bus: MessageBus, flow: FlowEventPublisher, clk: Clock) =>
+            new OperationsService(gw, store, audit, dir, bus, flow, clk, config.PARTIES_FILE),
+          inject: [GatewayAdminClient, OperationsStore, AuditLog, PartyDirectory, MessageBus, FlowEventPublisher, Clock],
+        },
         BackgroundWork,
       ],
     };

@@ -227,7 +227,16 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
       OPERATOR_TOKENS: `${DEV_OPERATOR}:${devSecret(o.rootDir, 'operator-token')}`,
       ...o.env?.gateway,
     },
-    monitor: { ...common, PORT: String(ports.monitor), DATABASE_SCHEMA: schema('monitor'), PARTIES_FILE: partiesFile, ...o.env?.monitor },
+    monitor: {
+      ...common,
+      PORT: String(ports.monitor),
+      DATABASE_SCHEMA: schema('monitor'),
+      PARTIES_FILE: partiesFile,
+      // The console's Delivery and Parties pages act through the gateway's admin API.
+      GATEWAY_ADMIN_URL: `http://127.0.0.1:${ports.gateway}`,
+      GATEWAY_ADMIN_TOKEN: devSecret(o.rootDir, 'operator-token'),
+      ...o.env?.monitor,
+    },
   };
   const make = (name: ServiceName) =>
     new ServiceProcess(

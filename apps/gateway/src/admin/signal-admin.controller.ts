@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req } from '@nes
 import type { Request } from 'express';
 import { MAX_BODY_BYTES } from '../ingress/ingress.controller';
 import { readBody } from '../ingress/request-body';
-import type { SignalStatusView } from '../delivery/signal.store';
+import type { SignalCount, SignalStatusView } from '../delivery/signal.store';
 import { SignalsService } from '../delivery/signals.service';
 import { OperatorAuthenticator } from './operator-authenticator';
 
@@ -19,6 +19,13 @@ export class SignalAdminController {
   list(@Req() req: Request, @Query() query: Record<string, unknown>): Promise<{ signalen: Omit<SignalStatusView, 'history' | 'followUp'>[] }> {
     this.operators.authenticate(req);
     return this.signals.list(query);
+  }
+
+  /** Declared before `:id`, which would otherwise take the path. */
+  @Get('counts')
+  counts(@Req() req: Request): Promise<{ counts: SignalCount[] }> {
+    this.operators.authenticate(req);
+    return this.signals.counts();
   }
 
   @Get(':id')

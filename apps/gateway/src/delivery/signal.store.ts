@@ -58,6 +58,14 @@ export interface SignalStatusView {
   history: SignalHistoryEntry[];
 }
 
+/** How many signals of one party have one status (operators' delivery view). */
+export interface SignalCount {
+  partyOin: string;
+  status: SignalStatus;
+  count: number;
+  oldestReceivedAt: string;
+}
+
 const PENDING = `('queued','sent','retrying')`;
 const RECORD_COLUMNS = 'id, type, seq, recipient_oin, correlation_ids, xml, content, attempts, received_at, retry_since';
 
@@ -245,6 +253,16 @@ export class SignalStore {
       [filter.party ?? null, filter.status ?? null, filter.limit],
     );
     return rows.map((r) => this.summary(r));
+  }
+
+  /** Per party and status: the signals not yet with their party and the failed ones, with the oldest one's intake. */
+  async counts(): Promise<SignalCount[]> {
+    const rows = await this.q<{ recipient_oin: string; status: SignalStatus; n: string; oldest: Date }>(
+      `SELECT recipient_oin, status, count(*) AS n, min(received_at) AS oldest FROM signal
+        WHERE status IN ('queued','sent','retrying','failed') GROUP BY recipient_oin, status ORDER BY recipient_oin, status`,
+      [],
+    );
+    return rows.map((r) => ({ partyOin: r.recipient_oin, status: r.status, count: Number(r.n), oldestReceivedAt: iso(r.oldest)! }));
   }
 
   private summary(s: Record<string, unknown>): Omit<SignalStatusView, 'history' | 'followUp'> {

@@ -6,7 +6,7 @@ import { parseJson } from '../ingress/request-body';
 import type { Party } from '../parties/party.registry';
 import { encodeCursor, parseFollowUp, parsePullQuery, sameFollowUp, SIGNAL_STATUSES, type FollowUp, type SignalStatus } from './signal-lifecycle';
 import { renderSignal } from './signal-render';
-import type { SignalStatusView, SignalStore } from './signal.store';
+import type { SignalCount, SignalStatusView, SignalStore } from './signal.store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OIN = /^[0-9]{20}$/;
@@ -156,6 +156,11 @@ export class SignalsService {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) problems.push('limit must be a whole number from 1 to 1000');
     if (problems.length > 0) throw new GatewayError('VALIDATION_FAILED', 'Invalid signal query', problems);
     return { signalen: await this.store.list({ party, status, limit }) };
+  }
+
+  /** Operators: per party and status, the signals queued, sent, retrying or failed. */
+  async counts(): Promise<{ counts: SignalCount[] }> {
+    return { counts: await this.store.counts() };
   }
 
   /** Operators: resend a failed signal (audited in its history with the operator's name). */

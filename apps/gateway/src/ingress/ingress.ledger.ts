@@ -16,13 +16,13 @@ export class IngressLedger {
    * earlier send counts as this same message (the hash is stored as given; older rows may hold
    * another form of it).
    */
-  async claimMany(claims: { messageId: string; partyOin: string; contentHash: string; sameContent: string[] }[], at: Date): Promise<ClaimResult[]> {
+  async claimMany(claims: { messageId: string; partyOin: string; contentHash: string; sameContent: string[]; xml?: string }[], at: Date): Promise<ClaimResult[]> {
     if (claims.length === 0) return [];
     const inserted: { message_id: string }[] = await this.ds.query(
-      `INSERT INTO ingress_message (message_id, party_oin, content_hash, received_at)
-       SELECT u.id, u.oin, u.hash, $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, oin, hash)
+      `INSERT INTO ingress_message (message_id, party_oin, content_hash, received_at, xml)
+       SELECT u.id, u.oin, u.hash, $4, u.xml FROM unnest($1::uuid[], $2::text[], $3::text[], $5::text[]) AS u(id, oin, hash, xml)
        ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-      [claims.map((c) => c.messageId), claims.map((c) => c.partyOin), claims.map((c) => c.contentHash), at],
+      [claims.map((c) => c.messageId), claims.map((c) => c.partyOin), claims.map((c) => c.contentHash), at, claims.map((c) => c.xml ?? null)],
     );
     // PostgreSQL answers uuids in lower case; a direct party's berichtId may be upper case.
     const id = (c: { messageId: string }) => c.messageId.toLowerCase();
@@ -41,6 +41,16 @@ export class IngressLedger {
       const f = first.get(id(c));
       return f && f.party_oin === c.partyOin && [c.contentHash, ...c.sameContent].includes(f.content_hash) ? 'replay' : 'conflict';
     });
+  }
+
+  /** The signed XML forwarded under this message id (BSNs encrypted), for the operators; undefined when unknown or not kept. */
+  async forwardedXml(messageId: string): Promise<{ messageId: string; partyOin: string; receivedAt: string; xml: string } | undefined> {
+    const [row]: { message_id: string; party_oin: string; received_at: Date; xml: string | null }[] = await this.ds.query(
+      'SELECT message_id, party_oin, received_at, xml FROM ingress_message WHERE message_id = $1',
+      [messageId],
+    );
+    if (!row?.xml) return undefined;
+    return { messageId: row.message_id, partyOin: row.party_oin, receivedAt: new Date(row.received_at).toISOString(), xml: row.xml };
   }
 
   /** Forwarding failed: forget the claim so the party can send the message again. */

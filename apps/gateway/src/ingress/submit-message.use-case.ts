@@ -322,7 +322,7 @@ export class SubmitMessageUseCase {
     if (messages.length === 0) return [];
     const now = this.clock.now();
     const claims = await this.ledger.claimMany(
-      messages.map((m) => ({ messageId: m.trackingId, partyOin: party.oin, contentHash: m.hash, sameContent: m.sameContent })),
+      messages.map((m) => ({ messageId: m.trackingId, partyOin: party.oin, contentHash: m.hash, sameContent: m.sameContent, xml: m.xml })),
       now,
     );
     const outcomes: (Accepted | GatewayError)[] = messages.map((m, k) => {

@@ -385,6 +385,21 @@ export function openApiDocument(): Json {
           ],
         },
       },
+      '/v1/admin/signalen/counts': {
+        get: admin(
+          'Per party and status, how many signals are queued, sent, retrying or failed, with the oldest one\'s intake time.',
+          { type: 'object', properties: { counts: { type: 'array', items: { type: 'object', properties: { partyOin: { type: 'string' }, status: { enum: ['queued', 'sent', 'retrying', 'failed'] }, count: { type: 'integer' }, oldestReceivedAt: { type: 'string', format: 'date-time' } } } } } },
+          ADMIN_READ_CODES,
+        ),
+      },
+      '/v1/admin/berichten/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The tracking id (berichtId) of a forwarded message' }],
+        get: admin(
+          'The signed national XML forwarded to the index under this id (every BSN encrypted for the index).',
+          { type: 'object', properties: { messageId: { type: 'string', format: 'uuid' }, partyOin: { type: 'string' }, receivedAt: { type: 'string', format: 'date-time' }, xml: { type: 'string' } } },
+          ADMIN_READ_CODES,
+        ),
+      },
       '/v1/admin/signalen/{id}': {
         parameters: [signalIdParameter],
         get: admin('One signal: status, history (with the operator of a resend), follow-up.', ref('SignalStatus'), [...ADMIN_READ_CODES, 'SIGNAL_NOT_FOUND']),

@@ -7,5 +7,8 @@ export const CONSOLE_ERRORS = {
   FORBIDDEN: { status: 403, message: "This is outside what your account may see (another area's party or message, or an operators' page)." },
   NOT_FOUND: { status: 404, message: 'No such message or page.' },
   VALIDATION_FAILED: { status: 400, message: 'A search field is malformed.' },
+  GATEWAY_UNAVAILABLE: { status: 503, message: "The gateway's admin API is not configured or cannot be reached; nothing was changed." },
+  GATEWAY_REFUSED: { status: 409, message: 'The gateway refused the change; nothing was changed.' },
+  NOT_RESENDABLE: { status: 409, message: 'This dead letter cannot go back to its source topic; nothing was sent.' },
 } as const;
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERRORS;

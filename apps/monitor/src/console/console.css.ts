@@ -45,4 +45,8 @@ ol.timeline li { position: relative; padding: .35rem 0 .6rem 1rem; }
 ol.timeline li::before { content: ""; position: absolute; left: -.5rem; top: .7rem; width: .7rem; height: .7rem; border-radius: 50%; background: var(--accent); }
 ol.timeline .step { font-weight: 600; } ol.timeline .duration { color: var(--muted); margin-left: .5rem; }
 .hop-detail { color: var(--muted); font-size: .9em; }
+pre.xml { background: #fff; border: 1px solid var(--line); padding: .6rem; white-space: pre-wrap; word-break: break-all; font-size: .85em; }
+td.expiring, .expiring { color: var(--bad); font-weight: 600; }
+.notice { color: var(--ok); font-weight: 600; }
+form.act { display: flex; gap: .3rem; align-items: center; }
 `;

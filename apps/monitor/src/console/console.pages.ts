@@ -14,13 +14,15 @@ import { lineChart } from './svg-chart';
 export interface Chrome {
   viewer?: Viewer;
   csrfToken?: string;
-  active?: 'overview' | 'messages' | 'errors' | 'audit';
+  active?: 'overview' | 'messages' | 'errors' | 'delivery' | 'parties' | 'audit';
 }
 
 const NAV: { key: NonNullable<Chrome['active']>; href: string; label: string }[] = [
   { key: 'overview', href: '/console/overview', label: 'Overview' },
   { key: 'messages', href: '/console/messages', label: 'Messages' },
   { key: 'errors', href: '/console/errors', label: 'Errors' },
+  { key: 'delivery', href: '/console/delivery', label: 'Delivery' },
+  { key: 'parties', href: '/console/parties', label: 'Parties' },
   { key: 'audit', href: '/console/audit', label: 'Audit' },
 ];
 
@@ -163,6 +165,7 @@ export function tracePage(chrome: Chrome, trackingId: string, steps: TraceStep[]
     `Trace ${trackingId}`,
     { ...chrome, active: 'messages' },
     html`<p>${steps.length} hops in ${total} ms${related.length ? html`; led to ${related.length} related message(s)` : ''}${hidden ? html`; ${hidden} hop(s) of other areas' parties not shown` : ''}.</p>
+${chrome.viewer?.role === 'beheerder' ? html`<p><a id="raw-xml-link" href="/console/messages/${trackingId}/xml">Show the signed XML (BSNs masked; the view is audited)</a></p>` : ''}
 <ol class="timeline" id="trace">${steps.map(
       (s) => html`<li class="hop o-${s.outcome}">
   <span class="step">${s.step}</span> <span class="outcome o-${s.outcome}">${s.outcome}</span>${s.code ? html` <span class="code">${s.code}</span>` : ''}

@@ -1,0 +1,125 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Clock } from '@vir/domain';
+import { AuditLog } from '../access/audit.log';
+import { PartyDirectory } from '../access/party-directory';
+import { sameSecret, SessionStore, type Session } from '../access/session.store';
+import { CONSOLE_ERRORS } from '../console/console-errors';
+import { cookies, secure, SESSION_COOKIE } from '../console/console.controller';
+import { errorPage, type Chrome } from '../console/console.pages';
+import { notice, deliveryPage, partiesPage, rawXmlPage } from './operations.pages';
+import { OperationsService, type Refusal } from './operations.service';
+
+const str = (v: unknown, max = 200): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, max) : undefined);
+
+/**
+ * The Delivery and Parties pages and the raw-XML view (transport only): session and CSRF, then
+ * OperationsService, then the templates. A change is a POST from our own form; it answers with a
+ * redirect back to its page (or a refusal page).
+ */
+@Controller('console')
+export class OperationsController {
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly audit: AuditLog,
+    private readonly operations: OperationsService,
+    private readonly directory: PartyDirectory,
+    private readonly clock: Clock,
+  ) {}
+
+  private send(res: Response, status: number, page: string): void {
+    secure(res);
+    res.status(status).type('html').send(page);
+  }
+
+  private refuse(res: Response, r: Refusal, chrome: Chrome = {}): void {
+    const e = CONSOLE_ERRORS[r.refusal];
+    this.send(res, e.status, errorPage(chrome, e.status, r.refusal, r.message ? `${e.message} ${r.message}` : e.message));
+  }
+
+  private chrome(s: Session): Chrome {
+    return { viewer: s.viewer, csrfToken: s.csrfToken };
+  }
+
+  /** The signed-in session: a page view without one goes to sign-in, a post is refused. A post must carry the session's CSRF token, from our origin (refusal audited). */
+  private async session(req: Request, res: Response, action?: string): Promise<Session | undefined> {
+    const s = await this.sessions.find(cookies(req)[SESSION_COOKIE]);
+    if (!s) {
+      if (req.method === 'GET') {
+        secure(res);
+        res.redirect(303, '/console/login');
+      } else this.refuse(res, { refusal: 'SESSION_REQUIRED' });
+      return undefined;
+    }
+    if (req.method !== 'GET') {
+      const origin = req.headers.origin;
+      const token = str((req.body as Record<string, unknown> | undefined)?._csrf, 100);
+      if ((origin && origin !== `${req.protocol}://${req.headers.host}`) || !sameSecret(token, s.csrfToken)) {
+        await this.audit.record({ at: this.clock.now(), actor: s.viewer.username, action: action ?? 'post', target: req.path, outcome: 'refused', detail: { code: 'CSRF_INVALID' } });
+        this.refuse(res, { refusal: 'CSRF_INVALID' }, this.chrome(s));
+        return undefined;
+      }
+    }
+    return s;
+  }
+
+  private done(res: Response, s: Session, result: Refusal | { ok: true }, page: string, done: string, id: string): void {
+    if ('refusal' in result) return this.refuse(res, result, this.chrome(s));
+    secure(res);
+    res.redirect(303, `/console/${page}?done=${done}&id=${encodeURIComponent(id)}`);
+  }
+
+  @Get('delivery')
+  async delivery(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, unknown>): Promise<void> {
+    const s = await this.session(req, res);
+    if (!s) return;
+    const view = await this.operations.delivery(s.viewer);
+    const flash = notice(str(q.done, 40), str(q.id, 64));
+    this.send(res, 200, deliveryPage(this.chrome(s), { ...view, canAct: s.viewer.role === 'beheerder', now: this.clock.now(), flash }, this.directory));
+  }
+
+  @Post('delivery/signals/:id/resend')
+  async resendSignal(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, unknown>): Promise<void> {
+    const s = await this.session(req, res, 'resend-signal');
+    if (!s) return;
+    this.done(res, s, await this.operations.resendSignal(s.viewer, id, str(body?.reason)), 'delivery', 'signal-resent', id.toLowerCase());
+  }
+
+  @Post('delivery/dead-letters/:id/resend')
+  async resendDeadLetter(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
+    const s = await this.session(req, res, 'resend-dead-letter');
+    if (!s) return;
+    this.done(res, s, await this.operations.resendDeadLetter(s.viewer, id), 'delivery', 'dead-letter-resent', id);
+  }
+
+  @Get('parties')
+  async parties(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, unknown>): Promise<void> {
+    const s = await this.session(req, res);
+    if (!s) return;
+    const view = await this.operations.parties(s.viewer);
+    this.send(res, 200, partiesPage(this.chrome(s), { ...view, canAct: s.viewer.role === 'beheerder', flash: notice(str(q.done, 40), str(q.id, 64)) }));
+  }
+
+  @Post('parties/:oin/suspend')
+  async suspend(@Req() req: Request, @Res() res: Response, @Param('oin') oin: string, @Body() body: Record<string, unknown>): Promise<void> {
+    const s = await this.session(req, res, 'suspend-party');
+    if (!s) return;
+    this.done(res, s, await this.operations.setPartyStatus(s.viewer, oin, 'suspended', str(body?.reason)), 'parties', 'suspended', oin);
+  }
+
+  @Post('parties/:oin/resume')
+  async resume(@Req() req: Request, @Res() res: Response, @Param('oin') oin: string): Promise<void> {
+    const s = await this.session(req, res, 'resume-party');
+    if (!s) return;
+    this.done(res, s, await this.operations.setPartyStatus(s.viewer, oin, 'active', undefined), 'parties', 'resumed', oin);
+  }
+
+  @Get('messages/:id/xml')
+  async rawXml(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
+    const s = await this.session(req, res);
+    if (!s) return;
+    const result = await this.operations.rawXml(s.viewer, id);
+    if ('refusal' in result) return this.refuse(res, result, this.chrome(s));
+    this.send(res, 200, rawXmlPage(this.chrome(s), id.toLowerCase(), result.source, result.masked, this.directory));
+  }
+}
