@@ -1,0 +1,3 @@
+export * from './metrics';
+export * from './exposition-parser';
+export * from './metrics.module';
