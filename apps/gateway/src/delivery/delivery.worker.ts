@@ -14,6 +14,8 @@ export interface DeliveryPolicy {
   giveUpMs: number;
   /** A claimed signal not finished within this time is claimed again (crash safety). */
   leaseMs: number;
+  /** Told the duration of every webhook push (metrics); must be cheap. */
+  observePush?: (outcome: 'delivered' | 'failed', seconds: number) => void;
 }
 
 /**
@@ -107,6 +109,7 @@ export class DeliveryWorker {
     if (attempt === undefined) return true; // acknowledged meanwhile: nothing to send
     await this.flow.emit({ ...base, step: 'gateway.signal-sent', outcome: 'ok', detail: `push attempt ${attempt}` });
     let result: { ok: boolean; error?: string };
+    const started = process.hrtime.bigint();
     try {
       const { body, contentType } = renderSignal(party.deliveryFormat, s, this.trustStore, this.clock.now());
       result = party.webhookUrl
@@ -115,6 +118,7 @@ export class DeliveryWorker {
     } catch (err) {
       result = { ok: false, error: `cannot render: ${(err as Error).message}` };
     }
+    this.policy.observePush?.(result.ok ? 'delivered' : 'failed', Number(process.hrtime.bigint() - started) / 1e9);
     const now = this.clock.now();
     if (result.ok) {
       if (await this.store.markDelivered(s.id, attempt, now)) await this.flow.emit({ ...base, step: 'gateway.delivered', outcome: 'ok', detail: `attempt ${attempt}` });
