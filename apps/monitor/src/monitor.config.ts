@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 /** The monitor's configuration, read from the environment once at start (see README). */
 export class MonitorConfig {
@@ -24,4 +24,20 @@ export class MonitorConfig {
   @IsInt() @Min(1) @Max(10080) LOGIN_LOCKOUT_MINUTES: number = 15;
   /** Mark the session cookie Secure (set true whenever the console is reached over HTTPS). */
   @IsIn(['true', 'false']) COOKIE_SECURE: string = 'false';
+  /** Alerts: how often the rules are evaluated. */
+  @IsInt() @Min(1000) ALERT_INTERVAL_MS: number = 30_000;
+  /** A party is silent after max(ALERT_SILENCE_MIN_SECONDS, ALERT_SILENCE_FACTOR × its usual time between messages over ALERT_SILENCE_BASELINE_DAYS). */
+  @IsInt() @Min(1) ALERT_SILENCE_MIN_SECONDS: number = 3600;
+  @IsNumber() @Min(0) @Max(1000) ALERT_SILENCE_FACTOR: number = 3;
+  @IsInt() @Min(1) @Max(3650) ALERT_SILENCE_BASELINE_DAYS: number = 30;
+  /** A signal not delivered this long after it arrived (queued, retrying, not acknowledged). */
+  @IsInt() @Min(1) ALERT_SIGNAL_PENDING_SECONDS: number = 3600;
+  /** A dead letter keeps its alert open this long. */
+  @IsInt() @Min(1) ALERT_DEAD_LETTER_WINDOW_MINUTES: number = 1440;
+  @IsInt() @Min(0) ALERT_LAG_RECORDS: number = 10_000;
+  @IsInt() @Min(1) @Max(3650) ALERT_CERTIFICATE_DAYS: number = 60;
+  /** `name=url` pairs, comma-separated: readiness endpoints polled for the component-unhealthy rule. */
+  @IsOptional() @IsString() ALERT_HEALTH_URLS?: string;
+  /** Alert transitions (opened, acknowledged, closed) are POSTed here as JSON. */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) ALERT_WEBHOOK_URL?: string;
 }

@@ -227,7 +227,15 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
       OPERATOR_TOKENS: `${DEV_OPERATOR}:${devSecret(o.rootDir, 'operator-token')}`,
       ...o.env?.gateway,
     },
-    monitor: { ...common, PORT: String(ports.monitor), DATABASE_SCHEMA: schema('monitor'), PARTIES_FILE: partiesFile, ...o.env?.monitor },
+    monitor: {
+      ...common,
+      PORT: String(ports.monitor),
+      DATABASE_SCHEMA: schema('monitor'),
+      PARTIES_FILE: partiesFile,
+      // The component-unhealthy alert polls the others' readiness.
+      ALERT_HEALTH_URLS: `gateway=http://127.0.0.1:${ports.gateway}/health/ready,index=http://127.0.0.1:${ports.index}/health/ready`,
+      ...o.env?.monitor,
+    },
   };
   const make = (name: ServiceName) =>
     new ServiceProcess(

@@ -33,7 +33,7 @@ describe('evaluateAlerts', () => {
       };
       const { firing, evaluated } = evaluateAlerts(inputs, T);
       expect(evaluated.has('party-silent')).toBe(true);
-      expect(firing).toEqual([{ rule: 'party-silent', subject: A, summary: expect.stringMatching(/nothing received for 4\.0 h .*threshold 3\.0 h/) }]);
+      expect(firing).toEqual([{ rule: 'party-silent', subject: A, partyOin: A, summary: expect.stringMatching(/nothing received for 4\.0 h .*threshold 3\.0 h/) }]);
       expect(silenceThresholdMs(inputs.parties![2], T)).toBeUndefined();
     });
 
@@ -61,7 +61,7 @@ describe('evaluateAlerts', () => {
       ['signal-failed', A],
       ['signal-retrying', B],
     ]);
-    expect(firing[1].summary).toMatch(/^3 signal\(s\) retrying, the oldest for 2\.0 h; threshold 60 min$/);
+    expect(firing[1].summary).toMatch(/^3 signal\(s\) not delivered \(queued or retrying\), the oldest for 2\.0 h; threshold 60 min$/);
   });
 
   it('dead letters, lag, certificates and components', () => {

@@ -15,13 +15,15 @@ export interface FiringCondition {
   subject: string;
   /** One line for people; ids, counts and times only (never message content). */
   summary: string;
+  /** The party it concerns, if one (a convenantbeheerder sees the alerts of their area's parties). */
+  partyOin?: string;
 }
 
 export interface AlertThresholds {
   /** A party is silent after max(silenceMinMs, silenceFactor × its usual time between messages). */
   silenceMinMs: number;
   silenceFactor: number;
-  /** A signal still retrying this long after it arrived. */
+  /** A signal not delivered yet (queued, retrying; for pull, not acknowledged) this long after it arrived. */
   retryingMs: number;
   /** Records behind, per consumer group and topic. */
   lagRecords: number;
@@ -41,8 +43,9 @@ export interface PartyActivity {
 export interface SignalTrouble {
   partyOin: string;
   failed: number;
+  /** Signals not delivered yet (queued, sent or retrying) for longer than the threshold. */
   retrying: number;
-  /** When the longest-retrying signal arrived; null when none is retrying. */
+  /** When the oldest of those arrived; null when none. */
   oldestRetryingSince: Date | null;
 }
 
@@ -53,7 +56,7 @@ export interface AlertInputs {
   signals?: SignalTrouble[];
   deadLetters?: { code: string; count: number; lastAt: Date }[];
   lag?: { group: string; topic: string; lag: number }[];
-  certificates?: { party: string; serialNumber: string; notAfter: Date; daysLeft: number }[];
+  certificates?: { party: string; oin?: string; serialNumber: string; notAfter: Date; daysLeft: number }[];
   components?: { name: string; healthy: boolean; detail: string }[];
 }
 
@@ -93,15 +96,15 @@ export function evaluateAlerts(inputs: AlertInputs, t: AlertThresholds): Evaluat
       const limit = silenceThresholdMs(p, t);
       if (limit === undefined || p.lastReceivedAt === null) continue;
       const silent = now - p.lastReceivedAt.getTime();
-      if (silent > limit) firing.push({ rule: 'party-silent', subject: p.oin, summary: `nothing received for ${duration(silent)} (since ${iso(p.lastReceivedAt)}); threshold ${duration(limit)}` });
+      if (silent > limit) firing.push({ rule: 'party-silent', subject: p.oin, partyOin: p.oin, summary: `nothing received for ${duration(silent)} (since ${iso(p.lastReceivedAt)}); threshold ${duration(limit)}` });
     }
   }
   if (inputs.signals) {
     evaluated.add('signal-failed').add('signal-retrying');
     for (const s of inputs.signals) {
-      if (s.failed > 0) firing.push({ rule: 'signal-failed', subject: s.partyOin, summary: `${s.failed} signal(s) failed (given up); resend after fixing the cause` });
+      if (s.failed > 0) firing.push({ rule: 'signal-failed', subject: s.partyOin, partyOin: s.partyOin, summary: `${s.failed} signal(s) failed (given up); resend after fixing the cause` });
       if (s.retrying > 0 && s.oldestRetryingSince && now - s.oldestRetryingSince.getTime() > t.retryingMs) {
-        firing.push({ rule: 'signal-retrying', subject: s.partyOin, summary: `${s.retrying} signal(s) retrying, the oldest for ${duration(now - s.oldestRetryingSince.getTime())}; threshold ${duration(t.retryingMs)}` });
+        firing.push({ rule: 'signal-retrying', subject: s.partyOin, partyOin: s.partyOin, summary: `${s.retrying} signal(s) not delivered (queued or retrying), the oldest for ${duration(now - s.oldestRetryingSince.getTime())}; threshold ${duration(t.retryingMs)}` });
       }
     }
   }
@@ -122,7 +125,7 @@ export function evaluateAlerts(inputs: AlertInputs, t: AlertThresholds): Evaluat
     for (const c of inputs.certificates) {
       if (c.daysLeft >= t.certificateDays) continue;
       const when = c.daysLeft < 0 ? `expired ${-c.daysLeft} day(s) ago` : `expires in ${c.daysLeft} day(s)`;
-      firing.push({ rule: 'certificate-expiring', subject: c.serialNumber, summary: `certificate of ${c.party} ${when} (${iso(c.notAfter)})` });
+      firing.push({ rule: 'certificate-expiring', subject: c.serialNumber, ...(c.oin ? { partyOin: c.oin } : {}), summary: `certificate of ${c.party} ${when} (${iso(c.notAfter)})` });
     }
   }
   if (inputs.components) {

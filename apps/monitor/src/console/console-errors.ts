@@ -7,5 +7,7 @@ export const CONSOLE_ERRORS = {
   FORBIDDEN: { status: 403, message: "This is outside what your account may see (another area's party or message, or an operators' page)." },
   NOT_FOUND: { status: 404, message: 'No such message or page.' },
   VALIDATION_FAILED: { status: 400, message: 'A search field is malformed.' },
+  ALERT_NOT_FOUND: { status: 404, message: 'No such alert.' },
+  ALERT_NOT_OPEN: { status: 409, message: 'The alert is not open: it was acknowledged or has closed already; nothing changed.' },
 } as const;
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERRORS;

@@ -6,6 +6,8 @@ import { AuditLog } from '../access/audit.log';
 import { PartyDirectory } from '../access/party-directory';
 import { maySeeParty, visibleParties, type Viewer } from '../access/roles';
 import { newSecret, sameSecret, SessionStore, type Session } from '../access/session.store';
+import { AlertStore } from '../alerts/alert.store';
+import { openAlertsSection } from '../alerts/alerts.pages';
 import { FlowEventsService } from '../flow/flow-events.service';
 import { CONSOLE_ERRORS, type ConsoleErrorCode } from './console-errors';
 import { CONSOLE_CSS } from './console.css';
@@ -24,7 +26,7 @@ const LOGIN_COOKIE = 'vir_login';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Security headers of every console response: nothing inline may run, nothing is cached or framed. */
-function secure(res: Response): void {
+export function secure(res: Response): void {
   res.setHeader(
     'Content-Security-Policy',
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -37,7 +39,7 @@ function secure(res: Response): void {
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
 }
 
-function cookies(req: Request): Record<string, string> {
+export function cookies(req: Request): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
@@ -71,6 +73,7 @@ export class ConsoleController {
     private readonly directory: PartyDirectory,
     private readonly lag: ConsumerLag,
     private readonly clock: Clock,
+    private readonly alerts: AlertStore,
     @Inject(CONSOLE_OPTIONS) private readonly options: ConsoleOptions,
   ) {}
 
@@ -190,12 +193,14 @@ export class ConsoleController {
     if (!s) return;
     const p = isPeriod(period) ? period : 'day';
     const now = this.clock.now();
-    const [rows, lag] = await Promise.all([
+    const [rows, lag, alerts] = await Promise.all([
       this.queries.aggregates(p, now, this.scope(s.viewer)),
       // The whole system's lag: not a convenantbeheerder's business.
       s.viewer.role === 'convenantbeheerder' ? Promise.resolve(null) : this.lag.current(),
+      this.alerts.search({ state: 'live', scope: this.scope(s.viewer), limit: 50 }),
     ]);
-    this.send(res, 200, overviewPage(this.chrome(s), buildOverview(p, now, rows), this.directory, lag));
+    const chrome = this.chrome(s);
+    this.send(res, 200, overviewPage(chrome, buildOverview(p, now, rows), this.directory, lag, openAlertsSection(alerts, chrome, this.directory)));
   }
 
   @Get('messages')

@@ -45,4 +45,5 @@ ol.timeline li { position: relative; padding: .35rem 0 .6rem 1rem; }
 ol.timeline li::before { content: ""; position: absolute; left: -.5rem; top: .7rem; width: .7rem; height: .7rem; border-radius: 50%; background: var(--accent); }
 ol.timeline .step { font-weight: 600; } ol.timeline .duration { color: var(--muted); margin-left: .5rem; }
 .hop-detail { color: var(--muted); font-size: .9em; }
+.alert-state.a-open { color: var(--bad); font-weight: 600; } .alert-state.a-acknowledged { color: var(--warn); } .alert-state.a-closed { color: var(--muted); }
 `;
