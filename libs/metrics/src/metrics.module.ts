@@ -17,7 +17,8 @@ export class MetricsController {
     const body = await this.metrics.exposition();
     res.setHeader('Content-Type', this.metrics.contentType);
     res.setHeader('Cache-Control', 'no-store');
-    res.send(body);
+    // A Buffer: express would rewrite a string's Content-Type parameters.
+    res.send(Buffer.from(body, 'utf8'));
   }
 }
 
