@@ -25,7 +25,7 @@ function subjectCell(a: AlertRow, directory: PartyDirectory): SafeHtml {
 }
 
 function ackCell(a: AlertRow, chrome: Chrome): SafeHtml {
-  if (a.state === 'acknowledged') return html`${a.acknowledgedBy} <span class="muted">${time(a.acknowledgedAt)}</span>`;
+  if (a.acknowledgedBy) return html`${a.acknowledgedBy} <span class="muted">${time(a.acknowledgedAt)}</span>`;
   if (a.state !== 'open' || !chrome.viewer || chrome.viewer.role === 'read-only') return html``;
   return html`<form method="post" action="/console/alerts/${a.id}/acknowledge" class="inline"><input type="hidden" name="_csrf" value="${chrome.csrfToken}"><button type="submit" data-alert="${a.id}">Acknowledge</button></form>`;
 }
@@ -33,7 +33,7 @@ function ackCell(a: AlertRow, chrome: Chrome): SafeHtml {
 function alertTable(id: string, rows: AlertRow[], chrome: Chrome, directory: PartyDirectory): SafeHtml {
   return html`<table class="list" id="${id}"><thead><tr><th>rule</th><th>subject</th><th>state</th><th>summary</th><th>opened</th><th>acknowledged</th><th>closed</th></tr></thead>
 <tbody>${rows.map(
-    (a) => html`<tr data-rule="${a.rule}" data-subject="${a.subject}" data-state="${a.state}"><td>${a.rule}</td><td>${subjectCell(a, directory)}</td><td><span class="alert-state a-${a.state}">${a.state}</span></td><td>${a.summary}</td><td class="mono">${time(a.openedAt)}</td><td>${ackCell(a, chrome)}</td><td class="mono">${time(a.closedAt)}</td></tr>`,
+    (a) => html`<tr data-id="${a.id}" data-rule="${a.rule}" data-subject="${a.subject}" data-state="${a.state}"><td>${a.rule}</td><td>${subjectCell(a, directory)}</td><td><span class="alert-state a-${a.state}">${a.state}</span></td><td>${a.summary}</td><td class="mono">${time(a.openedAt)}</td><td>${ackCell(a, chrome)}</td><td class="mono">${time(a.closedAt)}</td></tr>`,
   )}</tbody></table>`;
 }
 
