@@ -25,6 +25,7 @@ describe('evaluateAlerts', () => {
     it('fires for a party silent beyond its threshold only, and never for one that never sent', () => {
       const inputs: AlertInputs = {
         now,
+        readModelLag: 0,
         parties: [
           { oin: A, lastReceivedAt: ago(4 * H), baselineCount: 168, baselineMs: 7 * DAY }, // threshold 3 h: silent
           { oin: B, lastReceivedAt: ago(2 * H), baselineCount: 168, baselineMs: 7 * DAY }, // within 3 h
@@ -40,8 +41,8 @@ describe('evaluateAlerts', () => {
     it('a factor of 0 leaves the minimum alone (short thresholds in tests)', () => {
       const t = { ...T, silenceMinMs: 5000, silenceFactor: 0 };
       const p = { oin: A, lastReceivedAt: ago(6000), baselineCount: 1, baselineMs: 7 * DAY };
-      expect(evaluateAlerts({ now, parties: [p] }, t).firing.map((f) => f.subject)).toEqual([A]);
-      expect(evaluateAlerts({ now, parties: [{ ...p, lastReceivedAt: ago(4000) }] }, t).firing).toEqual([]);
+      expect(evaluateAlerts({ now, readModelLag: 0, parties: [p] }, t).firing.map((f) => f.subject)).toEqual([A]);
+      expect(evaluateAlerts({ now, readModelLag: 0, parties: [{ ...p, lastReceivedAt: ago(4000) }] }, t).firing).toEqual([]);
     });
   });
 
@@ -49,6 +50,7 @@ describe('evaluateAlerts', () => {
     const { firing } = evaluateAlerts(
       {
         now,
+        readModelLag: 0,
         signals: [
           { partyOin: A, failed: 2, retrying: 0, oldestRetryingSince: null },
           { partyOin: B, failed: 0, retrying: 3, oldestRetryingSince: ago(2 * H) },
@@ -68,6 +70,7 @@ describe('evaluateAlerts', () => {
     const { firing, evaluated } = evaluateAlerts(
       {
         now,
+        readModelLag: 1000,
         deadLetters: [{ code: 'CONTRACT_VIOLATION', count: 2, lastAt: ago(60_000) }],
         lag: [
           { group: 'vir-index', topic: 'vir.inbound.v1', lag: 1001 },
@@ -93,5 +96,21 @@ describe('evaluateAlerts', () => {
       'certificate-expiring 0B certificate of rvdk expired 2 day(s) ago (2026-02-27T12:00:00Z)',
       'component-unhealthy index not ready: HTTP 503',
     ]);
+  });
+
+  it('does not judge the read-model rules while the monitor is behind on flow events, or when that is unknown', () => {
+    const inputs: AlertInputs = {
+      now,
+      parties: [{ oin: A, lastReceivedAt: ago(4 * H), baselineCount: 168, baselineMs: 7 * DAY }],
+      signals: [{ partyOin: A, failed: 1, retrying: 0, oldestRetryingSince: null }],
+      deadLetters: [{ code: 'CONTRACT_VIOLATION', count: 1, lastAt: now }],
+      lag: [{ group: 'vir-monitor', topic: 'vir.flow-events.v1', lag: 1001 }],
+    };
+    for (const readModelLag of [1001, undefined]) {
+      const { firing, evaluated } = evaluateAlerts({ ...inputs, readModelLag }, T);
+      expect([...evaluated]).toEqual(['consumer-lag']);
+      expect(firing.map((f) => f.rule)).toEqual(['consumer-lag']);
+    }
+    expect(evaluateAlerts({ ...inputs, readModelLag: 1000 }, T).firing.map((f) => f.rule)).toEqual(['party-silent', 'signal-failed', 'dead-letter', 'consumer-lag']);
   });
 });

@@ -52,6 +52,12 @@ export interface SignalTrouble {
 /** Every source is optional: a source that could not be read (undefined) is not evaluated, so its alerts neither open nor close. */
 export interface AlertInputs {
   now: Date;
+  /**
+   * Records of the flow-event topic the monitor has not read yet. The read-model rules (silence,
+   * signals, dead letters) are judged only when it is known and within the lag threshold: a monitor
+   * catching up (after a restart) would otherwise see every party silent.
+   */
+  readModelLag?: number;
   parties?: PartyActivity[];
   signals?: SignalTrouble[];
   deadLetters?: { code: string; count: number; lastAt: Date }[];
@@ -90,7 +96,8 @@ export function evaluateAlerts(inputs: AlertInputs, t: AlertThresholds): Evaluat
   const firing: FiringCondition[] = [];
   const evaluated = new Set<AlertRule>();
 
-  if (inputs.parties) {
+  const current = inputs.readModelLag !== undefined && inputs.readModelLag <= t.lagRecords;
+  if (inputs.parties && current) {
     evaluated.add('party-silent');
     for (const p of inputs.parties) {
       const limit = silenceThresholdMs(p, t);
@@ -99,7 +106,7 @@ export function evaluateAlerts(inputs: AlertInputs, t: AlertThresholds): Evaluat
       if (silent > limit) firing.push({ rule: 'party-silent', subject: p.oin, partyOin: p.oin, summary: `nothing received for ${duration(silent)} (since ${iso(p.lastReceivedAt)}); threshold ${duration(limit)}` });
     }
   }
-  if (inputs.signals) {
+  if (inputs.signals && current) {
     evaluated.add('signal-failed').add('signal-retrying');
     for (const s of inputs.signals) {
       if (s.failed > 0) firing.push({ rule: 'signal-failed', subject: s.partyOin, partyOin: s.partyOin, summary: `${s.failed} signal(s) failed (given up); resend after fixing the cause` });
@@ -108,7 +115,7 @@ export function evaluateAlerts(inputs: AlertInputs, t: AlertThresholds): Evaluat
       }
     }
   }
-  if (inputs.deadLetters) {
+  if (inputs.deadLetters && current) {
     evaluated.add('dead-letter');
     for (const d of inputs.deadLetters) {
       if (d.count > 0) firing.push({ rule: 'dead-letter', subject: d.code, summary: `${d.count} message(s) dead-lettered with ${d.code}, the latest at ${iso(d.lastAt)}` });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { CONSUMER_GROUPS, TOPICS } from '@vir/contracts';
 import { expiringCertificates } from '@vir/pki';
 import type { AlertInputs, PartyActivity, SignalTrouble } from './alert-rules';
 
@@ -72,7 +73,8 @@ export class AlertSources {
       safe('certificates', async () => this.certificates(now)),
       safe('components', () => this.components()),
     ]);
-    return { now, parties, signals, deadLetters, lag, certificates, components };
+    const readModelLag = lag?.find((l) => l.group === CONSUMER_GROUPS.monitor && l.topic === TOPICS.flowEvents.name)?.lag;
+    return { now, readModelLag, parties, signals, deadLetters, lag, certificates, components };
   }
 
   /**
