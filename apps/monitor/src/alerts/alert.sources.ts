@@ -39,7 +39,8 @@ export function certificateFilesOf(partiesFile: string): { party: string; file: 
   for (const p of json.parties ?? []) {
     const party = typeof p.name === 'string' ? p.name : String(p.oin);
     const files = [...(Array.isArray(p.certificateFiles) ? p.certificateFiles : []), p.signingCertFile].filter((f): f is string => typeof f === 'string');
-    for (const f of new Set(files)) out.push({ party, file: resolve(dirname(partiesFile), f) });
+    // A tenant's client and signing certificate are often one file: watched once.
+    for (const file of new Set(files.map((f) => resolve(dirname(partiesFile), f)))) out.push({ party, file });
   }
   return out;
 }
