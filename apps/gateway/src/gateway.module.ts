@@ -5,6 +5,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { Clock, ClockModule } from '@vir/domain';
 import { FlowEventPublisher, HealthController, MessageBus, MessagingModule } from '@vir/messaging';
+import { Metrics, MetricsModule } from '@vir/metrics';
 import { PersistenceModule } from '@vir/persistence';
 import { loadTrustStore, oinOfCertificate, TrustStore } from '@vir/pki';
 import { DeliveryWorker } from './delivery/delivery.worker';
@@ -15,6 +16,7 @@ import { SignalsController } from './delivery/signals.controller';
 import { SignalsService } from './delivery/signals.service';
 import { WebhookClient } from './delivery/webhook.client';
 import type { GatewayConfig } from './gateway.config';
+import { gatewayMetrics } from './gateway.metrics';
 import { gatewayTlsIdentity } from './gateway-tls';
 import { AcknowledgementSigner } from './ingress/acknowledgement.signer';
 import { GatewayErrorFilter } from './ingress/gateway-error.filter';
@@ -84,6 +86,7 @@ export class GatewayModule {
           migrations: GATEWAY_MIGRATIONS,
           applicationName: 'vir-gateway',
         }),
+        MetricsModule.forRoot(new Metrics('vir-gateway')),
       ],
       controllers: [IngressController, SignalsController, AdminController, SignalAdminController, MessageAdminController, OpenApiController, OutboundController, HealthController],
       providers: [
@@ -151,14 +154,15 @@ export class GatewayModule {
         { provide: SignalStore, useFactory: (ds: DataSource) => new SignalStore(ds), inject: [DataSource] },
         {
           provide: DeliveryWorker,
-          useFactory: (store: SignalStore, parties: PartyRegistry, client: WebhookClient, flow: FlowEventPublisher, clk: Clock) =>
+          useFactory: (store: SignalStore, parties: PartyRegistry, client: WebhookClient, flow: FlowEventPublisher, clk: Clock, metrics: Metrics, ds: DataSource) =>
             new DeliveryWorker(store, parties, client, trustStore, flow, clk, {
               pollMs: config.DELIVERY_POLL_MS,
               retryBaseMs: config.DELIVERY_RETRY_BASE_MS,
               giveUpMs: config.DELIVERY_GIVE_UP_MS,
               leaseMs,
+              ...gatewayMetrics(metrics, flow, ds),
             }),
-          inject: [SignalStore, PartyRegistry, WebhookClient, FlowEventPublisher, Clock],
+          inject: [SignalStore, PartyRegistry, WebhookClient, FlowEventPublisher, Clock, Metrics, DataSource],
         },
         {
           provide: SignalsService,

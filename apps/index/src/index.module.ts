@@ -2,8 +2,10 @@ import { DynamicModule, Inject, Logger, Module, OnApplicationBootstrap, OnApplic
 import { DataSource } from 'typeorm';
 import { Clock, ClockModule } from '@vir/domain';
 import { FlowEventPublisher, HealthController, MessageBus, MessagingModule } from '@vir/messaging';
+import { Metrics, MetricsModule } from '@vir/metrics';
 import { PersistenceModule } from '@vir/persistence';
 import type { IndexConfig } from './index.config';
+import { CHUNK_OBSERVER, indexMetrics } from './index.metrics';
 import { IndexCrypto, type IndexCryptoFiles } from './matching/index-crypto';
 import { InThreadXml, type IndexXml } from './matching/index-xml';
 import { XmlWorkerPool } from './matching/xml-worker.pool';
@@ -73,10 +75,12 @@ export class IndexModule {
           migrations: INDEX_MIGRATIONS,
           applicationName: 'vir-index',
         }),
+        MetricsModule.forRoot(new Metrics('vir-index')),
       ],
       controllers: [InboundController, PartySettingsController, InzageController, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
+        { provide: CHUNK_OBSERVER, useFactory: (m: Metrics, f: FlowEventPublisher, ds: DataSource) => indexMetrics(m, f, ds), inject: [Metrics, FlowEventPublisher, DataSource] },
         { provide: IndexCrypto, useFactory: () => new IndexCrypto(cryptoFiles, { intervalMs: config.CRL_REFRESH_MS, warn: (l) => new Logger('Trust').warn(l) }) },
         {
           provide: INDEX_XML,

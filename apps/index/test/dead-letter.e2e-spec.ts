@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
+import { parseExposition, sampleSum } from '@vir/metrics';
 import { postJson, regionalMelding, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
 
 // A message the index can never process goes to the dead-letter topic with its reason, and the
@@ -8,7 +9,8 @@ import { postJson, regionalMelding, startE2eStack, testBsn, waitUntil, type E2eS
 let e2e: E2eStack;
 
 beforeAll(async () => {
-  e2e = await startE2eStack();
+  // Alerts evaluated every second, for the dead-letter alert below.
+  e2e = await startE2eStack({ monitor: { ALERT_INTERVAL_MS: '1000' } });
 });
 
 afterAll(async () => {
@@ -54,4 +56,19 @@ it('parks undecodable and contract-violating messages with their reason and keep
   const byValue = new Map(parked.map((p) => [Buffer.from(p.valueBase64, 'base64').toString(), p]));
   expect(byValue.get('this is not JSON')?.reason).toMatch(/not valid JSON/);
   expect(byValue.get(JSON.stringify({ messageId: 'not-a-uuid', type: 'melding' }))?.reason).toMatch(/messageId/);
+});
+
+it('each dead letter is a consumer.dead-lettered flow event, and the monitor opens a dead-letter alert', async () => {
+  const open = await waitUntil(
+    async () => {
+      const text = await (await fetch(`${e2e.stack.urls.monitor}/metrics`)).text();
+      const n = sampleSum(parseExposition(text), 'vir_alert_open', { rule: 'dead-letter', subject: 'CONTRACT_VIOLATION', state: 'open' });
+      return n === 1 ? n : undefined;
+    },
+    20_000,
+    'the dead-letter alert',
+  );
+  expect(open).toBe(1);
+  const index = parseExposition(await (await fetch(`${e2e.stack.urls.index}/metrics`)).text());
+  expect(sampleSum(index, 'vir_flow_steps_total', { step: 'consumer.dead-lettered', outcome: 'failed' })).toBe(2);
 });

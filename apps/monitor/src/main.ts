@@ -3,12 +3,18 @@ import { CONSUMER_GROUPS, TOPICS } from '@vir/contracts';
 import { ConfigError, loadConfig } from '@vir/config';
 import { SystemClock } from '@vir/domain';
 import { exitOnFailure, runService } from '@vir/messaging';
+import { parseHealthUrls } from './alerts/alert.sources';
 import { MonitorConfig } from './monitor.config';
 import { MonitorModule } from './monitor.module';
 
 async function main(): Promise<void> {
   const config = loadConfig(MonitorConfig, process.env);
   if (config.AGGREGATE_RETENTION_DAYS < config.RAW_RETENTION_DAYS) throw new ConfigError(['AGGREGATE_RETENTION_DAYS: must be at least RAW_RETENTION_DAYS (aggregates outlive raw events)']);
+  try {
+    parseHealthUrls(config.ALERT_HEALTH_URLS);
+  } catch (err) {
+    throw new ConfigError([(err as Error).message]);
+  }
   const clock = new SystemClock();
   return runService({
     name: 'vir-monitor',

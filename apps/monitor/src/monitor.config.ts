@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
 /** The monitor's configuration, read from the environment once at start (see README). */
 export class MonitorConfig {
@@ -28,4 +28,20 @@ export class MonitorConfig {
   @IsOptional() @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'GATEWAY_ADMIN_URL must be an http(s) URL' }) GATEWAY_ADMIN_URL?: string;
   /** A bearer token of the gateway's OPERATOR_TOKENS (32+ characters). */
   @IsOptional() @IsString() @MinLength(32) GATEWAY_ADMIN_TOKEN?: string;
+  /** Alerts: how often the rules are evaluated. */
+  @IsInt() @Min(1000) ALERT_INTERVAL_MS: number = 30_000;
+  /** A party is silent after max(ALERT_SILENCE_MIN_SECONDS, ALERT_SILENCE_FACTOR × its usual time between messages over ALERT_SILENCE_BASELINE_DAYS). */
+  @IsInt() @Min(1) ALERT_SILENCE_MIN_SECONDS: number = 3600;
+  @IsNumber() @Min(0) @Max(1000) ALERT_SILENCE_FACTOR: number = 3;
+  @IsInt() @Min(1) @Max(3650) ALERT_SILENCE_BASELINE_DAYS: number = 30;
+  /** A signal not delivered this long after it arrived (queued, retrying, not acknowledged). */
+  @IsInt() @Min(1) ALERT_SIGNAL_PENDING_SECONDS: number = 3600;
+  /** A dead letter keeps its alert open this long. */
+  @IsInt() @Min(1) ALERT_DEAD_LETTER_WINDOW_MINUTES: number = 1440;
+  @IsInt() @Min(0) ALERT_LAG_RECORDS: number = 10_000;
+  @IsInt() @Min(1) @Max(3650) ALERT_CERTIFICATE_DAYS: number = 60;
+  /** `name=url` pairs, comma-separated: readiness endpoints polled for the component-unhealthy rule. */
+  @IsOptional() @IsString() ALERT_HEALTH_URLS?: string;
+  /** Alert transitions (opened, acknowledged, closed) are POSTed here as JSON. */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) ALERT_WEBHOOK_URL?: string;
 }

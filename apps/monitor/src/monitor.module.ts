@@ -1,13 +1,19 @@
-import { DynamicModule, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, ClockModule } from '@vir/domain';
 import { FlowEventPublisher, HealthController, KAFKA, MessageBus, MessagingModule } from '@vir/messaging';
+import { Metrics, MetricsModule } from '@vir/metrics';
 import type { Kafka } from 'kafkajs';
 import { PersistenceModule } from '@vir/persistence';
 import { AccountStore } from './access/account.store';
 import { AuditLog } from './access/audit.log';
 import { PartyDirectory } from './access/party-directory';
 import { SessionStore } from './access/session.store';
+import { AlertEvaluator } from './alerts/alert.evaluator';
+import { AlertNotifier } from './alerts/alert.notifier';
+import { AlertSources, parseHealthUrls } from './alerts/alert.sources';
+import { AlertStore } from './alerts/alert.store';
+import { AlertsController } from './alerts/alerts.controller';
 import { CONSOLE_OPTIONS, ConsoleController, type ConsoleOptions } from './console/console.controller';
 import { ConsoleQueries } from './console/console.queries';
 import { ConsumerLag } from './console/consumer-lag';
@@ -21,25 +27,30 @@ import { OperationsController } from './operations/operations.controller';
 import { OperationsService } from './operations/operations.service';
 import { OperationsStore } from './operations/operations.store';
 import type { MonitorConfig } from './monitor.config';
+import { monitorMetrics, type MonitorMetrics } from './monitor.metrics';
 import { FlowIngestion } from './read-model/flow-ingestion';
 import { ReadModelStore } from './read-model/read-model.store';
 import { RetentionJob } from './read-model/retention.job';
 import type { RetentionPolicy } from './read-model/retention-policy';
 
 const CONFIG = Symbol('MONITOR_CONFIG');
+const MONITOR_METRICS = Symbol('MONITOR_METRICS');
 
 class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(RetentionJob) private readonly retention: RetentionJob,
+    @Inject(AlertEvaluator) private readonly alerts: AlertEvaluator,
     @Inject(CONFIG) private readonly config: MonitorConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     this.retention.start(this.config.RETENTION_INTERVAL_MS);
+    this.alerts.start(this.config.ALERT_INTERVAL_MS);
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     this.retention.stop();
+    await this.alerts.stop();
   }
 }
 
@@ -60,15 +71,16 @@ export class MonitorModule {
           migrations: MONITOR_MIGRATIONS,
           applicationName: 'vir-monitor',
         }),
+        MetricsModule.forRoot(new Metrics('vir-monitor')),
       ],
-      controllers: [FlowEventsController, ConsoleController, OperationsController, DeadLetterConsumer, HealthController],
+      controllers: [FlowEventsController, ConsoleController, OperationsController, AlertsController, DeadLetterConsumer, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CONSOLE_OPTIONS, useValue: consoleOptions },
         { provide: PartyDirectory, useFactory: () => PartyDirectory.fromFile(config.PARTIES_FILE) },
         { provide: FlowEventsService, useFactory: (ds: DataSource) => new FlowEventsService(ds), inject: [DataSource] },
         { provide: ReadModelStore, useFactory: (ds: DataSource, clk: Clock) => new ReadModelStore(ds, clk, retention), inject: [DataSource, Clock] },
-        { provide: FlowIngestion, useFactory: (store: ReadModelStore) => new FlowIngestion(store), inject: [ReadModelStore] },
+        { provide: FlowIngestion, useFactory: (store: ReadModelStore, mm: MonitorMetrics) => new FlowIngestion(store, (r, n) => mm.ingested(r, n)), inject: [ReadModelStore, MONITOR_METRICS] },
         { provide: RetentionJob, useFactory: (ds: DataSource, clk: Clock) => new RetentionJob(ds, clk, retention), inject: [DataSource, Clock] },
         { provide: AuditLog, useFactory: (ds: DataSource) => new AuditLog(ds), inject: [DataSource] },
         {
@@ -86,6 +98,51 @@ export class MonitorModule {
           useFactory: (gw: GatewayAdminClient, store: OperationsStore, audit: AuditLog, dir: PartyDirectory, bus: MessageBus, flow: FlowEventPublisher, clk: Clock) =>
             new OperationsService(gw, store, audit, dir, bus, flow, clk, config.PARTIES_FILE),
           inject: [GatewayAdminClient, OperationsStore, AuditLog, PartyDirectory, MessageBus, FlowEventPublisher, Clock],
+        },
+        { provide: AlertStore, useFactory: (ds: DataSource) => new AlertStore(ds), inject: [DataSource] },
+        {
+          provide: AlertSources,
+          useFactory: (ds: DataSource, lag: ConsumerLag) =>
+            new AlertSources(
+              ds,
+              () => lag.current(),
+              {
+                silenceBaselineDays: config.ALERT_SILENCE_BASELINE_DAYS,
+                pendingSignalMs: config.ALERT_SIGNAL_PENDING_SECONDS * 1000,
+                deadLetterWindowMs: config.ALERT_DEAD_LETTER_WINDOW_MINUTES * 60_000,
+                certificateDays: config.ALERT_CERTIFICATE_DAYS,
+                partiesFile: config.PARTIES_FILE,
+                healthUrls: parseHealthUrls(config.ALERT_HEALTH_URLS),
+              },
+              (line) => new Logger('Alerts').warn(line),
+            ),
+          inject: [DataSource, ConsumerLag],
+        },
+        { provide: AlertNotifier, useFactory: () => new AlertNotifier({ url: config.ALERT_WEBHOOK_URL, log: new Logger('AlertWebhook') }) },
+        {
+          provide: MONITOR_METRICS,
+          useFactory: (m: Metrics, flow: FlowEventPublisher, lag: ConsumerLag, alerts: AlertStore) => monitorMetrics(m, flow, lag, alerts),
+          inject: [Metrics, FlowEventPublisher, ConsumerLag, AlertStore],
+        },
+        {
+          provide: AlertEvaluator,
+          useFactory: (sources: AlertSources, store: AlertStore, notifier: AlertNotifier, clk: Clock, mm: MonitorMetrics) =>
+            new AlertEvaluator(
+              sources,
+              store,
+              notifier,
+              clk,
+              {
+                silenceMinMs: config.ALERT_SILENCE_MIN_SECONDS * 1000,
+                silenceFactor: config.ALERT_SILENCE_FACTOR,
+                retryingMs: config.ALERT_SIGNAL_PENDING_SECONDS * 1000,
+                lagRecords: config.ALERT_LAG_RECORDS,
+                certificateDays: config.ALERT_CERTIFICATE_DAYS,
+              },
+              new Logger('Alerts'),
+              mm.evaluation,
+            ),
+          inject: [AlertSources, AlertStore, AlertNotifier, Clock, MONITOR_METRICS],
         },
         BackgroundWork,
       ],

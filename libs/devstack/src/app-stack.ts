@@ -235,6 +235,8 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
       // The console's Delivery and Parties pages act through the gateway's admin API.
       GATEWAY_ADMIN_URL: `http://127.0.0.1:${ports.gateway}`,
       GATEWAY_ADMIN_TOKEN: devSecret(o.rootDir, 'operator-token'),
+      // The component-unhealthy alert polls the others' readiness.
+      ALERT_HEALTH_URLS: `gateway=http://127.0.0.1:${ports.gateway}/health/ready,index=http://127.0.0.1:${ports.index}/health/ready`,
       ...o.env?.monitor,
     },
   };

@@ -12,6 +12,7 @@ export type FlowStep = Omit<FlowEvent, 'eventId' | 'at' | 'component'> & { at?: 
 export class FlowEventPublisher {
   private queue: { event: FlowEvent; done: (err?: unknown) => void }[] = [];
   private scheduled = false;
+  private observers: ((event: FlowEvent) => void)[] = [];
 
   constructor(
     private readonly bus: MessageBus,
@@ -19,9 +20,16 @@ export class FlowEventPublisher {
     private readonly component: Component,
   ) {}
 
+  /** Called with every event built (e.g. a metrics counter): must be cheap and must not throw. */
+  observe(observer: (event: FlowEvent) => void): void {
+    this.observers.push(observer);
+  }
+
   /** Builds the event now (its time is the step's time) without sending it. */
   build(step: FlowStep): FlowEvent {
-    return { eventId: randomUUID(), component: this.component, ...step, at: step.at ?? this.clock.now().toISOString() };
+    const event: FlowEvent = { eventId: randomUUID(), component: this.component, ...step, at: step.at ?? this.clock.now().toISOString() };
+    for (const o of this.observers) o(event);
+    return event;
   }
 
   /**

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, RpcException, Server } from '@nestjs/microservices';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { Contracts } from '@vir/contracts';
+import type { FlowEventPublisher } from './flow-event.publisher';
 import type { MessageBus } from './message-bus';
 
 /** What a handler receives: the raw record; the handler parses it with its contract. */
@@ -49,6 +51,14 @@ export interface KafkaConsumerTransportOptions {
   now: () => Date;
   /** Partitions processed concurrently by this instance (ordering holds within a partition). */
   partitionsConcurrently?: number;
+  /** Announces each dead letter as a `consumer.dead-lettered` flow event (the monitor alerts on it). */
+  flow?: FlowEventPublisher;
+}
+
+/** A UUID (version-4 layout) from a SHA-256 of `text`. */
+function uuidOf(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** A record a batch handler could never process: parked on the dead-letter topic with its reason. */
@@ -193,6 +203,12 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
         },
       })),
     );
+    const group = this.options.bus.topicPrefix + this.options.groupId;
+    for (const { record, code } of dead) {
+      const where = `${record.topic}[${record.partition}]@${record.offset}`;
+      // Its message id is derived from where the record was, so a repeat shows in one trace.
+      await this.options.flow?.emit({ messageId: uuidOf(`${group}|${where}`), step: 'consumer.dead-lettered', outcome: 'failed', code, detail: `${where} group ${group}`.slice(0, 500) });
+    }
   }
 
   async close(): Promise<void> {

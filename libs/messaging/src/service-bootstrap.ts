@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { type DynamicModule, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Clock } from '@vir/domain';
+import { FlowEventPublisher } from './flow-event.publisher';
 import { KafkaConsumerTransport } from './kafka-consumer.transport';
 import { MessageBus } from './message-bus';
 import { KAFKA } from './messaging.module';
@@ -45,6 +46,7 @@ export async function runService(o: ServiceOptions): Promise<void> {
         kafka: app.get(KAFKA),
         bus: app.get(MessageBus),
         now: () => o.clock.now(),
+        flow: app.get(FlowEventPublisher),
         ...consumer,
       }),
     });

@@ -15,6 +15,8 @@ export interface DeliveryPolicy {
   giveUpMs: number;
   /** A claimed signal not finished within this time is claimed again (crash safety). */
   leaseMs: number;
+  /** Told the duration of every webhook push (metrics); must be cheap. */
+  observePush?: (outcome: 'delivered' | 'failed', seconds: number) => void;
 }
 
 /**
@@ -146,7 +148,10 @@ export class DeliveryWorker {
     try {
       const { body, contentType } = renderSignal(party.deliveryFormat, s, this.trustStore, sentAt);
       if (!party.webhookUrl) return { ok: false, error: 'no webhook configured', sentAt };
-      return { ...(await this.client.post(party.webhookUrl, body, contentType, { 'Idempotency-Key': s.id, 'X-VIR-Signal-Id': s.id, 'X-VIR-Message-Type': s.type })), sentAt };
+      const started = process.hrtime.bigint();
+      const result = await this.client.post(party.webhookUrl, body, contentType, { 'Idempotency-Key': s.id, 'X-VIR-Signal-Id': s.id, 'X-VIR-Message-Type': s.type });
+      this.policy.observePush?.(result.ok ? 'delivered' : 'failed', Number(process.hrtime.bigint() - started) / 1e9);
+      return { ...result, sentAt };
     } catch (err) {
       return { ok: false, error: `cannot render: ${(err as Error).message}`, sentAt };
     }

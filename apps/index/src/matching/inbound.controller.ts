@@ -1,16 +1,24 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS } from '@vir/contracts';
 import { batchHandler, type DeadLetter, type KafkaRecord } from '@vir/messaging';
+import { secondsSince } from '@vir/metrics';
+import { CHUNK_OBSERVER, type ChunkObserver } from '../index.metrics';
 import { MeldingProcessor } from './melding-processor.service';
 
 @Controller()
 export class InboundController {
-  constructor(private readonly processor: MeldingProcessor) {}
+  constructor(
+    private readonly processor: MeldingProcessor,
+    @Inject(CHUNK_OBSERVER) private readonly observer: ChunkObserver,
+  ) {}
 
   /** Chunks of up to 200 records: one transaction each (the advisory locks of a chunk stay well inside PostgreSQL's lock table). */
   @EventPattern(TOPICS.inbound.name, batchHandler(200))
-  handle(@Payload() records: KafkaRecord[]): Promise<DeadLetter[]> {
-    return this.processor.processBatch(records);
+  async handle(@Payload() records: KafkaRecord[]): Promise<DeadLetter[]> {
+    const start = process.hrtime.bigint();
+    const dead = await this.processor.processBatch(records);
+    this.observer.chunk(records.length, secondsSince(start));
+    return dead;
   }
 }

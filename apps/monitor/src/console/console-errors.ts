@@ -10,5 +10,7 @@ export const CONSOLE_ERRORS = {
   GATEWAY_UNAVAILABLE: { status: 503, message: "The gateway's admin API is not configured or cannot be reached; nothing was changed." },
   GATEWAY_REFUSED: { status: 409, message: 'The gateway refused the change; nothing was changed.' },
   NOT_RESENDABLE: { status: 409, message: 'This dead letter cannot go back to its source topic; nothing was sent.' },
+  ALERT_NOT_FOUND: { status: 404, message: 'No such alert.' },
+  ALERT_NOT_OPEN: { status: 409, message: 'The alert is not open: it was acknowledged or has closed already; nothing changed.' },
 } as const;
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERRORS;

@@ -6,6 +6,8 @@ import { AuditLog } from '../access/audit.log';
 import { PartyDirectory } from '../access/party-directory';
 import { maySeeParty, visibleParties, type Viewer } from '../access/roles';
 import { newSecret, sameSecret, SessionStore, type Session } from '../access/session.store';
+import { AlertStore } from '../alerts/alert.store';
+import { openAlertsSection } from '../alerts/alerts.pages';
 import { FlowEventsService } from '../flow/flow-events.service';
 import { CONSOLE_ERRORS, type ConsoleErrorCode } from './console-errors';
 import { CONSOLE_CSS } from './console.css';
@@ -71,6 +73,7 @@ export class ConsoleController {
     private readonly directory: PartyDirectory,
     private readonly lag: ConsumerLag,
     private readonly clock: Clock,
+    private readonly alerts: AlertStore,
     @Inject(CONSOLE_OPTIONS) private readonly options: ConsoleOptions,
   ) {}
 
@@ -190,12 +193,14 @@ export class ConsoleController {
     if (!s) return;
     const p = isPeriod(period) ? period : 'day';
     const now = this.clock.now();
-    const [rows, lag] = await Promise.all([
+    const [rows, lag, alerts] = await Promise.all([
       this.queries.aggregates(p, now, this.scope(s.viewer)),
       // The whole system's lag: not a convenantbeheerder's business.
       s.viewer.role === 'convenantbeheerder' ? Promise.resolve(null) : this.lag.current(),
+      this.alerts.search({ state: 'live', scope: this.scope(s.viewer), limit: 50 }),
     ]);
-    this.send(res, 200, overviewPage(this.chrome(s), buildOverview(p, now, rows), this.directory, lag));
+    const chrome = this.chrome(s);
+    this.send(res, 200, overviewPage(chrome, buildOverview(p, now, rows), this.directory, lag, openAlertsSection(alerts, chrome, this.directory)));
   }
 
   @Get('messages')

@@ -49,4 +49,5 @@ pre.xml { background: #fff; border: 1px solid var(--line); padding: .6rem; white
 td.expiring, .expiring { color: var(--bad); font-weight: 600; }
 .notice { color: var(--ok); font-weight: 600; }
 form.act { display: flex; gap: .3rem; align-items: center; }
+.alert-state.a-open { color: var(--bad); font-weight: 600; } .alert-state.a-acknowledged { color: var(--warn); } .alert-state.a-closed { color: var(--muted); }
 `;

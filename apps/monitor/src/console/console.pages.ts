@@ -14,7 +14,7 @@ import { lineChart } from './svg-chart';
 export interface Chrome {
   viewer?: Viewer;
   csrfToken?: string;
-  active?: 'overview' | 'messages' | 'errors' | 'delivery' | 'parties' | 'audit';
+  active?: 'overview' | 'messages' | 'errors' | 'delivery' | 'parties' | 'alerts' | 'audit';
 }
 
 const NAV: { key: NonNullable<Chrome['active']>; href: string; label: string }[] = [
@@ -23,6 +23,7 @@ const NAV: { key: NonNullable<Chrome['active']>; href: string; label: string }[]
   { key: 'errors', href: '/console/errors', label: 'Errors' },
   { key: 'delivery', href: '/console/delivery', label: 'Delivery' },
   { key: 'parties', href: '/console/parties', label: 'Parties' },
+  { key: 'alerts', href: '/console/alerts', label: 'Alerts' },
   { key: 'audit', href: '/console/audit', label: 'Audit' },
 ];
 
@@ -83,8 +84,8 @@ function partyCell(directory: PartyDirectory, oin: string | null): SafeHtml {
   return html`<span class="party" title="${oin}">${p?.name ?? oin}</span>${p ? html` <span class="muted">(${p.convenant})</span>` : ''}`;
 }
 
-/** `lag`: rows to show, undefined when Kafka could not be asked, null when not for this viewer. */
-export function overviewPage(chrome: Chrome, model: OverviewModel, directory: PartyDirectory, lag: LagRow[] | undefined | null = null): string {
+/** `lag`: rows to show, undefined when Kafka could not be asked, null when not for this viewer. `alerts`: the open-alerts block. */
+export function overviewPage(chrome: Chrome, model: OverviewModel, directory: PartyDirectory, lag: LagRow[] | undefined | null = null, alerts: SafeHtml | string = ''): string {
   const p = PERIODS[model.period];
   const label = (d: Date) => (model.period === 'month' ? d.toISOString().slice(5, 10) : d.toISOString().slice(11, 16));
   const chart = lineChart(
@@ -98,6 +99,7 @@ export function overviewPage(chrome: Chrome, model: OverviewModel, directory: Pa
     html`<nav class="periods" aria-label="Period">${(Object.keys(PERIODS) as Period[]).map(
       (k) => html`<a href="/console/overview${query({ period: k })}"${k === model.period ? html` aria-current="true"` : ''}>${PERIODS[k].label}</a>`,
     )}</nav>
+${alerts}
 ${chart}
 <h2>Per step, ${p.label}</h2>
 <table class="counts" id="per-step"><thead><tr>${STEP_GROUPS.map((g) => html`<th scope="col">${g}</th>`)}</tr></thead>

@@ -1,0 +1,112 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Clock } from '@vir/domain';
+import { AuditLog } from '../access/audit.log';
+import { PartyDirectory } from '../access/party-directory';
+import { maySeeParty, visibleParties } from '../access/roles';
+import { sameSecret, SessionStore, type Session } from '../access/session.store';
+import { CONSOLE_ERRORS, type ConsoleErrorCode } from '../console/console-errors';
+import { cookies, secure } from '../console/console.controller';
+import { errorPage } from '../console/console.pages';
+import { isAlertRule } from './alert-rules';
+import { AlertNotifier } from './alert.notifier';
+import { AlertSources } from './alert.sources';
+import { AlertStore } from './alert.store';
+import { alertsPage, type AlertsForm } from './alerts.pages';
+
+const str = (v: unknown, max = 200): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, max) : undefined);
+const time = (v: string | undefined): Date | undefined | null => {
+  if (!v) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/.test(v)) return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+/** The console's Alerts page (open ones and the history, filterable) and acknowledging an alert. Transport only. */
+@Controller('console/alerts')
+export class AlertsController {
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly audit: AuditLog,
+    private readonly alerts: AlertStore,
+    private readonly sources: AlertSources,
+    private readonly notifier: AlertNotifier,
+    private readonly directory: PartyDirectory,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  private send(res: Response, status: number, page: string): void {
+    secure(res);
+    res.status(status).type('html').send(page);
+  }
+
+  private refuse(res: Response, code: ConsoleErrorCode, s?: Session): void {
+    const e = CONSOLE_ERRORS[code];
+    this.send(res, e.status, errorPage(s ? { viewer: s.viewer, csrfToken: s.csrfToken } : {}, e.status, code, e.message));
+  }
+
+  private async session(req: Request, res: Response): Promise<Session | undefined> {
+    const session = await this.sessions.find(cookies(req)['vir_session']);
+    if (session) return session;
+    if (req.method === 'GET') {
+      secure(res);
+      res.redirect(303, '/console/login');
+    } else this.refuse(res, 'SESSION_REQUIRED');
+    return undefined;
+  }
+
+  @Get()
+  async list(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, unknown>): Promise<void> {
+    const s = await this.session(req, res);
+    if (!s) return;
+    const form: AlertsForm = { state: str(q.state, 20), rule: str(q.rule, 40), subject: str(q.subject, 100), from: str(q.from, 40), to: str(q.to, 40) };
+    const from = time(form.from);
+    const to = time(form.to);
+    const state = form.state === 'live' || form.state === 'open' || form.state === 'acknowledged' || form.state === 'closed' ? form.state : undefined;
+    const problems = [
+      form.state && !state ? 'state: live, open, acknowledged or closed' : '',
+      form.rule && !isAlertRule(form.rule) ? 'rule: one of the list' : '',
+      from === null ? 'from: an ISO 8601 time' : '',
+      to === null ? 'to: an ISO 8601 time' : '',
+    ].filter(Boolean);
+    const scope = visibleParties(s.viewer, this.directory.parties);
+    const chrome = { viewer: s.viewer, csrfToken: s.csrfToken };
+    const now = this.clock.now();
+    const [live, history, watched] = await Promise.all([
+      this.alerts.search({ state: 'live', scope, limit: 500 }),
+      problems.length ? Promise.resolve([]) : this.alerts.search({ state, rule: form.rule, subject: form.subject, from: from ?? undefined, to: to ?? undefined, scope, limit: 200 }),
+      this.sources.parties(now).catch(() => undefined),
+    ]);
+    const notWatched = watched ? this.directory.parties.filter((p) => maySeeParty(scope, p.oin) && !watched.some((w) => w.oin === p.oin && w.lastReceivedAt)) : [];
+    this.send(res, problems.length ? 400 : 200, alertsPage(chrome, form, live, history, this.directory, notWatched, problems.join('; ') || undefined));
+  }
+
+  @Post(':id/acknowledge')
+  async acknowledge(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, unknown>): Promise<void> {
+    const s = await this.session(req, res);
+    if (!s) return;
+    const now = this.clock.now();
+    const actor = s.viewer.username;
+    const target = id.slice(0, 30);
+    const origin = req.headers.origin;
+    if ((origin && origin !== `${req.protocol}://${req.headers.host}`) || !sameSecret(str(body?._csrf, 100), s.csrfToken)) {
+      await this.audit.record({ at: now, actor, action: 'acknowledge-alert', target, outcome: 'refused', detail: { code: 'CSRF_INVALID' } });
+      return this.refuse(res, 'CSRF_INVALID', s);
+    }
+    const alert = await this.alerts.get(id);
+    const scope = visibleParties(s.viewer, this.directory.parties);
+    if (s.viewer.role === 'read-only' || (alert && scope && !maySeeParty(scope, alert.partyOin))) {
+      await this.audit.record({ at: now, actor, action: 'acknowledge-alert', target, outcome: 'forbidden' });
+      return this.refuse(res, 'FORBIDDEN', s);
+    }
+    const result = await this.alerts.acknowledge(id, actor, now);
+    if (!result.ok) {
+      await this.audit.record({ at: now, actor, action: 'acknowledge-alert', target, outcome: 'refused', detail: { code: result.code } });
+      return this.refuse(res, result.code, s);
+    }
+    await this.audit.record({ at: now, actor, action: 'acknowledge-alert', target, outcome: 'ok', detail: { rule: result.transition.alert.rule, subject: result.transition.alert.subject } });
+    this.notifier.notify([result.transition]);
+    secure(res);
+    res.redirect(303, '/console/alerts');
+  }
+}
