@@ -11,6 +11,9 @@ import { SessionStore } from './access/session.store';
 import { CONSOLE_OPTIONS, ConsoleController, type ConsoleOptions } from './console/console.controller';
 import { ConsoleQueries } from './console/console.queries';
 import { ConsumerLag } from './console/consumer-lag';
+import { FiguresController } from './figures/figures.controller';
+import { FiguresQueries } from './figures/figures.queries';
+import { FiguresService } from './figures/figures.service';
 import { FlowEventRow } from './flow/flow-event.entity';
 import { FlowEventsController } from './flow/flow-events.controller';
 import { FlowEventsService } from './flow/flow-events.service';
@@ -56,7 +59,7 @@ export class MonitorModule {
           applicationName: 'vir-monitor',
         }),
       ],
-      controllers: [FlowEventsController, ConsoleController, HealthController],
+      controllers: [FlowEventsController, ConsoleController, FiguresController, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CONSOLE_OPTIONS, useValue: consoleOptions },
@@ -74,6 +77,12 @@ export class MonitorModule {
         { provide: SessionStore, useFactory: (ds: DataSource, clk: Clock) => new SessionStore(ds, clk, config.SESSION_TTL_MINUTES), inject: [DataSource, Clock] },
         { provide: ConsoleQueries, useFactory: (ds: DataSource) => new ConsoleQueries(ds), inject: [DataSource] },
         { provide: ConsumerLag, useFactory: (kafka: Kafka, bus: MessageBus, clk: Clock) => new ConsumerLag(kafka, bus.topicPrefix, clk), inject: [KAFKA, MessageBus, Clock] },
+        { provide: FiguresQueries, useFactory: (ds: DataSource) => new FiguresQueries(ds), inject: [DataSource] },
+        {
+          provide: FiguresService,
+          useFactory: (q: FiguresQueries, audit: AuditLog, dir: PartyDirectory, clk: Clock) => new FiguresService(q, audit, dir, clk),
+          inject: [FiguresQueries, AuditLog, PartyDirectory, Clock],
+        },
         BackgroundWork,
       ],
     };

@@ -19,12 +19,12 @@ export interface ConsoleOptions {
   cookieSecure: boolean;
 }
 
-const SESSION_COOKIE = 'vir_session';
+export const SESSION_COOKIE = 'vir_session';
 const LOGIN_COOKIE = 'vir_login';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Security headers of every console response: nothing inline may run, nothing is cached or framed. */
-function secure(res: Response): void {
+export function secure(res: Response): void {
   res.setHeader(
     'Content-Security-Policy',
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -37,7 +37,7 @@ function secure(res: Response): void {
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
 }
 
-function cookies(req: Request): Record<string, string> {
+export function cookies(req: Request): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');

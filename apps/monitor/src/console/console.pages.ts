@@ -14,13 +14,14 @@ import { lineChart } from './svg-chart';
 export interface Chrome {
   viewer?: Viewer;
   csrfToken?: string;
-  active?: 'overview' | 'messages' | 'errors' | 'audit';
+  active?: 'overview' | 'messages' | 'errors' | 'figures' | 'audit';
 }
 
 const NAV: { key: NonNullable<Chrome['active']>; href: string; label: string }[] = [
   { key: 'overview', href: '/console/overview', label: 'Overview' },
   { key: 'messages', href: '/console/messages', label: 'Messages' },
   { key: 'errors', href: '/console/errors', label: 'Errors' },
+  { key: 'figures', href: '/console/figures', label: 'Figures' },
   { key: 'audit', href: '/console/audit', label: 'Audit' },
 ];
 
