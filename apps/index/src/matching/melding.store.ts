@@ -76,9 +76,9 @@ const INSERT_MELDING_SQL = `
 const UPDATE_MELDING_SQL = `
   UPDATE melding m SET referentie = u.referentie, melder_naam = u.melder_naam, melder_telefoon = u.melder_telefoon, melder_email = u.melder_email,
                        organisatie_naam = u.organisatie_naam, organisatie_domein = u.organisatie_domein, meldingsdatum = u.meldingsdatum,
-                       ends_on = u.ends_on, updated_at = $10::timestamptz
-  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[])
-       AS u(id, referentie, melder_naam, melder_telefoon, melder_email, organisatie_naam, organisatie_domein, meldingsdatum, ends_on)
+                       ends_on = u.ends_on, woongemeente = u.woongemeente, updated_at = $11::timestamptz
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[], $10::text[])
+       AS u(id, referentie, melder_naam, melder_telefoon, melder_email, organisatie_naam, organisatie_domein, meldingsdatum, ends_on, woongemeente)
   WHERE m.id = u.id`;
 
 /** A melding's figure dimensions for its flow events. */
@@ -226,6 +226,7 @@ export class MeldingStore {
           organisatieDomein: row.organisatieDomein,
           meldingsdatum: row.meldingsdatum,
           endsOn: row.endsOn,
+          woongemeente: row.woongemeente,
         });
         // An earlier melding of this same chunk is simply inserted with the new values.
         if (!inserts.includes(existing)) updates.set(existing.id, existing);
@@ -284,7 +285,7 @@ export class MeldingStore {
     if (updates.size > 0) {
       const list = [...updates.values()];
       await em.query(UPDATE_MELDING_SQL, [
-        ...columns(list, ['id', 'referentie', 'melderNaam', 'melderTelefoon', 'melderEmail', 'organisatieNaam', 'organisatieDomein', 'meldingsdatum', 'endsOn']),
+        ...columns(list, ['id', 'referentie', 'melderNaam', 'melderTelefoon', 'melderEmail', 'organisatieNaam', 'organisatieDomein', 'meldingsdatum', 'endsOn', 'woongemeente']),
         at.toISOString(),
       ]);
     }
