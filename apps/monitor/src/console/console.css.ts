@@ -45,6 +45,6 @@ ol.timeline li { position: relative; padding: .35rem 0 .6rem 1rem; }
 ol.timeline li::before { content: ""; position: absolute; left: -.5rem; top: .7rem; width: .7rem; height: .7rem; border-radius: 50%; background: var(--accent); }
 ol.timeline .step { font-weight: 600; } ol.timeline .duration { color: var(--muted); margin-left: .5rem; }
 .hop-detail { color: var(--muted); font-size: .9em; }
-div.scroll { overflow-x: auto; } table#figures { font-size: .85em; } table#figures th[scope=row] { white-space: nowrap; }
+div.scroll { overflow-x: auto; } table#figures { font-size: .8em; } table#figures tbody th[scope=row] { white-space: nowrap; } table#figures th, table#figures td { padding: .3rem .35rem; }
 table#figures tfoot th, table#figures tfoot td { font-weight: 700; border-top: 2px solid var(--line); }
 `;
