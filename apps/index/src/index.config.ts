@@ -28,6 +28,8 @@ export class IndexConfig {
   /** After a rotation: the previous keys as `v1:base64,…`, so rows made under them are still found. */
   @IsOptional() @Matches(/^v\d+:[A-Za-z0-9+/=]{43,}(,v\d+:[A-Za-z0-9+/=]{43,})*$/, { message: 'PSEUDONYM_PREVIOUS_KEYS must be version:base64 pairs' })
   PSEUDONYM_PREVIOUS_KEYS?: string;
+  /** Key (base64, ≥ 32 bytes) of the young person's statistics key on flow events; unset: derived from PSEUDONYM_KEY. */
+  @IsOptional() @Matches(/^[A-Za-z0-9+/=]{43,}$/, { message: 'STATISTICS_KEY must be base64 of at least 32 bytes' }) STATISTICS_KEY?: string;
   @IsInt() @Min(1) @Max(64) PARTITIONS_CONCURRENTLY: number = 3;
   /** Worker threads that verify, decrypt and sign (0: all in the event loop's thread). */
   @IsInt() @Min(0) @Max(32) INDEX_XML_WORKERS: number = 1;

@@ -90,7 +90,7 @@ export class IndexModule {
         },
         {
           provide: Pseudonymizer,
-          useFactory: () => new Pseudonymizer({ version: config.PSEUDONYM_KEY_VERSION, keyBase64: config.PSEUDONYM_KEY }, parsePseudonymKeys(config.PSEUDONYM_PREVIOUS_KEYS)),
+          useFactory: () => new Pseudonymizer({ version: config.PSEUDONYM_KEY_VERSION, keyBase64: config.PSEUDONYM_KEY }, parsePseudonymKeys(config.PSEUDONYM_PREVIOUS_KEYS), config.STATISTICS_KEY),
         },
         {
           provide: MeldingStore,

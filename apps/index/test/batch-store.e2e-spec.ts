@@ -24,14 +24,14 @@ afterAll(async () => {
   await drop?.();
 });
 
-function input(o: { party: string; child: string; melderId: string; ouders?: string[]; berichtId?: string; referentie?: string }): RecordInput {
+function input(o: { party: string; child: string; melderId: string; ouders?: string[]; berichtId?: string; referentie?: string; woongemeente?: string; subject?: string }): RecordInput {
   const melding: MeldingBericht = {
     berichtId: o.berichtId ?? randomUUID(),
     afzenderOin: o.party,
     verzonden: clock.now().toISOString(),
     convenant: o.party === NHN ? '7' : '41',
     referentie: o.referentie ?? `REF-${o.melderId}`,
-    jeugdige: { bsn: testBsn(1), geboortedatum: '2014-05-05' },
+    jeugdige: { bsn: testBsn(1), geboortedatum: '2014-05-05', ...(o.woongemeente ? { woongemeente: o.woongemeente } : {}) },
     ouders: [],
     meldingsdatum: clock.today(),
     melder: { id: o.melderId, naam: `Professional ${o.melderId}` },
@@ -41,6 +41,7 @@ function input(o: { party: string; child: string; melderId: string; ouders?: str
     melding,
     jeugdige: { current: o.child, all: [o.child] },
     ouders: (o.ouders ?? []).map((p) => ({ current: p, all: [p] })),
+    ...(o.subject ? { subject: o.subject } : {}),
     at: clock.now(),
     flow: (s) => ({ ...s, eventId: randomUUID(), at: clock.now().toISOString(), component: 'index' }),
   };
@@ -103,4 +104,24 @@ it('a duplicate beside new meldingen: the new ones are stored, the duplicate cha
     { outcome: 'new', matches: 1, signals: 2 },
   ]);
   expect((await ds.query(`SELECT count(*)::int AS n FROM melding WHERE jeugdige_pseudonym = 'E'`))[0].n).toBe(2);
+});
+
+it('keeps the municipality of residence, and puts the figure dimensions (no pseudonym) on index.matched and index.signal-queued', async () => {
+  const first = input({ party: NHN, child: 'F', melderId: 'n9', woongemeente: '0400', subject: 'S'.repeat(22) });
+  const second = input({ party: TWENTE, child: 'F', melderId: 't10', subject: 'S'.repeat(22) });
+  await store.recordBatch([first]);
+  await store.recordBatch([second]);
+  const events = ((await ds.query(`SELECT r->'value' AS v FROM outbox, jsonb_array_elements(records::jsonb) AS r WHERE r->>'topic' = 'vir.flow-events.v1'`)) as { v: Record<string, unknown> }[])
+    .map((r) => r.v)
+    .filter((v) => v.messageId === second.melding.berichtId || (v.correlationIds as string[] | undefined)?.includes(second.melding.berichtId));
+  const matched = events.find((e) => e.step === 'index.matched')!;
+  expect(matched).toMatchObject({ convenant: '41', domein: 'onderwijs', subject: 'S'.repeat(22), matches: [`kind|convenant-overstijgend|${first.melding.berichtId}|7|0400|onderwijs`] });
+  expect(matched.gemeente).toBeUndefined();
+  const queued = events.filter((e) => e.step === 'index.signal-queued').map((e) => [e.partyOin, e.convenant, e.gemeente ?? '']);
+  expect(queued.sort()).toEqual([[NHN, '7', '0400'], [TWENTE, '41', '']].sort());
+  expect(JSON.stringify(events)).not.toContain('"F"');
+  expect((await ds.query(`SELECT woongemeente FROM melding WHERE jeugdige_pseudonym = 'F' ORDER BY melder_id`)).map((r: { woongemeente: string | null }) => r.woongemeente)).toEqual(['0400', null]);
+  // The same professional again, now with the residence: the earlier melding is refreshed.
+  await store.recordBatch([input({ party: TWENTE, child: 'F', melderId: 't10', woongemeente: '0153' })]);
+  expect((await ds.query(`SELECT woongemeente FROM melding WHERE melder_id = 't10'`))[0].woongemeente).toBe('0153');
 });

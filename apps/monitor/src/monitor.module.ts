@@ -17,6 +17,9 @@ import { AlertsController } from './alerts/alerts.controller';
 import { CONSOLE_OPTIONS, ConsoleController, type ConsoleOptions } from './console/console.controller';
 import { ConsoleQueries } from './console/console.queries';
 import { ConsumerLag } from './console/consumer-lag';
+import { FiguresController } from './figures/figures.controller';
+import { FiguresQueries } from './figures/figures.queries';
+import { FiguresService } from './figures/figures.service';
 import { FlowEventRow } from './flow/flow-event.entity';
 import { FlowEventsController } from './flow/flow-events.controller';
 import { FlowEventsService } from './flow/flow-events.service';
@@ -73,7 +76,7 @@ export class MonitorModule {
         }),
         MetricsModule.forRoot(new Metrics('vir-monitor')),
       ],
-      controllers: [FlowEventsController, ConsoleController, OperationsController, AlertsController, DeadLetterConsumer, HealthController],
+      controllers: [FlowEventsController, ConsoleController, OperationsController, AlertsController, FiguresController, DeadLetterConsumer, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CONSOLE_OPTIONS, useValue: consoleOptions },
@@ -143,6 +146,12 @@ export class MonitorModule {
               mm.evaluation,
             ),
           inject: [AlertSources, AlertStore, AlertNotifier, Clock, MONITOR_METRICS],
+        },
+        { provide: FiguresQueries, useFactory: (ds: DataSource) => new FiguresQueries(ds), inject: [DataSource] },
+        {
+          provide: FiguresService,
+          useFactory: (q: FiguresQueries, audit: AuditLog, dir: PartyDirectory, clk: Clock) => new FiguresService(q, audit, dir, clk),
+          inject: [FiguresQueries, AuditLog, PartyDirectory, Clock],
         },
         BackgroundWork,
       ],

@@ -1,8 +1,17 @@
-import { IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ORGANISATIE_DOMEINEN } from './national-messages';
 import { MessageContract } from './message-contract';
 import { TOPICS } from './topics';
 
 export const OIN_PATTERN = /^\d{20}$/;
+export const GEMEENTECODE = /^\d{4}$/;
+const FIGURE_CONVENANT = /^[0-9A-Za-z-]{1,16}$/;
+/**
+ * One match of a new melding on its `index.matched` flow event:
+ * `soort|reikwijdte|other melding's message id|other's convenant|other's gemeente (or empty)|other's domein`.
+ */
+export const FIGURE_MATCH =
+  /^(kind|gezin)\|(binnen-convenant|convenant-overstijgend)\|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\|[0-9A-Za-z-]{1,16}\|(\d{4})?\|[a-z-]{1,40}$/;
 
 /** How a party reached the gateway: translated from its JSON, or its own signed XML. */
 export type IngressChannel = 'regional-json' | 'direct-xml';
@@ -57,6 +66,19 @@ export class FlowEvent {
   @IsISO8601() at!: string;
   /** Short human-readable detail; BSN-free by construction (never built from message data). */
   @IsOptional() @IsString() @MaxLength(500) detail?: string;
+  // Figure dimensions (index.matched of a new melding; index.signal-queued: the receiving
+  // melding's). Flat fields, so the compiled contract check stays fast. No personal data: the
+  // young person only as `subject`, a key the monitor cannot link to a BSN or to the index's
+  // pseudonym (see README, Figures).
+  /** Covenant area of the melding. */
+  @IsOptional() @Matches(FIGURE_CONVENANT) convenant?: string;
+  /** CBS code (4 digits) of the young person's municipality of residence, when the melding carries it. */
+  @IsOptional() @Matches(GEMEENTECODE) gemeente?: string;
+  @IsOptional() @IsIn(ORGANISATIE_DOMEINEN) domein?: string;
+  /** Statistics key of the young person (22 base64url characters). */
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{22}$/) subject?: string;
+  /** The matches a new melding made, one string each (see FIGURE_MATCH). */
+  @IsOptional() @IsArray() @ArrayMaxSize(10_000) @Matches(FIGURE_MATCH, { each: true }) matches?: string[];
 }
 
 /** vir.dead-letter.v1 — a message a consumer could not process at all. */

@@ -37,7 +37,8 @@ export interface MeldingBericht {
   convenant: string;
   /** The sender's own reference for this melding, echoed in matchsignalen. */
   referentie: string;
-  jeugdige: { bsn: string; geboortedatum: string };
+  /** `woongemeente`: CBS code (4 digits) of the municipality of residence, optional (schema 1.2), for the figures. */
+  jeugdige: { bsn: string; geboortedatum: string; woongemeente?: string };
   /** Parents / legal representatives, for family matching (may be empty). */
   ouders: { bsn: string }[];
   /** YYYY-MM-DD */
@@ -68,7 +69,7 @@ export interface MatchsignaalBericht {
   andereOrganisatie: Organisatie;
 }
 
-/** Root elements of the national messages (schemas/vir-berichten-v1.xsd, version 1.1). */
+/** Root elements of the national messages (schemas/vir-berichten-v1.xsd, version 1.2). */
 export const BERICHT_SOORTEN = [
   'Melding',
   'Intrekking',

@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ORGANISATIE_DOMEINEN, type OrganisatieDomein } from './national-messages';
-import { OIN_PATTERN } from './envelopes';
+import { GEMEENTECODE, OIN_PATTERN } from './envelopes';
 
 // The regional tenants' JSON (version 1), as POSTed to the gateway. Field rules here are
 // syntax only; the index rules (11-proef, age, dates) are domain code in @vir/domain.
@@ -29,6 +29,8 @@ export class BsnDto {
 
 export class JeugdigeDto extends BsnDto {
   @Matches(DATE, { message: 'geboortedatum must be YYYY-MM-DD' }) @IsDateString({ strict: true }) geboortedatum!: string;
+  /** Optional: the CBS code (4 digits, e.g. "0363") of the young person's municipality of residence, for the figures. */
+  @IsOptional() @Matches(GEMEENTECODE, { message: 'woongemeente must be the 4-digit CBS code' }) woongemeente?: string;
 }
 
 export class MelderDto {

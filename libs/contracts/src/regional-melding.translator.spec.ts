@@ -26,4 +26,9 @@ describe('toMeldingBericht', () => {
       organisatie: { naam: 'School', domein: 'onderwijs' },
     });
   });
+
+  it('carries the optional municipality of residence', () => {
+    const m = toMeldingBericht({ ...dto, jeugdige: { ...dto.jeugdige, woongemeente: '0363' } }, { oin: '00000003273416560001', convenant: '7' }, new Date());
+    expect(m.jeugdige).toEqual({ bsn: '111222333', geboortedatum: '2012-05-04', woongemeente: '0363' });
+  });
 });

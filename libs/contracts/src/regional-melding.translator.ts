@@ -18,7 +18,11 @@ export function toMeldingBericht(dto: RegionaleMeldingDto, party: MeldingSender,
     verzonden: now.toISOString(),
     convenant: party.convenant,
     referentie: dto.referentie,
-    jeugdige: { bsn: dto.jeugdige.bsn, geboortedatum: dto.jeugdige.geboortedatum },
+    jeugdige: {
+      bsn: dto.jeugdige.bsn,
+      geboortedatum: dto.jeugdige.geboortedatum,
+      ...(dto.jeugdige.woongemeente ? { woongemeente: dto.jeugdige.woongemeente } : {}),
+    },
     ouders: (dto.ouders ?? []).map((o) => ({ bsn: o.bsn })),
     meldingsdatum: dto.meldingsdatum,
     melder: {

@@ -48,6 +48,17 @@ describe('sealMelding / openMelding', () => {
     expect(open(xml).message).toEqual(melding);
   });
 
+  it('round-trips the optional municipality of residence (schema 1.2), and refuses a malformed one', () => {
+    const melding = sampleMelding();
+    melding.jeugdige.woongemeente = '0363';
+    const xml = seal(melding);
+    expect(xml).toContain('<Geboortedatum>2012-03-04</Geboortedatum><Woongemeente>0363</Woongemeente></Jeugdige>');
+    expect(open(xml).message).toEqual(melding);
+    expect(verifyMelding(xml, { trustStore: pki.trustStore, at: NOW }).message.jeugdige).toEqual({ geboortedatum: '2012-03-04', woongemeente: '0363' });
+    melding.jeugdige.woongemeente = 'GM0363';
+    expectError(() => seal(melding), 'XML_SCHEMA_VIOLATION');
+  });
+
   it('never writes a BSN in plaintext, and wraps one key for all of them', () => {
     const xml = seal();
     for (const bsn of Object.values(BSN)) expect(xml).not.toContain(bsn);

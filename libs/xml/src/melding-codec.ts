@@ -54,7 +54,7 @@ export interface OpenMeldingOptions extends OpenOptions {
 }
 
 /** A melding as far as it can be read without the index's key: no BSNs. */
-export type VerifiedMelding = Omit<MeldingBericht, 'jeugdige' | 'ouders'> & { jeugdige: { geboortedatum: string } };
+export type VerifiedMelding = Omit<MeldingBericht, 'jeugdige' | 'ouders'> & { jeugdige: { geboortedatum: string; woongemeente?: string } };
 
 interface EncryptedParts {
   key: EncryptedKeyNode;
@@ -89,7 +89,11 @@ export function sealMelding(m: MeldingBericht, o: SealOptions): string {
       ]),
       leaf('Convenant', m.convenant),
       leaf('Referentie', m.referentie),
-      el('Jeugdige', [bsn(m.jeugdige.bsn), leaf('Geboortedatum', m.jeugdige.geboortedatum)]),
+      el('Jeugdige', [
+        bsn(m.jeugdige.bsn),
+        leaf('Geboortedatum', m.jeugdige.geboortedatum),
+        ...(m.jeugdige.woongemeente !== undefined ? [leaf('Woongemeente', m.jeugdige.woongemeente)] : []),
+      ]),
       el('Ouders', m.ouders.map((ouder) => el('Ouder', bsn(ouder.bsn)))),
       leaf('Meldingsdatum', m.meldingsdatum),
       el('Melder', melderElements(m.melder)),
@@ -124,7 +128,11 @@ export function openMelding(xml: string, o: OpenMeldingOptions): Opened<MeldingB
     verzonden: m.verzonden,
     convenant: m.convenant,
     referentie: m.referentie,
-    jeugdige: { bsn: decrypt(encrypted.jeugdige, '/Melding/Jeugdige/Bsn'), geboortedatum: m.jeugdige.geboortedatum },
+    jeugdige: {
+      bsn: decrypt(encrypted.jeugdige, '/Melding/Jeugdige/Bsn'),
+      geboortedatum: m.jeugdige.geboortedatum,
+      ...(m.jeugdige.woongemeente !== undefined ? { woongemeente: m.jeugdige.woongemeente } : {}),
+    },
     ouders: encrypted.ouders.map((sealed, i) => ({ bsn: decrypt(sealed, `/Melding/Ouders/Ouder[${i + 1}]/Bsn`) })),
     meldingsdatum: m.meldingsdatum,
     melder: m.melder,
@@ -147,6 +155,7 @@ function readMelding(r: ElementReader): ReadMelding {
   const keyReference = `#${key.id}`;
   const jeugdigeBsn = readEncryptedData(jeugdige.required('Bsn'), '/Melding/Jeugdige/Bsn', keyReference);
   const geboortedatum = jeugdige.text('Geboortedatum');
+  const woongemeente = jeugdige.optionalText('Woongemeente');
   jeugdige.done();
 
   const ouders = r.child('Ouders');
@@ -172,7 +181,7 @@ function readMelding(r: ElementReader): ReadMelding {
     verzonden,
     convenant,
     referentie,
-    jeugdige: { geboortedatum },
+    jeugdige: woongemeente === undefined ? { geboortedatum } : { geboortedatum, woongemeente },
     meldingsdatum,
     melder,
     organisatie,
@@ -189,6 +198,7 @@ function checkFields(m: VerifiedMelding): void {
   rules.convenant(m.convenant, '/Melding/Convenant');
   rules.text(m.referentie, '/Melding/Referentie', 100);
   rules.date(m.jeugdige?.geboortedatum, '/Melding/Jeugdige/Geboortedatum');
+  if (m.jeugdige?.woongemeente !== undefined) rules.gemeentecode(m.jeugdige.woongemeente, '/Melding/Jeugdige/Woongemeente');
   rules.date(m.meldingsdatum, '/Melding/Meldingsdatum');
   rules.melder(m.melder, '/Melding/Melder');
   rules.organisatie(m.organisatie, '/Melding/Organisatie');

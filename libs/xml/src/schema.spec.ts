@@ -80,6 +80,10 @@ describe('validator agrees with xmllint --schema', () => {
     const valid: Record<string, string> = {
       melding,
       meldingEcdhEs: sealMelding(sampleMelding(), { signer: pki.rvdk, recipientCertificatePem: pki.indexEnc.certificatePem }),
+      meldingWithWoongemeente: sealMelding(
+        { ...sampleMelding(), jeugdige: { ...sampleMelding().jeugdige, woongemeente: '0363' } },
+        { signer: pki.rvdk, recipientCertificatePem: pki.indexEnc.certificatePem },
+      ),
       matchsignaal: signMatchsignaal(sampleMatchsignaal(), pki.index),
       intrekking: signIntrekking(sampleIntrekking(), pki.rvdk),
       verwijdering: signVerwijdering(sampleVerwijdering(), pki.regio),
@@ -126,6 +130,8 @@ describe('validator agrees with xmllint --schema', () => {
       valid.intrekking,
     );
     m('intrekking with an unknown reason', '<Reden>zorg-afgerond<', '<Reden>verhuisd<', valid.intrekking);
+    m('melding with a Woongemeente with the GM prefix', '<Woongemeente>0363<', '<Woongemeente>GM0363<', valid.meldingWithWoongemeente);
+    m('melding with Woongemeente before Geboortedatum', /<Geboortedatum>[^<]+<\/Geboortedatum><Woongemeente>0363<\/Woongemeente>/.exec(valid.meldingWithWoongemeente)![0], '<Woongemeente>0363</Woongemeente><Geboortedatum>2012-03-04</Geboortedatum>', valid.meldingWithWoongemeente);
     m('verwijdering with a 5-digit gemeente', '<Gemeentecode>0363<', '<Gemeentecode>03630<', valid.verwijdering);
     m('ontvangstbevestiging with both outcomes', '<Geaccepteerd></Geaccepteerd>', '<Geaccepteerd/><Afgewezen><Code>X1</Code><Omschrijving>x</Omschrijving></Afgewezen>', valid.ontvangstbevestiging);
     m('ontvangstbevestiging without outcome', '<Geaccepteerd></Geaccepteerd>', '', valid.ontvangstbevestiging);

@@ -3,7 +3,7 @@ import type { CompiledSchema } from './schema-model';
 
 export const VIR_BERICHTEN_V1: CompiledSchema = {
   "targetNamespace": "urn:nl:vir:berichten:v1",
-  "version": "1.1",
+  "version": "1.2",
   "elements": {
     "Melding": "MeldingType",
     "Intrekking": "IntrekkingType",
@@ -85,6 +85,13 @@ export const VIR_BERICHTEN_V1: CompiledSchema = {
             "name": "Geboortedatum",
             "type": "DatumType",
             "min": 1,
+            "max": 1
+          },
+          {
+            "kind": "element",
+            "name": "Woongemeente",
+            "type": "GemeentecodeType",
+            "min": 0,
             "max": 1
           }
         ],
@@ -969,6 +976,14 @@ export const VIR_BERICHTEN_V1: CompiledSchema = {
         ]
       ]
     },
+    "GemeentecodeType": {
+      "builtin": "string",
+      "patterns": [
+        [
+          "^(?:[0-9]{4})$"
+        ]
+      ]
+    },
     "Tekst64Type": {
       "builtin": "string",
       "patterns": [
@@ -1025,14 +1040,6 @@ export const VIR_BERICHTEN_V1: CompiledSchema = {
         "niet-meer-betrokken",
         "onterecht-gemeld",
         "overig"
-      ]
-    },
-    "GemeentecodeType": {
-      "builtin": "string",
-      "patterns": [
-        [
-          "^(?:[0-9]{4})$"
-        ]
       ]
     },
     "VerwijderingRedenType": {

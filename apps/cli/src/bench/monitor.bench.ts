@@ -17,6 +17,9 @@ import { SessionStore } from '../../../monitor/src/access/session.store';
 import { messagesPage, overviewPage } from '../../../monitor/src/console/console.pages';
 import { ConsoleQueries, type MessageFilter } from '../../../monitor/src/console/console.queries';
 import { buildOverview, type Period } from '../../../monitor/src/console/overview-model';
+import { FiguresQueries } from '../../../monitor/src/figures/figures.queries';
+import { figuresPage } from '../../../monitor/src/figures/figures.page';
+import { FiguresService } from '../../../monitor/src/figures/figures.service';
 import { FlowEventRow } from '../../../monitor/src/flow/flow-event.entity';
 import { MONITOR_MIGRATIONS } from '../../../monitor/src/migrations';
 import { FlowIngestion } from '../../../monitor/src/read-model/flow-ingestion';
@@ -29,7 +32,9 @@ import { startProfiler } from './cpu-profiler';
 // ingestion path (contract parse, one transaction per chunk of 1,000 with idempotent insert,
 // message summaries and minute/day aggregates) into a real PostgreSQL (fsync on), three
 // partitions concurrently as the consumer runs them. Then the console's page work (session
-// lookup, queries, model, HTML rendering, audit insert) is timed S times per page.
+// lookup, queries, model, HTML rendering, audit insert) is timed S times per page. The index's and
+// gateway's events carry the figure fields (area, municipality, domain, statistics key, matches,
+// follow-up reports), so the Figures page is timed over the same data.
 
 const PARTITIONS = 3;
 const CHUNK = 1000;
@@ -44,8 +49,26 @@ function parties(n: number): Party[] {
   return Array.from({ length: n }, (_, i) => ({ oin: `000000099${String(i).padStart(11, '0')}`, name: `Regio ${i} <b>&</b>`, convenant: String(1 + (i % 20)) }));
 }
 
+const DOMEINEN = ['jeugdhulp', 'jeugdgezondheidszorg', 'gezondheidszorg', 'onderwijs', 'maatschappelijke-ondersteuning', 'werk-en-inkomen', 'politie-en-justitie'];
+
+/** A stored melding's figure dimensions, kept to be the other side of later matches. */
+interface Stored {
+  id: string;
+  convenant: string;
+  gemeente?: string;
+  domein: string;
+}
+
+/** Figure data as the index puts it on its events: ~1.8 meldingen per young person, 10 % without a municipality. */
+function figureOf(party: Party, id: string, rand: () => number): Stored & { subject: string } {
+  // 17 municipalities per area.
+  const gemeente = rand() < 0.9 ? String(Number(party.convenant) * 17 + Math.floor(rand() * 17)).padStart(4, '0') : undefined;
+  const subject = createHash('sha256').update(`young-${Math.floor(rand() * 1_000_000)}`).digest('base64url').slice(0, 22);
+  return { id, convenant: party.convenant, ...(gemeente ? { gemeente } : {}), domein: DOMEINEN[Math.floor(rand() * DOMEINEN.length)], subject };
+}
+
 /** One message's flow as the gateway and index report it: a melding, sometimes rejected, sometimes matched with signals. */
-function flow(party: Party, others: Party[], t: number, rand: () => number): FlowEvent[] {
+function flow(party: Party, others: Party[], t: number, rand: () => number, recent: Stored[]): FlowEvent[] {
   const id = randomUUID();
   const ev = (over: Partial<FlowEvent> & Pick<FlowEvent, 'step' | 'component'>, dt: number): FlowEvent => ({
     eventId: randomUUID(),
@@ -63,10 +86,30 @@ function flow(party: Party, others: Party[], t: number, rand: () => number): Flo
   out.push(ev({ component: 'gateway', step: 'gateway.forwarded', detail: 'melding' }, 4));
   out.push(ev({ component: 'index', step: 'index.verified' }, 20));
   out.push(ev({ component: 'index', step: 'index.stored' }, 24));
-  const matched = rand() < 0.45;
-  out.push(ev({ component: 'index', step: 'index.matched', detail: matched ? '1 match(es), 2 signal(s)' : '0 match(es), 0 signal(s)' }, 25));
-  if (matched) {
-    for (const recipient of [party, others[Math.floor(rand() * others.length)]]) {
+  const self = figureOf(party, id, rand);
+  const other = recent.length > 0 && rand() < 0.45 ? recent[Math.floor(rand() * recent.length)] : undefined;
+  const reikwijdte = other?.convenant === self.convenant ? 'binnen-convenant' : 'convenant-overstijgend';
+  out.push(
+    ev(
+      {
+        component: 'index',
+        step: 'index.matched',
+        detail: other ? '1 match(es), 2 signal(s)' : '0 match(es), 0 signal(s)',
+        convenant: self.convenant,
+        ...(self.gemeente ? { gemeente: self.gemeente } : {}),
+        domein: self.domein,
+        subject: self.subject,
+        ...(other ? { matches: [`${rand() < 0.4 ? 'kind' : 'gezin'}|${reikwijdte}|${other.id}|${other.convenant}|${other.gemeente ?? ''}|${other.domein}`] } : {}),
+      },
+      25,
+    ),
+  );
+  recent[Math.floor(rand() * 1000)] = self;
+  if (other) {
+    for (const [recipient, about] of [
+      [party, self],
+      [others.find((p) => p.convenant === other.convenant) ?? party, other],
+    ] as const) {
       const signal = randomUUID();
       const s = (step: string, component: FlowEvent['component'], dt: number, outcome: FlowEvent['outcome'] = 'ok'): FlowEvent => ({
         eventId: randomUUID(),
@@ -78,9 +121,14 @@ function flow(party: Party, others: Party[], t: number, rand: () => number): Flo
         outcome,
         at: new Date(t + dt).toISOString(),
       });
-      out.push(s('index.signal-queued', 'index', 26), s('gateway.signal-received', 'gateway', 40));
+      out.push(
+        { ...s('index.signal-queued', 'index', 26), convenant: about.convenant, ...(about.gemeente ? { gemeente: about.gemeente } : {}), domein: about.domein },
+        s('gateway.signal-received', 'gateway', 40),
+      );
       if (rand() < 0.03) out.push(s('gateway.delivery-attempt', 'gateway', 60, 'failed'));
       out.push(s('gateway.delivered', 'gateway', 90));
+      // A third of the professionals report their follow-up.
+      if (rand() < 0.33) out.push({ ...s('gateway.follow-up-reported', 'gateway', 120), detail: `contact=${rand() < 0.7} datum=2026-01-01 received=2026-01-01` });
     }
   }
   return out;
@@ -148,10 +196,11 @@ export async function runMonitorBench(argv: string[]): Promise<void> {
     const partitions: KafkaRecord[][] = Array.from({ length: PARTITIONS }, () => []);
     log(`Generating ${total} flow events (not measured)…`);
     let produced = 0;
+    const recent: Stored[] = [];
     for (let i = 0; produced < total; i++) {
       const t = now - span + Math.floor((i / (total / 6.2)) * span);
       const party = all[Math.floor(rand() * all.length)];
-      for (const e of flow(party, all, Math.min(t, now - 120_000), rand)) {
+      for (const e of flow(party, all, Math.min(t, now - 120_000), rand, recent)) {
         if (produced >= total) break;
         const p = createHash('md5').update(e.messageId).digest()[0] % PARTITIONS;
         partitions[p].push({ topic: 'vir.flow-events.v1', partition: p, offset: String(partitions[p].length), key: e.messageId, value: Contracts.flowEvent.serialize(e), headers: {}, timestamp: '0' });
@@ -225,6 +274,24 @@ export async function runMonitorBench(argv: string[]): Promise<void> {
       await audit.record({ at: new Date(), actor: s.viewer.username, action: 'search-messages', outcome: 'ok' });
       return messagesPage({ viewer: s.viewer }, {}, rows, directory, scope);
     });
+    // The Figures page as the controller serves it: the service (form, access, queries, audit) and the HTML.
+    const figuresService = new FiguresService(new FiguresQueries(ds), audit, directory, clock);
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const figureForms: Record<string, string>[] = [
+      {},
+      { from: day(-30), to: day(0), grouping: 'day' },
+      { from: day(-30), to: day(0), grouping: 'week', dimension: 'convenant' },
+      { grouping: 'month', dimension: 'gemeente' },
+      { grouping: 'quarter', dimension: 'domein' },
+      { from: day(-7), to: day(0), grouping: 'day', dimension: 'gemeente', convenant: '3' },
+    ];
+    const figures = await time(samples, async (i) => {
+      const s = (await sessions.find(ids[i % 2]))!;
+      const a = await figuresService.figures(s.viewer, { ...figureForms[i % figureForms.length], ...(s.viewer.convenant ? { convenant: s.viewer.convenant } : {}) }, 'view-figures');
+      if (a.kind !== 'figures') throw new Error(`figures bench: ${a.kind}`);
+      return figuresPage({ viewer: s.viewer }, a.form, a.rows, a.total, a.areas);
+    });
+    const figuresP95Ms = Number(percentile(figures, 95).toFixed(1));
     const overviewP95Ms = Number(percentile(overview, 95).toFixed(1));
     const searchP95Ms = Number(percentile(search, 95).toFixed(1));
     const [{ raw, summaries, minutes, days }] = await ds.query(
@@ -233,9 +300,13 @@ export async function runMonitorBench(argv: string[]): Promise<void> {
     log(`  stored: ${raw} events, ${summaries} message summaries, ${minutes} minute and ${days} day aggregate rows`);
     log(`Overview (hour/day/30 days, beheerder and convenantbeheerder): p50 ${percentile(overview, 50).toFixed(1)} ms, p95 ${overviewP95Ms} ms over ${samples}`);
     log(`Messages search (6 kinds of filter):                          p50 ${percentile(search, 50).toFixed(1)} ms, p95 ${searchP95Ms} ms over ${samples}`);
-    log('Figures page: not built yet (issue #6), reported as null');
+    const [{ fm, fs, fd }] = await ds.query(
+      'SELECT (SELECT count(*) FROM figure_melding)::int AS fm, (SELECT count(*) FROM figure_signal)::int AS fs, (SELECT count(*) FROM figure_match_day)::int AS fd',
+    );
+    log(`Figures (6 forms: 30 days to 12 months, per day to quarter, by area/municipality/domain): p50 ${percentile(figures, 50).toFixed(1)} ms, p95 ${figuresP95Ms} ms over ${samples}`);
+    log(`  figure rows: ${fm} meldingen, ${fs} signals, ${fd} match counters`);
     await ds.destroy();
-    console.log(JSON.stringify({ eventsPerSec, overviewP95Ms, searchP95Ms, figuresP95Ms: null }));
+    console.log(JSON.stringify({ eventsPerSec, overviewP95Ms, searchP95Ms, figuresP95Ms }));
   } finally {
     await pg.stop();
   }

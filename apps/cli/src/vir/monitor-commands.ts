@@ -29,7 +29,7 @@ export async function monitorRebuild(io: CliIo): Promise<number> {
     if (state && state !== 'Empty' && state !== 'Dead') throw new CliError(`the consumer group ${groupId} is ${state}: stop every monitor instance first`, 1);
     const ds = await openDataSource({ url, schema, entities: [FlowEventRow], migrations: MONITOR_MIGRATIONS, applicationName: 'vir-cli', poolSize: 2 }); // openDataSource holds one connection while migrations take another
     try {
-      await ds.query('TRUNCATE flow_event, message_summary, flow_minute, flow_day');
+      await ds.query('TRUNCATE flow_event, message_summary, flow_minute, flow_day, figure_melding, figure_match_day, figure_signal');
       await ds.query("INSERT INTO console_audit (at, actor, action, outcome) VALUES ($1, 'cli', 'read-model-rebuild', 'ok')", [new Date().toISOString()]);
     } finally {
       await ds.destroy();

@@ -201,13 +201,17 @@ export class MeldingProcessor {
 
   private async storeVerified(verified: Verified[]): Promise<void> {
     const results = await this.store.recordBatch(
-      verified.map(({ melding, at }) => ({
-        melding,
-        jeugdige: this.pseudonymizer.pseudonyms(melding.jeugdige.bsn),
-        ouders: melding.ouders.map((o) => this.pseudonymizer.pseudonyms(o.bsn)),
-        at,
-        flow: (step) => this.flow.build(step),
-      })),
+      verified.map(({ melding, at }) => {
+        const jeugdige = this.pseudonymizer.pseudonyms(melding.jeugdige.bsn);
+        return {
+          melding,
+          jeugdige,
+          ouders: melding.ouders.map((o) => this.pseudonymizer.pseudonyms(o.bsn)),
+          subject: this.pseudonymizer.subject(jeugdige.current),
+          at,
+          flow: (step) => this.flow.build(step),
+        };
+      }),
     );
     let stored = false;
     for (const [k, result] of results.entries()) {

@@ -17,6 +17,8 @@ export interface RecordInput {
   /** The young person under every pseudonym key in use (current one stored). */
   jeugdige: Pseudonyms;
   ouders: Pseudonyms[];
+  /** The young person's statistics key (Pseudonymizer.subject): on the flow event, for the figures. */
+  subject?: string;
   at: Date;
   /** Builds a flow event for the outbox (same ids/clock as the publisher). */
   flow: (step: Omit<FlowEvent, 'eventId' | 'at' | 'component'>) => FlowEvent;
@@ -47,6 +49,7 @@ interface StoredMelding {
   jeugdigePseudonym: string;
   ouders: string[];
   geboortedatum: string;
+  woongemeente: string | null;
   meldingsdatum: string;
   endsOn: string;
   status: MeldingStatus;
@@ -60,23 +63,28 @@ const CANDIDATES_SQL = `
   SELECT m.id, m.message_id AS "messageId", m.party_oin AS "partyOin", m.convenant, m.referentie, m.professional_key AS "professionalKey",
          m.melder_id AS "melderId", m.melder_naam AS "melderNaam", m.melder_telefoon AS "melderTelefoon", m.melder_email AS "melderEmail",
          m.organisatie_naam AS "organisatieNaam", m.organisatie_domein AS "organisatieDomein", m.jeugdige_pseudonym AS "jeugdigePseudonym",
-         m.status, COALESCE((SELECT array_agg(ouder_pseudonym) FROM melding_ouder WHERE melding_id = m.id), '{}') AS ouders
+         m.woongemeente, m.status, COALESCE((SELECT array_agg(ouder_pseudonym) FROM melding_ouder WHERE melding_id = m.id), '{}') AS ouders
   FROM melding m JOIN c USING (id) ORDER BY m.created_at, m.id`;
 
 const INSERT_MELDING_SQL = `
   INSERT INTO melding (id, message_id, party_oin, convenant, referentie, professional_key, melder_id, melder_naam, melder_telefoon, melder_email,
-                       organisatie_naam, organisatie_domein, jeugdige_pseudonym, geboortedatum, meldingsdatum, ends_on, status, created_at, updated_at)
-  SELECT u.*, 'active', $17::timestamptz, $17::timestamptz
+                       organisatie_naam, organisatie_domein, jeugdige_pseudonym, geboortedatum, meldingsdatum, ends_on, woongemeente, status, created_at, updated_at)
+  SELECT u.*, 'active', $18::timestamptz, $18::timestamptz
   FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-              $11::text[], $12::text[], $13::text[], $14::date[], $15::date[], $16::date[]) AS u`;
+              $11::text[], $12::text[], $13::text[], $14::date[], $15::date[], $16::date[], $17::text[]) AS u`;
 
 const UPDATE_MELDING_SQL = `
   UPDATE melding m SET referentie = u.referentie, melder_naam = u.melder_naam, melder_telefoon = u.melder_telefoon, melder_email = u.melder_email,
                        organisatie_naam = u.organisatie_naam, organisatie_domein = u.organisatie_domein, meldingsdatum = u.meldingsdatum,
-                       ends_on = u.ends_on, updated_at = $10::timestamptz
-  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[])
-       AS u(id, referentie, melder_naam, melder_telefoon, melder_email, organisatie_naam, organisatie_domein, meldingsdatum, ends_on)
+                       ends_on = u.ends_on, woongemeente = u.woongemeente, updated_at = $11::timestamptz
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[], $10::text[])
+       AS u(id, referentie, melder_naam, melder_telefoon, melder_email, organisatie_naam, organisatie_domein, meldingsdatum, ends_on, woongemeente)
   WHERE m.id = u.id`;
+
+/** A melding's figure dimensions for its flow events. */
+function dimensions(r: StoredMelding): Pick<FlowEvent, 'convenant' | 'gemeente' | 'domein'> {
+  return { convenant: r.convenant, ...(r.woongemeente ? { gemeente: r.woongemeente } : {}), domein: r.organisatieDomein };
+}
 
 /** The columns of `rows` as arrays, one per field: the shape `unnest($1::…[], …)` takes. */
 function columns<T>(rows: T[], fields: (keyof T)[]): unknown[][] {
@@ -175,6 +183,7 @@ export class MeldingStore {
         jeugdigePseudonym: jeugdige.current,
         ouders: [...new Set(ouders.map((o) => o.current))],
         geboortedatum: m.jeugdige.geboortedatum,
+        woongemeente: m.jeugdige.woongemeente ?? null,
         meldingsdatum: m.meldingsdatum,
         endsOn: endOfActivePeriod(m),
         status: 'active',
@@ -217,6 +226,7 @@ export class MeldingStore {
           organisatieDomein: row.organisatieDomein,
           meldingsdatum: row.meldingsdatum,
           endsOn: row.endsOn,
+          woongemeente: row.woongemeente,
         });
         // An earlier melding of this same chunk is simply inserted with the new values.
         if (!inserts.includes(existing)) updates.set(existing.id, existing);
@@ -228,10 +238,12 @@ export class MeldingStore {
       byId.set(row.id, row);
       event(input, { messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.stored', outcome: 'ok' });
       let signalCount = 0;
+      const figureMatches: string[] = [];
       for (const match of outcome.matches) {
         const other = byId.get(match.a.id)!;
         const matchId = randomUUID();
         matchRows.push({ id: matchId, soort: match.soort, reikwijdte: match.reikwijdte, a: other.id, b: row.id });
+        figureMatches.push(`${match.soort}|${match.reikwijdte}|${other.messageId}|${other.convenant}|${other.woongemeente ?? ''}|${other.organisatieDomein}`);
         for (const [self, counterpart] of [[other, row], [row, other]] as const) {
           if (match.reikwijdte === 'binnen-convenant' && this.options.localMatchingOins?.has(self.partyOin)) continue;
           const bericht = this.bericht(matchId, match.soort, match.reikwijdte, self, counterpart, at);
@@ -240,10 +252,20 @@ export class MeldingStore {
           entries.push({ signal: signals.length });
           signals.push(signal);
           berichten.push(bericht);
-          event(input, { messageId: signal.messageId, correlationIds: signal.correlationIds, partyOin: self.partyOin, step: 'index.signal-queued', outcome: 'ok', detail: `${match.reikwijdte} ${match.soort}-match` });
+          event(input, { messageId: signal.messageId, correlationIds: signal.correlationIds, partyOin: self.partyOin, step: 'index.signal-queued', outcome: 'ok', detail: `${match.reikwijdte} ${match.soort}-match`, ...dimensions(self) });
         }
       }
-      event(input, { messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.matched', outcome: 'ok', detail: `${outcome.matches.length} match(es), ${signalCount} signal(s)` });
+      event(input, {
+        messageId: m.berichtId,
+        partyOin: m.afzenderOin,
+        step: 'index.matched',
+        outcome: 'ok',
+        detail: `${outcome.matches.length} match(es), ${signalCount} signal(s)`,
+        // The figures' dimensions of this new melding and of each match it made (no BSN, no pseudonym).
+        ...dimensions(row),
+        ...(input.subject ? { subject: input.subject } : {}),
+        ...(figureMatches.length > 0 ? { matches: figureMatches } : {}),
+      });
       results[todo[k]] = { outcome: 'new', matches: outcome.matches.length, signals: signalCount };
     });
 
@@ -251,7 +273,7 @@ export class MeldingStore {
       await em.query(INSERT_MELDING_SQL, [
         ...columns(inserts, [
           'id', 'messageId', 'partyOin', 'convenant', 'referentie', 'professionalKey', 'melderId', 'melderNaam', 'melderTelefoon', 'melderEmail',
-          'organisatieNaam', 'organisatieDomein', 'jeugdigePseudonym', 'geboortedatum', 'meldingsdatum', 'endsOn',
+          'organisatieNaam', 'organisatieDomein', 'jeugdigePseudonym', 'geboortedatum', 'meldingsdatum', 'endsOn', 'woongemeente',
         ]),
         at.toISOString(),
       ]);
@@ -263,7 +285,7 @@ export class MeldingStore {
     if (updates.size > 0) {
       const list = [...updates.values()];
       await em.query(UPDATE_MELDING_SQL, [
-        ...columns(list, ['id', 'referentie', 'melderNaam', 'melderTelefoon', 'melderEmail', 'organisatieNaam', 'organisatieDomein', 'meldingsdatum', 'endsOn']),
+        ...columns(list, ['id', 'referentie', 'melderNaam', 'melderTelefoon', 'melderEmail', 'organisatieNaam', 'organisatieDomein', 'meldingsdatum', 'endsOn', 'woongemeente']),
         at.toISOString(),
       ]);
     }

@@ -13,6 +13,21 @@ describe('Pseudonymizer', () => {
     expect(new Pseudonymizer(k2).pseudonym('111222333')).not.toBe(p.pseudonym('111222333'));
   });
 
+  it('gives a statistics key per young person that is not the pseudonym, under its own key', () => {
+    const statsKey = randomBytes(32).toString('base64');
+    const p = new Pseudonymizer(k1, [], statsKey);
+    const pseudonym = p.pseudonym('111222333');
+    const subject = p.subject(pseudonym);
+    expect(subject).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(p.subject(p.pseudonym('111222333'))).toBe(subject);
+    expect(p.subject(p.pseudonym('123456782'))).not.toBe(subject);
+    expect(pseudonym).not.toContain(subject);
+    // Another statistics key, or the default one derived from the pseudonym key: another subject.
+    expect(new Pseudonymizer(k1, [], randomBytes(32).toString('base64')).subject(pseudonym)).not.toBe(subject);
+    expect(new Pseudonymizer(k1).subject(pseudonym)).not.toBe(subject);
+    expect(() => new Pseudonymizer(k1, [], randomBytes(16).toString('base64'))).toThrow(/32 bytes/);
+  });
+
   it('after a rotation stores under the new key and still finds rows made under the old one', () => {
     const before = new Pseudonymizer(k1);
     const after = new Pseudonymizer(k2, [k1]);

@@ -19,14 +19,28 @@ export interface Pseudonyms {
  */
 export class Pseudonymizer {
   private readonly keys: { version: string; key: Buffer }[];
+  private readonly statisticsKey: Buffer;
 
-  constructor(current: PseudonymKey, previous: PseudonymKey[] = []) {
+  /** `statisticsKeyBase64`: the key of `subject`; unset, one derived from the current pseudonym key. */
+  constructor(current: PseudonymKey, previous: PseudonymKey[] = [], statisticsKeyBase64?: string) {
     this.keys = [current, ...previous].map((k) => {
       const key = Buffer.from(k.keyBase64, 'base64');
       if (key.length < 32) throw new Error(`Pseudonym key ${k.version} must be at least 32 bytes`);
       return { version: k.version, key };
     });
     if (new Set(this.keys.map((k) => k.version)).size !== this.keys.length) throw new Error('Pseudonym key versions must differ');
+    this.statisticsKey = statisticsKeyBase64 ? Buffer.from(statisticsKeyBase64, 'base64') : createHmac('sha256', this.keys[0].key).update('vir-statistics-key').digest();
+    if (this.statisticsKey.length < 32) throw new Error('The statistics key must be at least 32 bytes');
+  }
+
+  /**
+   * The young person's statistics key for the figures: HMAC-SHA256 of the current pseudonym under
+   * a separate key, cut to 128 bits (22 base64url characters). Whoever sees it (the monitor) can
+   * count distinct young people, but cannot compute it from a BSN, nor match it to the index's
+   * pseudonyms, without that key; the index's tables never hold it.
+   */
+  subject(currentPseudonym: string): string {
+    return createHmac('sha256', this.statisticsKey).update(currentPseudonym).digest('base64url').slice(0, 22);
   }
 
   get version(): string {

@@ -29,6 +29,8 @@ export class MeldingRow {
   @Column('text', { name: 'organisatie_domein' }) organisatieDomein!: string;
   @Column('text', { name: 'jeugdige_pseudonym' }) jeugdigePseudonym!: string;
   @Column('date') geboortedatum!: string;
+  /** CBS code of the young person's municipality of residence, when the melding carries it. */
+  @Column('text', { nullable: true }) woongemeente!: string | null;
   @Column('date') meldingsdatum!: string;
   @Column('date', { name: 'ends_on' }) endsOn!: string;
   @Column('text') status!: MeldingStatus;

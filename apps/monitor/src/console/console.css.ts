@@ -50,4 +50,6 @@ td.expiring, .expiring { color: var(--bad); font-weight: 600; }
 .notice { color: var(--ok); font-weight: 600; }
 form.act { display: flex; gap: .3rem; align-items: center; }
 .alert-state.a-open { color: var(--bad); font-weight: 600; } .alert-state.a-acknowledged { color: var(--warn); } .alert-state.a-closed { color: var(--muted); }
+div.scroll { overflow-x: auto; } table#figures { font-size: .8em; } table#figures tbody th[scope=row] { white-space: nowrap; } table#figures th, table#figures td { padding: .3rem .35rem; }
+table#figures tfoot th, table#figures tfoot td { font-weight: 700; border-top: 2px solid var(--line); }
 `;

@@ -14,7 +14,7 @@ import { lineChart } from './svg-chart';
 export interface Chrome {
   viewer?: Viewer;
   csrfToken?: string;
-  active?: 'overview' | 'messages' | 'errors' | 'delivery' | 'parties' | 'alerts' | 'audit';
+  active?: 'overview' | 'messages' | 'errors' | 'delivery' | 'parties' | 'alerts' | 'figures' | 'audit';
 }
 
 const NAV: { key: NonNullable<Chrome['active']>; href: string; label: string }[] = [
@@ -24,6 +24,7 @@ const NAV: { key: NonNullable<Chrome['active']>; href: string; label: string }[]
   { key: 'delivery', href: '/console/delivery', label: 'Delivery' },
   { key: 'parties', href: '/console/parties', label: 'Parties' },
   { key: 'alerts', href: '/console/alerts', label: 'Alerts' },
+  { key: 'figures', href: '/console/figures', label: 'Figures' },
   { key: 'audit', href: '/console/audit', label: 'Audit' },
 ];
 

@@ -1,6 +1,7 @@
 import type { FlowEvent } from '@vir/contracts';
 import type { Clock } from '@vir/domain';
 import type { DataSource, EntityManager } from 'typeorm';
+import { ingestFigures } from '../figures/figure.store';
 import { countByBucket, summarise, type BucketCount } from './flow-batch';
 import { ingestible, retentionCutoffs, type RetentionPolicy } from './retention-policy';
 
@@ -36,6 +37,7 @@ export class ReadModelStore {
         await upsertSummaries(em, fresh);
         await upsertCounts(em, 'flow_minute', countByBucket(fresh, 'minute'), shard);
         await upsertCounts(em, 'flow_day', countByBucket(fresh, 'day'), shard);
+        await ingestFigures(em, fresh, shard);
       }
       return { inserted: fresh.length, tooOld };
     });

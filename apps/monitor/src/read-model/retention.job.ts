@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Clock } from '@vir/domain';
 import type { DataSource } from 'typeorm';
+import { deleteOldFigures } from '../figures/figure.store';
 import { retentionCutoffs, type RetentionPolicy } from './retention-policy';
 
 export interface RetentionResult {
@@ -45,6 +46,7 @@ export class RetentionJob {
     for (const table of ['flow_minute', 'flow_day']) {
       aggregates += await this.sliced(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE bucket < $1 LIMIT ${this.sliceRows})`, cutoffs.aggregate);
     }
+    aggregates += await deleteOldFigures(this.ds, cutoffs.aggregate, this.sliceRows);
     await this.ds.query('DELETE FROM console_session WHERE expires_at < $1', [now.toISOString()]);
     if (events + messages + aggregates > 0) this.log.log(`Retention: ${events} events, ${messages} message summaries, ${aggregates} aggregate rows deleted`);
     return { events, messages, aggregates };
