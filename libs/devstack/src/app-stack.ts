@@ -94,6 +94,8 @@ export interface AppStackOptions {
   echo?: boolean;
   /** Index instances in the consumer group (default 1); the extra ones are in `extraIndexes`. */
   indexInstances?: number;
+  /** Extra node options for every service (a benchmark's --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 /** The operator name the development stacks give the admin API's token (the actor in the party audit). */
@@ -248,6 +250,7 @@ export async function startAppStack(o: AppStackOptions): Promise<AppStack> {
       `http://127.0.0.1:${ports[name]}`,
       join(logDir, `${name}.log`),
       o.echo ? (line) => o.log(`[${name}] ${line}`) : undefined,
+      o.nodeArgs,
     );
   const services = { index: make('index'), gateway: make('gateway'), monitor: make('monitor') };
   const extraIndexes = extraIndexPorts.map(

@@ -24,6 +24,8 @@ export interface DevEnvironmentOptions {
   echo?: boolean;
   onDelivery?: (d: Delivery) => void;
   namespace?: string;
+  /** Extra node options for every service (a benchmark's --cpu-prof). */
+  nodeArgs?: string[];
 }
 
 /** Everything `npm start` and `npm run demo` need: infrastructure, the three services, demo parties. */
@@ -40,6 +42,7 @@ export async function startDevEnvironment(o: DevEnvironmentOptions): Promise<Dev
       log: o.log,
       echo: o.echo,
       namespace: o.namespace,
+      nodeArgs: o.nodeArgs,
     });
     let stopping: Promise<void> | undefined;
     return {

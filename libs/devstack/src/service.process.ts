@@ -20,6 +20,8 @@ export class ServiceProcess {
     readonly url: string,
     logFile: string,
     private readonly onLine?: (line: string) => void,
+    /** Extra node options (e.g. --cpu-prof for a benchmark's profile). */
+    private readonly nodeArgs: string[] = [],
   ) {
     this.logStream = createWriteStream(logFile, { flags: 'a' });
   }
@@ -29,7 +31,7 @@ export class ServiceProcess {
   }
 
   async start(timeoutMs = 60_000): Promise<void> {
-    const child = spawn(process.execPath, ['--enable-source-maps', this.script], {
+    const child = spawn(process.execPath, [...this.nodeArgs, '--enable-source-maps', this.script], {
       env: { PATH: process.env.PATH ?? '', NODE_ENV: process.env.NODE_ENV ?? 'development', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -140,6 +140,8 @@ export async function runGatewayBench(argv: string[]): Promise<void> {
       seconds: { type: 'string', default: '10' },
       /** Some of e2e,steady,single,batch (for looking into one figure; the others print null). */
       only: { type: 'string', default: 'e2e,steady,single,batch' },
+      /** A folder for CPU profiles of the services (node --cpu-prof), written when they stop. */
+      profile: { type: 'string' },
     },
   });
   const batches = Number(values.batches);
@@ -148,7 +150,8 @@ export async function runGatewayBench(argv: string[]): Promise<void> {
   const only = new Set(values.only.split(','));
   const log = (line: string) => console.log(line);
   const namespace = `bench${randomBytes(3).toString('hex')}`;
-  const env = await startDevEnvironment({ rootDir: ROOT_DIR, log: () => undefined, instance: 'bench', ephemeral: true, namespace, ...externalInfrastructure(process.env) });
+  const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+  const env = await startDevEnvironment({ rootDir: ROOT_DIR, log: () => undefined, instance: 'bench', ephemeral: true, namespace, nodeArgs, ...externalInfrastructure(process.env) });
   const nhn = client(env, 'regio-nhn', 64);
   const twente = client(env, 'regio-twente', 64);
   try {
