@@ -5,6 +5,7 @@ import { Client as PgClient } from 'pg';
 import { clientTlsOf, startDevEnvironment, type DevEnvironment } from '@vir/devstack';
 import { regionalMelding, testBsn } from '@vir/testing';
 import { externalInfrastructure, ROOT_DIR } from '../cli-paths';
+import { cpuLine, treeCpuSeconds } from './process-cpu';
 
 // `npm run bench -- gateway`: the gateway driven by concurrent regional clients over mutual TLS
 // (the whole stack as `npm start` runs it: Kafka, PostgreSQL, index, monitor, webhooks over mutual
@@ -167,6 +168,7 @@ export async function runGatewayBench(argv: string[]): Promise<void> {
       //    acceptance of the second melding to the delivery of its matchsignaal.
       const accepted = new Map<string, number>();
       const e2eStarted = new Date();
+      const cpuBefore = treeCpuSeconds();
       const run = randomBytes(3).toString('hex');
       await openLoop(200, seconds, async (i) => {
         const pair = Math.floor(i / 2);
@@ -185,6 +187,7 @@ export async function runGatewayBench(argv: string[]): Promise<void> {
         if (delivered.size >= accepted.size) break;
         await new Promise((r) => setTimeout(r, 200));
       }
+      log(cpuLine(cpuBefore, treeCpuSeconds(), (Date.now() - e2eStarted.getTime()) / 1000));
       for (const [ref, at] of accepted) if (delivered.has(ref)) e2eMs.push(delivered.get(ref)! - at);
       log(`end to end at 200 meldingen/s: ${e2eMs.length} of ${accepted.size} matchsignalen delivered; p50 ${round(percentile(e2eMs, 50))} ms, p99 ${round(percentile(e2eMs, 99))} ms (target ≤ 250)`);
       for (const line of await hopTimes(env.infra.databaseUrl, `${namespace}_monitor`, e2eStarted)) log(line);
@@ -203,14 +206,20 @@ export async function runGatewayBench(argv: string[]): Promise<void> {
     await env.stack.services.monitor.stop();
     if (only.has('single')) {
       // 3. Single requests, as fast as 32 concurrent clients go.
+      const cpu0 = treeCpuSeconds();
+      const t0 = Date.now();
       const s = await closedLoop(nhn, singles, 32, () => ({ path: '/v1/meldingen', body: JSON.stringify(lonely('single')), items: 1 }));
       log(`single requests, 32 concurrent: ${round(s.perSec, 0)} accepted/s (target ≥ 500), p50 ${round(percentile(s.latencies, 50))} ms, p99 ${round(percentile(s.latencies, 99))} ms, ${s.refused} refused`);
+      log(cpuLine(cpu0, treeCpuSeconds(), (Date.now() - t0) / 1000));
       single = s;
     }
     if (only.has('batch')) {
       // 4. Batches of 100, 8 concurrent clients.
+      const cpu0 = treeCpuSeconds();
+      const t0 = Date.now();
       const b = await closedLoop(twente, batches, 8, () => ({ path: '/v1/meldingen/batch', body: JSON.stringify({ meldingen: Array.from({ length: 100 }, () => lonely('batch')) }), items: 100 }));
       log(`batches of 100, 8 concurrent: ${round(b.perSec, 0)} accepted meldingen/s (target ≥ 2,000), p50 ${round(percentile(b.latencies, 50))} ms per batch, ${b.refused} refused`);
+      log(cpuLine(cpu0, treeCpuSeconds(), (Date.now() - t0) / 1000));
       batch = b;
     }
 
