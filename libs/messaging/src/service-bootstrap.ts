@@ -56,6 +56,11 @@ export async function runService(o: ServiceOptions): Promise<void> {
   if (o.https) {
     const { host, port, options } = o.https;
     const server = createHttpsServer(options, app.getHttpAdapter().getInstance());
+    // Parties keep connections open between requests: a server closing an idle connection at the
+    // moment a client reuses it makes that request fail (ECONNRESET), so idle connections live long
+    // (as behind the usual load balancers), and clients close them first.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     tls = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

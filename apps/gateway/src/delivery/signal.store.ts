@@ -97,14 +97,18 @@ export class SignalStore {
   async claimForPush(now: Date, leaseUntil: Date, limit = 200): Promise<SignalRecord[]> {
     return this.ds.transaction(async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext('vir-gateway-push-claim'))`);
+      // Per party only the head of its pending signals (an index range scan each, so a backlog does
+      // not make the claim slower), cut at the first one that is not due: that one holds back the rest.
       return this.q<SignalRecord>(
-        `UPDATE signal SET next_attempt_at = $2
-         WHERE id IN (SELECT s.id FROM signal s JOIN party p ON p.oin = s.recipient_oin
-                      WHERE s.status IN ${PENDING} AND s.next_attempt_at <= $1
-                        AND p.status = 'active' AND p.webhook_url IS NOT NULL
-                        AND NOT EXISTS (SELECT 1 FROM signal e WHERE e.recipient_oin = s.recipient_oin AND e.seq < s.seq
-                                          AND e.status IN ${PENDING} AND e.next_attempt_at > $1)
-                      ORDER BY s.seq LIMIT $3 FOR UPDATE OF s)
+        `WITH head AS (
+           SELECT s.id, s.seq, bool_and(s.next_attempt_at <= $1) OVER (PARTITION BY p.oin ORDER BY s.seq) AS open
+           FROM party p CROSS JOIN LATERAL (
+             SELECT id, seq, next_attempt_at FROM signal
+             WHERE recipient_oin = p.oin AND status IN ${PENDING} ORDER BY seq LIMIT $3) s
+           WHERE p.status = 'active' AND p.webhook_url IS NOT NULL)
+         UPDATE signal SET next_attempt_at = $2
+         WHERE id IN (SELECT id FROM head WHERE open ORDER BY seq LIMIT $3)
+           AND status IN ${PENDING} AND next_attempt_at <= $1
          RETURNING ${RECORD_COLUMNS}`,
         [now, leaseUntil, limit],
         m,

@@ -20,20 +20,29 @@ export interface WebhookTls {
  * kept alive per host.
  */
 export class WebhookClient {
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 32 });
-  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 32 });
+  // An idle connection is closed after 4 s, before a server's usual 5 s keep-alive timeout ends it
+  // (Node's default): otherwise a POST can go out on a connection the server is just closing.
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 32, timeout: 4_000 });
+  private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 32, timeout: 4_000 });
 
   constructor(
     private readonly timeoutMs: number,
     private readonly tls?: WebhookTls,
   ) {}
 
-  post(url: string, body: string, contentType: string, headers: Record<string, string>): Promise<WebhookResult> {
+  async post(url: string, body: string, contentType: string, headers: Record<string, string>): Promise<WebhookResult> {
+    const first = await this.postOnce(url, body, contentType, headers);
+    // A kept-alive connection the server closed just as it was reused: once more, on a new one
+    // (the same Idempotency-Key, so a receiver that did get the first one ignores this).
+    return first.staleConnection ? this.postOnce(url, body, contentType, headers) : first;
+  }
+
+  private postOnce(url: string, body: string, contentType: string, headers: Record<string, string>): Promise<WebhookResult & { staleConnection?: boolean }> {
     return new Promise((resolve) => {
       let settled = false;
       let req: ClientRequest | undefined;
       const timer = setTimeout(() => req?.destroy(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-      const done = (r: WebhookResult) => {
+      const done = (r: WebhookResult & { staleConnection?: boolean }) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -67,8 +76,9 @@ export class WebhookClient {
         done({ ok: false, error: `unsupported webhook scheme ${target.protocol}` });
         return;
       }
-      req.once('error', (err) => done({ ok: false, error: err.message.slice(0, 200) }));
-      req.end(body);
+      const sent = req;
+      sent.once('error', (err: NodeJS.ErrnoException) => done({ ok: false, error: err.message.slice(0, 200), staleConnection: sent.reusedSocket && err.code === 'ECONNRESET' }));
+      sent.end(body);
     });
   }
 
