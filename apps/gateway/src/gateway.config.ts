@@ -44,6 +44,11 @@ export class GatewayConfig {
   @IsInt() @Min(10) DELIVERY_RETRY_BASE_MS: number = 1_000;
   /** Retry a delivery for this long before marking it failed (Digikoppeling: 5 days). */
   @IsInt() @Min(1) DELIVERY_GIVE_UP_MS: number = 5 * 24 * 3600 * 1000;
+  /** Days the signed XML of a forwarded message is kept (the operators' raw view in the console). */
+  @IsInt() @Min(1) @Max(3650) INGRESS_XML_RETENTION_DAYS: number = 30;
+  /** Days a delivered or acknowledged signal keeps its content (names, contact details); then status and history only. */
+  @IsInt() @Min(1) @Max(3650) SIGNAL_CONTENT_RETENTION_DAYS: number = 30;
+  @IsInt() @Min(1000) RETENTION_INTERVAL_MS: number = 3_600_000;
   @IsInt() @Min(100) DELIVERY_TIMEOUT_MS: number = 10_000;
   /** A claimed push delivery not finished within this time is claimed again (after a crash); unset: max(30 s, 3 × DELIVERY_TIMEOUT_MS). Must exceed DELIVERY_TIMEOUT_MS. */
   @IsOptional() @IsInt() @Min(200) DELIVERY_LEASE_MS?: number;

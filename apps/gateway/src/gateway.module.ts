@@ -36,6 +36,9 @@ import { PartyAdmin } from './parties/party-admin';
 import { PartyRegistry } from './parties/party.registry';
 import { PartySettingsPublisher } from './parties/party-settings.publisher';
 import { MessageStatusService } from './ingress/message-status.service';
+import { RetentionJob } from './retention/retention.job';
+
+const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 import { PartyStore } from './parties/party.store';
 import { GATEWAY_ENTITIES } from './persistence/gateway.entities';
 
@@ -45,13 +48,17 @@ class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(DeliveryWorker) private readonly worker: DeliveryWorker,
     @Inject(WebhookClient) private readonly client: WebhookClient,
     @Inject(PartySettingsPublisher) private readonly settings: PartySettingsPublisher,
+    @Inject(RetentionJob) private readonly retention: RetentionJob,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
   async onApplicationBootstrap(): Promise<void> {
     this.worker.start();
     await this.settings.start();
+    this.retention.start(this.config.RETENTION_INTERVAL_MS);
   }
   async onApplicationShutdown(): Promise<void> {
     this.settings.stop();
+    await this.retention.stop();
     await this.worker.stop();
     this.client.close();
   }
@@ -115,6 +122,12 @@ export class GatewayModule {
           useFactory: (store: PartyStore, registry: PartyRegistry, clk: Clock, worker: DeliveryWorker, settings: PartySettingsPublisher) =>
             new PartyAdmin(store, registry, clk, () => worker.kick(), (party, at) => settings.publish(party, at)),
           inject: [PartyStore, PartyRegistry, Clock, DeliveryWorker, PartySettingsPublisher],
+        },
+        { provide: GATEWAY_CONFIG, useValue: config },
+        {
+          provide: RetentionJob,
+          useFactory: (ds: DataSource, clk: Clock) => new RetentionJob(ds, clk, { ingressXmlDays: config.INGRESS_XML_RETENTION_DAYS, signalContentDays: config.SIGNAL_CONTENT_RETENTION_DAYS }),
+          inject: [DataSource, Clock],
         },
         { provide: MessageStatusService, useFactory: (ds: DataSource) => new MessageStatusService(ds), inject: [DataSource] },
         {
