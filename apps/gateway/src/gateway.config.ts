@@ -44,6 +44,8 @@ export class GatewayConfig {
   @IsInt() @Min(10) DELIVERY_RETRY_BASE_MS: number = 1_000;
   /** Retry a delivery for this long before marking it failed (Digikoppeling: 5 days). */
   @IsInt() @Min(1) DELIVERY_GIVE_UP_MS: number = 5 * 24 * 3600 * 1000;
+  /** Worker threads that encrypt and sign meldingen (0: on the event loop's thread). */
+  @IsInt() @Min(0) @Max(32) SEAL_WORKERS: number = 1;
   /** Days the signed XML of a forwarded message is kept (the operators' raw view in the console). */
   @IsInt() @Min(1) @Max(3650) INGRESS_XML_RETENTION_DAYS: number = 30;
   /** Days a delivered or acknowledged signal keeps its content (names, contact details); then status and history only. */

@@ -37,8 +37,10 @@ import { PartyRegistry } from './parties/party.registry';
 import { PartySettingsPublisher } from './parties/party-settings.publisher';
 import { MessageStatusService } from './ingress/message-status.service';
 import { RetentionJob } from './retention/retention.job';
+import { InThreadSealer, SealerPool, type MeldingSealer } from './ingress/melding-sealer';
 
 const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+const MELDING_SEALER = Symbol('MELDING_SEALER');
 import { PartyStore } from './parties/party.store';
 import { GATEWAY_ENTITIES } from './persistence/gateway.entities';
 
@@ -50,6 +52,7 @@ class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(PartySettingsPublisher) private readonly settings: PartySettingsPublisher,
     @Inject(RetentionJob) private readonly retention: RetentionJob,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(MELDING_SEALER) private readonly sealer: MeldingSealer,
   ) {}
   async onApplicationBootstrap(): Promise<void> {
     this.worker.start();
@@ -59,6 +62,7 @@ class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.settings.stop();
     await this.retention.stop();
+    await this.sealer.close();
     await this.worker.stop();
     this.client.close();
   }
@@ -160,9 +164,14 @@ export class GatewayModule {
         { provide: IngressLedger, useFactory: (ds: DataSource) => new IngressLedger(ds), inject: [DataSource] },
         {
           provide: SubmitMessageUseCase,
-          useFactory: (bus: MessageBus, flow: FlowEventPublisher, clk: Clock, ledger: IngressLedger) =>
-            new SubmitMessageUseCase(bus, flow, clk, trustStore, encryptionCertificatePem, config.MAX_BODY_BYTES, ledger, indexOin),
-          inject: [MessageBus, FlowEventPublisher, Clock, IngressLedger],
+          useFactory: (bus: MessageBus, flow: FlowEventPublisher, clk: Clock, ledger: IngressLedger, sealer: MeldingSealer) =>
+            new SubmitMessageUseCase(bus, flow, clk, trustStore, encryptionCertificatePem, config.MAX_BODY_BYTES, ledger, indexOin, sealer),
+          inject: [MessageBus, FlowEventPublisher, Clock, IngressLedger, MELDING_SEALER],
+        },
+        {
+          provide: MELDING_SEALER,
+          useFactory: (): MeldingSealer =>
+            config.SEAL_WORKERS > 0 ? new SealerPool({ recipientCertificatePem: encryptionCertificatePem }, config.SEAL_WORKERS) : new InThreadSealer(encryptionCertificatePem),
         },
         { provide: SignalStore, useFactory: (ds: DataSource) => new SignalStore(ds), inject: [DataSource] },
         {

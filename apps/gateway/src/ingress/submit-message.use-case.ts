@@ -14,10 +14,11 @@ import {
 import { checkMelding, checkMeldingDates, type Clock } from '@vir/domain';
 import type { FlowEventPublisher, MessageBus } from '@vir/messaging';
 import type { TrustStore } from '@vir/pki';
-import { KeyAgreementSession, openIntrekking, openPing, openVerwijdering, sealMelding, signIntrekking, signPing, signVerwijdering, verifyMelding, XmlMessageError, type Signer } from '@vir/xml';
+import { openIntrekking, openPing, openVerwijdering, signIntrekking, signPing, signVerwijdering, verifyMelding, XmlMessageError, type Signer } from '@vir/xml';
 import type { Party } from '../parties/party.registry';
 import { GatewayError } from './gateway.error';
 import type { IngressLedger } from './ingress.ledger';
+import { InThreadSealer, type MeldingSealer } from './melding-sealer';
 import { parseJson } from './request-body';
 import { xmlRefusal } from './xml-refusal';
 
@@ -88,16 +89,13 @@ interface Prepared {
 }
 
 /** What a regional JSON message becomes: the signed national XML and its inbound type. */
-type Translate<T> = (dto: T, party: Party, signer: Signer) => { type: InboundType; xml: string };
+type Translate<T> = (dto: T, party: Party, signer: Signer) => { type: InboundType; xml: string | Promise<string> };
 
 /**
  * Ingress use cases. A message is accepted only once it is durably on the inbound topic; every
  * refusal is a GatewayError with a documented code, and nothing is forwarded.
  */
 export class SubmitMessageUseCase {
-  /** One ECDH-ES ephemeral key per minute (at most 10,000 meldingen), so the index pays one ECDH per session, not per melding. */
-  private readonly keyAgreement = new KeyAgreementSession();
-
   constructor(
     private readonly bus: MessageBus,
     private readonly flow: FlowEventPublisher,
@@ -107,6 +105,8 @@ export class SubmitMessageUseCase {
     private readonly maxBytes: number,
     private readonly ledger: IngressLedger,
     private readonly indexOin: string,
+    /** Encrypts and signs meldingen (on worker threads, or here); its key-agreement sessions give the index one ECDH per session, not per melding. */
+    private readonly sealer: MeldingSealer = new InThreadSealer(indexCertificatePem),
   ) {}
 
   /** A regional tenant's JSON melding: validate, translate, encrypt BSNs, sign, forward. */
@@ -145,14 +145,19 @@ export class SubmitMessageUseCase {
     // one produce request for all of them (a batch costs two round trips, not two per item).
     const results: BatchItemResult[] = new Array(items.length);
     const ready: { index: number; message: Prepared }[] = [];
-    for (const [index, item] of items.entries()) {
-      try {
-        if (repeated[index]) throw new GatewayError('VALIDATION_FAILED', 'This berichtId occurs earlier in the same batch', ['berichtId: repeated within the batch']);
-        ready.push({ index, message: this.prepareRegional(party, () => item, RegionaleMeldingDto, this.translateMelding, (b) => [sha256(canonicalJson(b))]) });
-      } catch (err) {
-        results[index] = refusal(index, err);
-      }
-    }
+    // Sealed side by side (on the sealer's worker threads), kept in the batch's order.
+    const prepared = await Promise.all(
+      items.map(async (item, index) => {
+        try {
+          if (repeated[index]) throw new GatewayError('VALIDATION_FAILED', 'This berichtId occurs earlier in the same batch', ['berichtId: repeated within the batch']);
+          return { index, message: await this.prepareRegional(party, () => item, RegionaleMeldingDto, this.translateMelding, (b) => [sha256(canonicalJson(b))]) };
+        } catch (err) {
+          results[index] = refusal(index, err);
+          return undefined;
+        }
+      }),
+    );
+    for (const p of prepared) if (p) ready.push(p);
     const forwarded = await this.forwardMany(party, 'regional-json', ready.map((r) => r.message));
     forwarded.forEach((outcome, k) => {
       const index = ready[k].index;
@@ -171,7 +176,7 @@ export class SubmitMessageUseCase {
     if (violations.length > 0) {
       throw new GatewayError(violations[0].code, violations.map((v) => v.message).join('; '), violations.map((v) => `${v.field}: ${v.code}`));
     }
-    return { type: 'melding', xml: sealMelding(melding, { signer, recipientCertificatePem: this.indexCertificatePem, keyAgreement: this.keyAgreement }) };
+    return { type: 'melding', xml: this.sealer.seal(melding, signer) };
   };
 
   /** A regional tenant withdraws its own melding. */
@@ -225,20 +230,20 @@ export class SubmitMessageUseCase {
   private async regional<T extends { berichtId: string; afzenderOin?: string }>(party: Party, rawBody: string, cls: new () => T, translate: Translate<T>): Promise<Accepted> {
     // The ledger keeps the hash of the canonical JSON (so a melding resent in a batch is the same
     // message); rows from before kept the raw body's hash, which still counts as the same.
-    const prepared = this.prepareRegional(party, () => parseJson(rawBody), cls, translate, (b) => [sha256(canonicalJson(b)), sha256(rawBody)]);
+    const prepared = await this.prepareRegional(party, () => parseJson(rawBody), cls, translate, (b) => [sha256(canonicalJson(b)), sha256(rawBody)]);
     const [outcome] = await this.forwardMany(party, 'regional-json', [prepared]);
     if (outcome instanceof GatewayError) throw outcome;
     return outcome;
   }
 
   /** Validated, translated, encrypted and signed, ready to forward; a refusal throws (flow event recorded). */
-  private prepareRegional<T extends { berichtId: string; afzenderOin?: string }>(
+  private async prepareRegional<T extends { berichtId: string; afzenderOin?: string }>(
     party: Party,
     read: () => unknown,
     cls: new () => T,
     translate: Translate<T>,
     hashes: (body: unknown) => string[],
-  ): Prepared {
+  ): Promise<Prepared> {
     let trackingId: string = randomUUID();
     try {
       const body = read();
@@ -254,7 +259,7 @@ export class SubmitMessageUseCase {
       if (!party.signer) throw new GatewayError('INTERNAL_ERROR', 'The gateway has no usable signing key for this tenant; nothing was forwarded');
       const { type, xml } = translate(dto, party, party.signer);
       const [hash, ...sameContent] = hashes(body);
-      return { trackingId, type, xml, hash, sameContent };
+      return { trackingId, type, xml: await xml, hash, sameContent };
     } catch (err) {
       throw this.rejected(err, trackingId, party);
     }

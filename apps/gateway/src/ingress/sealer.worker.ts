@@ -1,0 +1,19 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { KeyAgreementSession, sealMelding } from '@vir/xml';
+import type { SealRequest, SealResponse, SealerWorkerData } from './melding-sealer';
+
+// A worker thread of SealerPool: seals meldingen one at a time, with a key-agreement session of its own.
+
+const data = workerData as SealerWorkerData;
+const session = new KeyAgreementSession();
+const port = parentPort!;
+
+port.on('message', (r: SealRequest) => {
+  let response: SealResponse;
+  try {
+    response = { id: r.id, ok: true, xml: sealMelding(r.melding, { signer: r.signer, recipientCertificatePem: data.recipientCertificatePem, keyAgreement: session }) };
+  } catch (err) {
+    response = { id: r.id, ok: false, message: (err as Error)?.message ?? String(err) };
+  }
+  port.postMessage(response);
+});
