@@ -14,7 +14,7 @@ export class MonitorConfig {
   @IsOptional() @IsString() PARTIES_FILE?: string;
   /** Days of per-message events and message summaries kept. */
   @IsInt() @Min(1) @Max(3650) RAW_RETENTION_DAYS: number = 90;
-  /** Days of per-minute and per-hour aggregates kept (at least RAW_RETENTION_DAYS). */
+  /** Days of per-day aggregates and figures kept (at least RAW_RETENTION_DAYS); per-minute counts are kept 48 hours. */
   @IsInt() @Min(1) @Max(36500) AGGREGATE_RETENTION_DAYS: number = 730;
   @IsInt() @Min(1000) RETENTION_INTERVAL_MS: number = 3_600_000;
   /** Console sessions end this long after sign-in. */

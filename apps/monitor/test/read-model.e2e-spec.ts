@@ -122,23 +122,26 @@ describe('monitor read model (real PostgreSQL)', () => {
     expect(trace?.relatedMessageIds).toEqual([signal]);
   });
 
-  it('retention: raw events go after 90 days, aggregates stay until theirs ends; too-old events are not ingested', async () => {
+  it('retention: raw events go after 90 days, per-minute counts after 48 hours, per-day ones when theirs ends; too-old events are not ingested', async () => {
     const old = event({ at: new Date('2026-08-01T10:00:00Z').toISOString() });
     const recent = event({ at: new Date('2026-11-01T10:00:00Z').toISOString() });
     clock.set(new Date('2026-08-02T00:00:00Z'));
     await ingestion.handle(records([old]));
+    // 14 hours old when it came: counted per minute too.
+    expect(await counts()).toEqual({ raw: 1, minute: 1, day: 1, summaries: 1 });
     clock.set(new Date('2026-11-22T12:00:00Z'));
+    // 21 days old when it comes: per day only (minute counts serve the last hour and day).
     await ingestion.handle(records([recent]));
     const job = new RetentionJob(ds, clock, policy, 1);
-    expect(await job.run()).toEqual({ events: 1, messages: 1, aggregates: 0 });
-    expect(await counts()).toEqual({ raw: 1, minute: 2, day: 2, summaries: 1 });
+    expect(await job.run()).toEqual({ events: 1, messages: 1, aggregates: 1 });
+    expect(await counts()).toEqual({ raw: 1, minute: 0, day: 2, summaries: 1 });
     // Re-reading the topic (a rebuild) does not count the purged event again.
     const reread = await ingestion.handle(records([old, recent]));
     expect(reread.result).toEqual({ inserted: 0, tooOld: 1 });
-    expect(await counts()).toEqual({ raw: 1, minute: 2, day: 2, summaries: 1 });
+    expect(await counts()).toEqual({ raw: 1, minute: 0, day: 2, summaries: 1 });
     clock.set(new Date('2027-09-10T00:00:00Z'));
     const later = await job.run();
-    expect(later).toEqual({ events: 1, messages: 1, aggregates: 2 });
-    expect(await counts()).toEqual({ raw: 0, minute: 1, day: 1, summaries: 0 });
+    expect(later).toEqual({ events: 1, messages: 1, aggregates: 1 });
+    expect(await counts()).toEqual({ raw: 0, minute: 0, day: 1, summaries: 0 });
   });
 });

@@ -4,7 +4,7 @@ import { type DynamicModule, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Clock } from '@vir/domain';
 import { FlowEventPublisher } from './flow-event.publisher';
-import { KafkaConsumerTransport } from './kafka-consumer.transport';
+import { BEFORE_OFFSET_COMMIT, KafkaConsumerTransport } from './kafka-consumer.transport';
 import { MessageBus } from './message-bus';
 import { KAFKA } from './messaging.module';
 
@@ -40,6 +40,12 @@ export async function runService(o: ServiceOptions): Promise<void> {
   app.enableShutdownHooks();
   // Module hooks first (migrations, topics, producer), then the consumer.
   await app.init();
+  let beforeCommit: (() => Promise<void>) | undefined;
+  try {
+    beforeCommit = app.get<() => Promise<void>>(BEFORE_OFFSET_COMMIT, { strict: false });
+  } catch {
+    beforeCommit = undefined; // the service writes synchronously: nothing to wait for
+  }
   for (const consumer of Array.isArray(o.consumer) ? o.consumer : [o.consumer]) {
     app.connectMicroservice({
       strategy: new KafkaConsumerTransport({
@@ -47,6 +53,7 @@ export async function runService(o: ServiceOptions): Promise<void> {
         bus: app.get(MessageBus),
         now: () => o.clock.now(),
         flow: app.get(FlowEventPublisher),
+        beforeCommit,
         ...consumer,
       }),
     });

@@ -56,13 +56,16 @@ export async function ingestFigures(em: EntityManager, events: FlowEvent[], shar
   }
 }
 
-/** Retention: figure rows last written before the aggregate cutoff, in slices. */
+/** Retention: figure rows of days before the aggregate cutoff (waiting rows: written before it), in slices. */
 export async function deleteOldFigures(ds: DataSource, cutoff: Date, sliceRows: number): Promise<number> {
   const day = cutoff.toISOString().slice(0, 10);
   let total = 0;
   for (const sql of [
-    `DELETE FROM figure_melding WHERE message_id IN (SELECT message_id FROM figure_melding WHERE touched < $1 LIMIT ${sliceRows})`,
-    `DELETE FROM figure_signal WHERE signal_id IN (SELECT signal_id FROM figure_signal WHERE touched < $1 LIMIT ${sliceRows})`,
+    // By the melding's (signal's) day; a row still waiting for its own event (no day) by when it was written.
+    `DELETE FROM figure_melding WHERE message_id IN (SELECT message_id FROM figure_melding WHERE day < $1 LIMIT ${sliceRows})`,
+    `DELETE FROM figure_melding WHERE message_id IN (SELECT message_id FROM figure_melding WHERE day IS NULL AND touched < $1 LIMIT ${sliceRows})`,
+    `DELETE FROM figure_signal WHERE signal_id IN (SELECT signal_id FROM figure_signal WHERE day < $1 LIMIT ${sliceRows})`,
+    `DELETE FROM figure_signal WHERE signal_id IN (SELECT signal_id FROM figure_signal WHERE day IS NULL AND touched < $1 LIMIT ${sliceRows})`,
     `DELETE FROM figure_match_day WHERE ctid IN (SELECT ctid FROM figure_match_day WHERE day < $1 LIMIT ${sliceRows})`,
   ]) {
     for (;;) {

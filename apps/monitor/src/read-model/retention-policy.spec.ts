@@ -3,10 +3,11 @@ import { ingestible, retentionCutoffs } from './retention-policy';
 describe('retention policy', () => {
   const now = new Date('2026-11-22T12:00:00Z');
 
-  it('cuts raw events at rawDays and aggregates at aggregateDays', () => {
+  it('cuts raw events at rawDays, per-day aggregates at aggregateDays and per-minute counts at 48 hours', () => {
     const c = retentionCutoffs(now, { rawDays: 90, aggregateDays: 730 });
     expect(c.raw.toISOString()).toBe('2026-08-24T12:00:00.000Z');
     expect(c.aggregate.toISOString()).toBe('2024-11-22T12:00:00.000Z');
+    expect(c.minute.toISOString()).toBe('2026-11-20T12:00:00.000Z');
   });
 
   it('refuses aggregates kept shorter than raw events', () => {

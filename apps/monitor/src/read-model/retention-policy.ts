@@ -8,17 +8,29 @@ export interface RetentionPolicy {
 }
 
 const DAY_MS = 86_400_000;
+/**
+ * Per-minute counts serve only the Overview's last hour and last 24 hours (and the Parties page's
+ * last day): kept 48 hours, and not written for older events (a rebuild of 90 days would otherwise
+ * write about one per event).
+ */
+export const MINUTE_COUNTS_HOURS = 48;
 
 export interface RetentionCutoffs {
   /** Events and summaries before this are deleted (and no longer ingested). */
   raw: Date;
   /** Aggregate buckets before this are deleted. */
   aggregate: Date;
+  /** Per-minute counts before this are deleted (and not written). */
+  minute: Date;
 }
 
 export function retentionCutoffs(now: Date, policy: RetentionPolicy): RetentionCutoffs {
   if (!(policy.rawDays > 0) || !(policy.aggregateDays >= policy.rawDays)) throw new Error('Retention: rawDays must be positive and aggregateDays at least rawDays');
-  return { raw: new Date(now.getTime() - policy.rawDays * DAY_MS), aggregate: new Date(now.getTime() - policy.aggregateDays * DAY_MS) };
+  return {
+    raw: new Date(now.getTime() - policy.rawDays * DAY_MS),
+    aggregate: new Date(now.getTime() - policy.aggregateDays * DAY_MS),
+    minute: new Date(now.getTime() - MINUTE_COUNTS_HOURS * 3_600_000),
+  };
 }
 
 /**

@@ -43,8 +43,8 @@ export class RetentionJob {
     const events = await this.sliced(`DELETE FROM flow_event WHERE event_id IN (SELECT event_id FROM flow_event WHERE at < $1 LIMIT ${this.sliceRows})`, cutoffs.raw);
     const messages = await this.sliced(`DELETE FROM message_summary WHERE message_id IN (SELECT message_id FROM message_summary WHERE last_at < $1 LIMIT ${this.sliceRows})`, cutoffs.raw);
     let aggregates = 0;
-    for (const table of ['flow_minute', 'flow_day']) {
-      aggregates += await this.sliced(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE bucket < $1 LIMIT ${this.sliceRows})`, cutoffs.aggregate);
+    for (const [table, cutoff] of [['flow_minute', cutoffs.minute], ['flow_day', cutoffs.aggregate]] as const) {
+      aggregates += await this.sliced(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE bucket < $1 LIMIT ${this.sliceRows})`, cutoff);
     }
     aggregates += await deleteOldFigures(this.ds, cutoffs.aggregate, this.sliceRows);
     await this.ds.query('DELETE FROM console_session WHERE expires_at < $1', [now.toISOString()]);
