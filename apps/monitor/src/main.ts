@@ -6,6 +6,7 @@ import { exitOnFailure, runService } from '@vir/messaging';
 import { parseHealthUrls } from './alerts/alert.sources';
 import { MonitorConfig } from './monitor.config';
 import { MonitorModule } from './monitor.module';
+import { ReadModelStore } from './read-model/read-model.store';
 
 async function main(): Promise<void> {
   const config = loadConfig(MonitorConfig, process.env);
@@ -24,6 +25,11 @@ async function main(): Promise<void> {
     logLevel: config.LOG_LEVEL,
     clock,
     consumer: { groupId: CONSUMER_GROUPS.monitor, topics: [TOPICS.flowEvents.name, TOPICS.deadLetter.name] },
+    // The read model's chunks are committed asynchronously: made durable before offsets are committed.
+    beforeOffsetCommit: (app) => {
+      const store = app.get(ReadModelStore);
+      return () => store.durable();
+    },
   });
 }
 

@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, ClockModule } from '@vir/domain';
-import { BEFORE_OFFSET_COMMIT, FlowEventPublisher, HealthController, KAFKA, MessageBus, MessagingModule } from '@vir/messaging';
+import { FlowEventPublisher, HealthController, KAFKA, MessageBus, MessagingModule } from '@vir/messaging';
 import { Metrics, MetricsModule } from '@vir/metrics';
 import type { Kafka } from 'kafkajs';
 import { PersistenceModule } from '@vir/persistence';
@@ -83,7 +83,6 @@ export class MonitorModule {
         { provide: PartyDirectory, useFactory: () => PartyDirectory.fromFile(config.PARTIES_FILE) },
         { provide: FlowEventsService, useFactory: (ds: DataSource) => new FlowEventsService(ds), inject: [DataSource] },
         { provide: ReadModelStore, useFactory: (ds: DataSource, clk: Clock) => new ReadModelStore(ds, clk, retention), inject: [DataSource, Clock] },
-        { provide: BEFORE_OFFSET_COMMIT, useFactory: (store: ReadModelStore) => () => store.durable(), inject: [ReadModelStore] },
         { provide: FlowIngestion, useFactory: (store: ReadModelStore, mm: MonitorMetrics) => new FlowIngestion(store, (r, n) => mm.ingested(r, n)), inject: [ReadModelStore, MONITOR_METRICS] },
         { provide: RetentionJob, useFactory: (ds: DataSource, clk: Clock) => new RetentionJob(ds, clk, retention), inject: [DataSource, Clock] },
         { provide: AuditLog, useFactory: (ds: DataSource) => new AuditLog(ds), inject: [DataSource] },

@@ -20,6 +20,7 @@ const clock = new FixedClock(new Date('2026-11-22T12:00:00Z'));
 const policy = { rawDays: 90, aggregateDays: 400 };
 let ds: DataSource;
 let ingestion: FlowIngestion;
+let store: ReadModelStore;
 let offset = 0;
 
 const record = (value: unknown): KafkaRecord => ({
@@ -56,7 +57,8 @@ beforeAll(async () => {
   const url = process.env.VIR_TEST_DATABASE_URL;
   if (!url) throw new Error('no test database');
   ds = await openDataSource({ url, schema: `t${randomBytes(4).toString('hex')}_monitor`, entities: [FlowEventRow], migrations: MONITOR_MIGRATIONS, applicationName: 'read-model-spec' });
-  ingestion = new FlowIngestion(new ReadModelStore(ds, clock, policy));
+  store = new ReadModelStore(ds, clock, policy);
+  ingestion = new FlowIngestion(store);
 });
 
 afterAll(async () => {
@@ -111,6 +113,17 @@ describe('monitor read model (real PostgreSQL)', () => {
       ['CONTRACT_VIOLATION', String(offset - 2)],
       ['CONTRACT_VIOLATION', String(offset - 1)],
     ]);
+  });
+
+  it('makes asynchronously committed chunks durable with one synchronous write, only when there is something to flush', async () => {
+    const checkpoint = async () => ((await ds.query('SELECT xmin::text AS v FROM ingest_checkpoint')) as { v: string }[])[0].v;
+    await store.durable();
+    const before = await checkpoint();
+    await store.durable(); // nothing ingested since: no write
+    expect(await checkpoint()).toBe(before);
+    await ingestion.handle(records([event()]));
+    await store.durable();
+    expect(await checkpoint()).not.toBe(before);
   });
 
   it('finds a signal in its melding\'s trace through the correlation ids', async () => {

@@ -54,18 +54,12 @@ export interface KafkaConsumerTransportOptions {
   /** Announces each dead letter as a `consumer.dead-lettered` flow event (the monitor alerts on it). */
   flow?: FlowEventPublisher;
   /**
-   * Awaited before the offsets of a processed Kafka batch are committed: a handler that writes with
-   * asynchronous commit makes its writes durable here (see BEFORE_OFFSET_COMMIT).
+   * Awaited before the offsets of a processed Kafka batch are committed. Lets a handler write its
+   * chunks with asynchronous commit (no WAL flush per chunk) and flush once per batch, so no
+   * committed offset ever stands for a write that a database crash could lose.
    */
   beforeCommit?: () => Promise<void>;
 }
-
-/**
- * Optional provider: `() => Promise<void>` that the consumer awaits before committing offsets.
- * Lets a service write its chunks with asynchronous commit (no WAL flush per chunk) and flush once
- * per Kafka batch, so no committed offset ever stands for a write that a database crash could lose.
- */
-export const BEFORE_OFFSET_COMMIT = Symbol('BEFORE_OFFSET_COMMIT');
 
 /** A UUID (version-4 layout) from a SHA-256 of `text`. */
 function uuidOf(text: string): string {

@@ -1,10 +1,10 @@
 import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { Server } from 'node:http';
-import { type DynamicModule, type LogLevel } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Clock } from '@vir/domain';
 import { FlowEventPublisher } from './flow-event.publisher';
-import { BEFORE_OFFSET_COMMIT, KafkaConsumerTransport } from './kafka-consumer.transport';
+import { KafkaConsumerTransport } from './kafka-consumer.transport';
 import { MessageBus } from './message-bus';
 import { KAFKA } from './messaging.module';
 
@@ -15,6 +15,11 @@ export interface ServiceOptions {
   port: number;
   logLevel?: string;
   clock: Clock;
+  /**
+   * Awaited before a consumer commits the offsets of a processed Kafka batch: a service that writes
+   * its chunks with asynchronous commit makes them durable here (the monitor's read model).
+   */
+  beforeOffsetCommit?: (app: INestApplication) => () => Promise<void>;
   /** One Kafka consumer (group) per entry. */
   consumer: ConsumerSpec | ConsumerSpec[];
   /** false: the app reads bodies itself (the gateway, for size limits and coded errors). */
@@ -40,12 +45,7 @@ export async function runService(o: ServiceOptions): Promise<void> {
   app.enableShutdownHooks();
   // Module hooks first (migrations, topics, producer), then the consumer.
   await app.init();
-  let beforeCommit: (() => Promise<void>) | undefined;
-  try {
-    beforeCommit = app.get<() => Promise<void>>(BEFORE_OFFSET_COMMIT, { strict: false });
-  } catch {
-    beforeCommit = undefined; // the service writes synchronously: nothing to wait for
-  }
+  const beforeCommit = o.beforeOffsetCommit?.(app);
   for (const consumer of Array.isArray(o.consumer) ? o.consumer : [o.consumer]) {
     app.connectMicroservice({
       strategy: new KafkaConsumerTransport({
