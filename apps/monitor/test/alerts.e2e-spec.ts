@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { parseExposition, sampleSum } from '@vir/metrics';
 import { postJson, regionalMelding, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
-import { runVir } from '../../cli/src/vir/vir-cli';
-import type { CliIo } from '../../cli/src/vir/cli-io';
+import { monitorVir } from './monitor-vir.fixture';
 
 // An alert in the real console (Debian's Chromium, playwright-core) against the real stack: a
 // party that sent goes silent and its alert OPENS, an operator acknowledges it, the party sends
@@ -22,18 +21,7 @@ let browser: Browser;
 let hooks: Server;
 const received: { event: string; actor?: string; alert: { id: string; rule: string; subject: string; state: string } }[] = [];
 
-async function vir(args: string[], stdin = ''): Promise<number> {
-  const io: CliIo = {
-    out: () => undefined,
-    err: () => undefined,
-    read: async () => stdin,
-    write: async () => undefined,
-    now: () => new Date(),
-    env: { DATABASE_URL: process.env.VIR_TEST_DATABASE_URL, DATABASE_SCHEMA: `${e2e.namespace}_monitor`, KAFKA_BROKERS: process.env.VIR_TEST_KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: `${e2e.namespace}.` },
-    cwd: ROOT_DIR,
-  };
-  return runVir(args, io);
-}
+const vir = monitorVir(() => e2e);
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 

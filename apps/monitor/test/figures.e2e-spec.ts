@@ -6,11 +6,10 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@vir/persistence';
 import { DemoRun, ROOT_DIR, startE2eStack, waitUntil, type E2eStack } from '@vir/testing';
-import { runVir } from '../../cli/src/vir/vir-cli';
-import type { CliIo } from '../../cli/src/vir/cli-io';
 import { figuresCsv } from '../src/figures/figures-csv';
 import { EMPTY_COUNTS, groupLabel, periodLabel, shownCells, type Dimension, type FigureRow, type FiguresForm } from '../src/figures/figures-model';
 import { FiguresQueries } from '../src/figures/figures.queries';
+import { monitorVir } from './monitor-vir.fixture';
 
 // The Figures page against the real stack: the demo scenario, five times over (so that most
 // figures reach 5 and are shown), with follow-up reports, through gateway, index, Kafka and
@@ -30,18 +29,7 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISO
 const FROM = day(-1);
 const TO = day(1);
 
-async function vir(args: string[], stdin = ''): Promise<number> {
-  const io: CliIo = {
-    out: () => undefined,
-    err: () => undefined,
-    read: async () => stdin,
-    write: async () => undefined,
-    now: () => new Date(),
-    env: { DATABASE_URL: process.env.VIR_TEST_DATABASE_URL, DATABASE_SCHEMA: `${e2e.namespace}_monitor` },
-    cwd: ROOT_DIR,
-  };
-  return runVir(args, io);
-}
+const vir = monitorVir(() => e2e);
 
 async function signIn(username: string, password: string): Promise<Page> {
   const page = await (await browser.newContext({ acceptDownloads: true })).newPage();

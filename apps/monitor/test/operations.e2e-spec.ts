@@ -6,8 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { Client } from 'pg';
 import type { DevParty } from '@vir/devstack';
 import { postJson, regionalMelding, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
-import { runVir } from '../../cli/src/vir/vir-cli';
-import type { CliIo } from '../../cli/src/vir/cli-io';
+import { monitorVir } from './monitor-vir.fixture';
 
 // The console's Delivery and Parties pages and the signed-XML view, in Chromium against the real
 // stack (gateway, index, monitor as processes; real Kafka and PostgreSQL): a signal that failed
@@ -25,18 +24,7 @@ let twente: DevParty;
 let nhnTrackingId: string;
 let failedSignalId: string;
 
-async function vir(args: string[], stdin = ''): Promise<number> {
-  const io: CliIo = {
-    out: () => undefined,
-    err: () => undefined,
-    read: async () => stdin,
-    write: async () => undefined,
-    now: () => new Date(),
-    env: { DATABASE_URL: process.env.VIR_TEST_DATABASE_URL, DATABASE_SCHEMA: `${e2e.namespace}_monitor`, KAFKA_BROKERS: process.env.VIR_TEST_KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: `${e2e.namespace}.` },
-    cwd: ROOT_DIR,
-  };
-  return runVir(args, io);
-}
+const vir = monitorVir(() => e2e);
 
 /** The gateway's admin API, as the test's own independent view of what the console did. */
 async function admin<T>(path: string): Promise<T> {

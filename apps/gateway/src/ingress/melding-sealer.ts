@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { MeldingBericht } from '@vir/contracts';
 import { KeyAgreementSession, sealMelding, type Signer } from '@vir/xml';
+import { WorkerPool, type WorkerReply } from '@vir/workers';
 
 /** Encrypts a melding's BSNs for the index and signs it for the tenant (the gateway's costliest step). */
 export interface MeldingSealer {
@@ -31,12 +31,7 @@ export interface SealRequest {
   melding: MeldingBericht;
   signer: Signer;
 }
-export type SealResponse = { id: number; ok: true; xml: string } | { id: number; ok: false; message: string };
-
-interface Slot {
-  worker: Worker;
-  pending: Map<number, { resolve: (xml: string) => void; reject: (err: Error) => void }>;
-}
+export type SealResponse = WorkerReply<{ message: string }>;
 
 /**
  * Sealing on worker threads (SEAL_WORKERS ≥ 1): the event loop keeps reading requests, validating,
@@ -45,52 +40,18 @@ interface Slot {
  * its outstanding requests (answered INTERNAL_ERROR, nothing forwarded) and is replaced.
  */
 export class SealerPool implements MeldingSealer {
-  private readonly slots: Slot[] = [];
-  private nextId = 1;
-  private closing = false;
+  private readonly pool: WorkerPool<{ message: string }>;
 
-  constructor(
-    private readonly data: SealerWorkerData,
-    size: number,
-    private readonly script = join(__dirname, 'sealer.worker.js'),
-  ) {
-    if (!Number.isInteger(size) || size < 1) throw new Error('SealerPool: size must be a whole number >= 1');
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
-  }
-
-  private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(this.script, { workerData: this.data }), pending: new Map() };
-    slot.worker.on('message', (r: SealResponse) => {
-      const p = slot.pending.get(r.id);
-      if (!p) return;
-      slot.pending.delete(r.id);
-      if (r.ok) p.resolve(r.xml);
-      else p.reject(new Error(`sealing failed: ${r.message}`));
-    });
-    const fail = (reason: string) => {
-      for (const p of slot.pending.values()) p.reject(new Error(`sealer worker ${reason}`));
-      slot.pending.clear();
-      if (this.closing) return;
-      const i = this.slots.indexOf(slot);
-      if (i >= 0) this.slots[i] = this.spawn();
-    };
-    slot.worker.on('error', (err) => fail(`failed: ${err.message}`));
-    slot.worker.on('exit', (code) => fail(`exited with code ${code}`));
-    return slot;
+  constructor(data: SealerWorkerData, size: number, script = join(__dirname, 'sealer.worker.js')) {
+    this.pool = new WorkerPool(script, data, size, (e) => new Error(`sealing failed: ${e.message}`), 'sealer worker');
   }
 
   seal(melding: MeldingBericht, signer: Signer): Promise<string> {
-    const slot = this.slots.reduce((best, s) => (s.pending.size < best.pending.size ? s : best));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      // A KeyObject crosses to the worker as a handle to the same key, not as key material in a message.
-      slot.worker.postMessage({ id, melding, signer: { oin: signer.oin, privateKey: signer.privateKey, certificatePem: signer.certificatePem } } satisfies SealRequest);
-    });
+    // A KeyObject crosses to the worker as a handle to the same key, not as key material in a message.
+    return this.pool.call<string>({ melding, signer: { oin: signer.oin, privateKey: signer.privateKey, certificatePem: signer.certificatePem } } satisfies Omit<SealRequest, 'id'>);
   }
 
-  async close(): Promise<void> {
-    this.closing = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }

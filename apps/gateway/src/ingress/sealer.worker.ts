@@ -11,9 +11,9 @@ const port = parentPort!;
 port.on('message', (r: SealRequest) => {
   let response: SealResponse;
   try {
-    response = { id: r.id, ok: true, xml: sealMelding(r.melding, { signer: r.signer, recipientCertificatePem: data.recipientCertificatePem, keyAgreement: session }) };
+    response = { id: r.id, ok: true, value: sealMelding(r.melding, { signer: r.signer, recipientCertificatePem: data.recipientCertificatePem, keyAgreement: session }) };
   } catch (err) {
-    response = { id: r.id, ok: false, message: (err as Error)?.message ?? String(err) };
+    response = { id: r.id, ok: false, error: { message: (err as Error)?.message ?? String(err) } };
   }
   port.postMessage(response);
 });

@@ -51,6 +51,15 @@ describe('AlertNotifier', () => {
     expect(errors).toEqual([expect.stringMatching(/^ALERT WEBHOOK FAILED after 3 attempts \(HTTP 503\): opened alert 7 party-silent/)]);
   });
 
+  it('keeps the order of transitions while one is retried (never closed before opened)', async () => {
+    answers = [500, 204, 204, 204];
+    const n = new AlertNotifier({ url, backoffMs: 20, log: { warn: () => undefined, error: () => undefined } });
+    n.notify([transition]);
+    n.notify([{ ...transition, event: 'acknowledged', actor: 'op' }, { ...transition, event: 'closed' }]);
+    await n.settle();
+    expect(bodies.map((b) => (b as { event: string }).event)).toEqual(['opened', 'opened', 'acknowledged', 'closed']);
+  });
+
   it('sends nothing without a URL', async () => {
     const n = new AlertNotifier({ log: { warn: () => undefined, error: () => undefined } });
     n.notify([transition]);

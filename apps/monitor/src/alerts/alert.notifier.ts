@@ -22,25 +22,28 @@ export function webhookBody(t: AlertTransition): Record<string, unknown> {
 }
 
 /**
- * Sends alert transitions to the configured webhook, each with a few retries in the background:
- * a slow or failing receiver is logged and never holds up evaluation.
+ * Sends alert transitions to the configured webhook in the order they happened (a receiver never
+ * sees an alert closed before it was opened), each with a few retries, in the background: a slow
+ * or failing receiver is logged and never holds up evaluation.
  */
 export class AlertNotifier {
-  private readonly inFlight = new Set<Promise<void>>();
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: NotifierOptions) {}
 
   notify(transitions: AlertTransition[]): void {
-    if (!this.o.url) return;
+    const url = this.o.url;
+    if (!url) return;
     for (const t of transitions) {
-      const p = this.send(this.o.url, webhookBody(t)).finally(() => this.inFlight.delete(p));
-      this.inFlight.add(p);
+      const body = webhookBody(t);
+      // send() never rejects (a failure is logged), so one bad transition never stops the queue.
+      this.queue = this.queue.then(() => this.send(url, body));
     }
   }
 
   /** Waits for the sends under way (shutdown, tests). */
   async settle(): Promise<void> {
-    await Promise.all([...this.inFlight]);
+    await this.queue;
   }
 
   private async send(url: string, body: Record<string, unknown>): Promise<void> {
