@@ -13,14 +13,8 @@ import { AlertNotifier } from './alert.notifier';
 import { AlertSources } from './alert.sources';
 import { AlertStore } from './alert.store';
 import { alertsPage, type AlertsForm } from './alerts.pages';
+import { textField, timeField } from '../console/form-fields';
 
-const str = (v: unknown, max = 200): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, max) : undefined);
-const time = (v: string | undefined): Date | undefined | null => {
-  if (!v) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/.test(v)) return null;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? null : d;
-};
 
 /** The console's Alerts page (open ones and the history, filterable) and acknowledging an alert. Transport only. */
 @Controller('console/alerts')
@@ -59,9 +53,9 @@ export class AlertsController {
   async list(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, unknown>): Promise<void> {
     const s = await this.session(req, res);
     if (!s) return;
-    const form: AlertsForm = { state: str(q.state, 20), rule: str(q.rule, 40), subject: str(q.subject, 100), from: str(q.from, 40), to: str(q.to, 40) };
-    const from = time(form.from);
-    const to = time(form.to);
+    const form: AlertsForm = { state: textField(q.state, 20), rule: textField(q.rule, 40), subject: textField(q.subject, 100), from: textField(q.from, 40), to: textField(q.to, 40) };
+    const from = timeField(form.from);
+    const to = timeField(form.to);
     const state = form.state === 'live' || form.state === 'open' || form.state === 'acknowledged' || form.state === 'closed' ? form.state : undefined;
     const problems = [
       form.state && !state ? 'state: live, open, acknowledged or closed' : '',
@@ -89,7 +83,7 @@ export class AlertsController {
     const actor = s.viewer.username;
     const target = id.slice(0, 30);
     const origin = req.headers.origin;
-    if ((origin && origin !== `${req.protocol}://${req.headers.host}`) || !sameSecret(str(body?._csrf, 100), s.csrfToken)) {
+    if ((origin && origin !== `${req.protocol}://${req.headers.host}`) || !sameSecret(textField(body?._csrf, 100), s.csrfToken)) {
       await this.audit.record({ at: now, actor, action: 'acknowledge-alert', target, outcome: 'refused', detail: { code: 'CSRF_INVALID' } });
       return this.refuse(res, 'CSRF_INVALID', s);
     }

@@ -15,6 +15,7 @@ import { auditPage, errorPage, errorsPage, loginPage, messagesPage, overviewPage
 import { ConsoleQueries } from './console.queries';
 import { ConsumerLag } from './consumer-lag';
 import { buildOverview, isPeriod } from './overview-model';
+import { textField, timeField } from './form-fields';
 
 export const CONSOLE_OPTIONS = Symbol('CONSOLE_OPTIONS');
 export interface ConsoleOptions {
@@ -48,15 +49,7 @@ export function cookies(req: Request): Record<string, string> {
   return out;
 }
 
-const str = (v: unknown, max = 200): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, max) : undefined);
 
-/** Parses a time field (ISO 8601); undefined when empty, null when malformed. */
-function timeField(v: string | undefined): Date | undefined | null {
-  if (!v) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/.test(v)) return null;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? null : d;
-}
 
 /**
  * The operators' console: server-rendered pages under /console. Transport only: sessions and
@@ -109,7 +102,7 @@ export class ConsoleController {
   private csrfOk(req: Request, expected: string | undefined): boolean {
     const origin = req.headers.origin;
     if (origin && origin !== `${req.protocol}://${req.headers.host}`) return false;
-    return sameSecret(str((req.body as Record<string, unknown> | undefined)?._csrf, 100), expected);
+    return sameSecret(textField((req.body as Record<string, unknown> | undefined)?._csrf, 100), expected);
   }
 
   private chrome(s: Session): Chrome {
@@ -152,7 +145,7 @@ export class ConsoleController {
   @Post('login')
   async login(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
     const now = this.clock.now();
-    const username = str(body?.username, 64) ?? '';
+    const username = textField(body?.username, 64) ?? '';
     if (!this.csrfOk(req, cookies(req)[LOGIN_COOKIE])) {
       await this.audit.record({ at: now, actor: 'anonymous', action: 'sign-in', target: username || null, outcome: 'refused', detail: { code: 'CSRF_INVALID' } });
       return this.refuse(res, 'CSRF_INVALID');
@@ -207,7 +200,7 @@ export class ConsoleController {
   async messages(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, unknown>): Promise<void> {
     const s = await this.session(req, res);
     if (!s) return;
-    const form: MessageSearchForm = { trackingId: str(q.trackingId, 64), party: str(q.party, 20), outcome: str(q.outcome, 20), kind: str(q.kind, 20), step: str(q.step, 64), from: str(q.from, 40), to: str(q.to, 40) };
+    const form: MessageSearchForm = { trackingId: textField(q.trackingId, 64), party: textField(q.party, 20), outcome: textField(q.outcome, 20), kind: textField(q.kind, 20), step: textField(q.step, 64), from: textField(q.from, 40), to: textField(q.to, 40) };
     const scope = this.scope(s.viewer);
     const from = timeField(form.from);
     const to = timeField(form.to);
@@ -267,7 +260,7 @@ export class ConsoleController {
     const s = await this.session(req, res);
     if (!s) return;
     if (s.viewer.role !== 'beheerder') return this.forbidden(res, s, 'view-audit', 'audit');
-    const form: AuditForm = { actor: str(q.actor, 80), action: str(q.action, 40), outcome: str(q.outcome, 20), from: str(q.from, 40), to: str(q.to, 40) };
+    const form: AuditForm = { actor: textField(q.actor, 80), action: textField(q.action, 40), outcome: textField(q.outcome, 20), from: textField(q.from, 40), to: textField(q.to, 40) };
     const from = timeField(form.from);
     const to = timeField(form.to);
     if (from === null || to === null) return this.refuse(res, 'VALIDATION_FAILED', this.chrome(s));

@@ -9,8 +9,8 @@ import { cookies, secure, SESSION_COOKIE } from '../console/console.controller';
 import { errorPage, type Chrome } from '../console/console.pages';
 import { notice, deliveryPage, partiesPage, rawXmlPage } from './operations.pages';
 import { OperationsService, type Refusal } from './operations.service';
+import { textField } from '../console/form-fields';
 
-const str = (v: unknown, max = 200): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, max) : undefined);
 
 /**
  * The Delivery and Parties pages and the raw-XML view (transport only): session and CSRF, then
@@ -53,7 +53,7 @@ export class OperationsController {
     }
     if (req.method !== 'GET') {
       const origin = req.headers.origin;
-      const token = str((req.body as Record<string, unknown> | undefined)?._csrf, 100);
+      const token = textField((req.body as Record<string, unknown> | undefined)?._csrf, 100);
       if ((origin && origin !== `${req.protocol}://${req.headers.host}`) || !sameSecret(token, s.csrfToken)) {
         await this.audit.record({ at: this.clock.now(), actor: s.viewer.username, action: action ?? 'post', target: req.path, outcome: 'refused', detail: { code: 'CSRF_INVALID' } });
         this.refuse(res, { refusal: 'CSRF_INVALID' }, this.chrome(s));
@@ -74,7 +74,7 @@ export class OperationsController {
     const s = await this.session(req, res);
     if (!s) return;
     const view = await this.operations.delivery(s.viewer);
-    const flash = notice(str(q.done, 40), str(q.id, 64));
+    const flash = notice(textField(q.done, 40), textField(q.id, 64));
     this.send(res, 200, deliveryPage(this.chrome(s), { ...view, canAct: s.viewer.role === 'beheerder', now: this.clock.now(), flash }, this.directory));
   }
 
@@ -82,7 +82,7 @@ export class OperationsController {
   async resendSignal(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, unknown>): Promise<void> {
     const s = await this.session(req, res, 'resend-signal');
     if (!s) return;
-    this.done(res, s, await this.operations.resendSignal(s.viewer, id, str(body?.reason)), 'delivery', 'signal-resent', id.toLowerCase());
+    this.done(res, s, await this.operations.resendSignal(s.viewer, id, textField(body?.reason)), 'delivery', 'signal-resent', id.toLowerCase());
   }
 
   @Post('delivery/dead-letters/:id/resend')
@@ -97,14 +97,14 @@ export class OperationsController {
     const s = await this.session(req, res);
     if (!s) return;
     const view = await this.operations.parties(s.viewer);
-    this.send(res, 200, partiesPage(this.chrome(s), { ...view, canAct: s.viewer.role === 'beheerder', flash: notice(str(q.done, 40), str(q.id, 64)) }));
+    this.send(res, 200, partiesPage(this.chrome(s), { ...view, canAct: s.viewer.role === 'beheerder', flash: notice(textField(q.done, 40), textField(q.id, 64)) }));
   }
 
   @Post('parties/:oin/suspend')
   async suspend(@Req() req: Request, @Res() res: Response, @Param('oin') oin: string, @Body() body: Record<string, unknown>): Promise<void> {
     const s = await this.session(req, res, 'suspend-party');
     if (!s) return;
-    this.done(res, s, await this.operations.setPartyStatus(s.viewer, oin, 'suspended', str(body?.reason)), 'parties', 'suspended', oin);
+    this.done(res, s, await this.operations.setPartyStatus(s.viewer, oin, 'suspended', textField(body?.reason)), 'parties', 'suspended', oin);
   }
 
   @Post('parties/:oin/resume')
