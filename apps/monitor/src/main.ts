@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     port: config.PORT,
     logLevel: config.LOG_LEVEL,
     clock,
-    consumer: { groupId: CONSUMER_GROUPS.monitor, topics: [TOPICS.flowEvents.name, TOPICS.deadLetter.name] },
+    // Flow events need not be seen the moment they come: fetched in batches of up to 250 ms (the
+    // broker then answers a few fetches a second instead of one per trickle of events).
+    consumer: { groupId: CONSUMER_GROUPS.monitor, topics: [TOPICS.flowEvents.name, TOPICS.deadLetter.name], fetch: { minBytes: 256 * 1024, maxWaitMs: 250 } },
     // The read model's chunks are committed asynchronously: made durable before offsets are committed.
     beforeOffsetCommit: (app) => {
       const store = app.get(ReadModelStore);

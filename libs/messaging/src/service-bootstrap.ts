@@ -35,6 +35,8 @@ export interface ConsumerSpec {
   groupId: string;
   topics: string[];
   partitionsConcurrently?: number;
+  /** Batch fetches (see KafkaConsumerTransportOptions.fetch): for consumers that need not see each record at once. */
+  fetch?: { minBytes: number; maxWaitMs: number };
 }
 
 /** Starts one of our services: HTTP (health, APIs) plus its Kafka consumer, with clean shutdown. */

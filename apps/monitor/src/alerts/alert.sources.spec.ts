@@ -58,7 +58,10 @@ describe('alert sources', () => {
       await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
       const gone = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/ready`;
       await new Promise((r) => closed.close(r));
-      const result = await sources({ healthUrls: [{ name: 'gateway', url: `${base}/ready` }, { name: 'index', url: `${base}/down` }, { name: 'monitor', url: gone }] }).components();
+      const s = sources({ healthUrls: [{ name: 'gateway', url: `${base}/ready` }, { name: 'index', url: `${base}/down` }, { name: 'monitor', url: gone }] });
+      // One failed check is not yet unhealthy (a component still starting); the second in a row is.
+      expect((await s.components()).map((c) => c.healthy)).toEqual([true, true, true]);
+      const result = await s.components();
       expect(result).toEqual([
         { name: 'gateway', healthy: true, detail: 'ready' },
         { name: 'index', healthy: false, detail: 'HTTP 503 {"status":"unavailable"}' },

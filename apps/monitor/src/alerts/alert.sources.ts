@@ -20,6 +20,8 @@ export interface AlertSourceOptions {
   /** Readiness URLs by component name. */
   healthUrls: { name: string; url: string }[];
   healthTimeoutMs?: number;
+  /** Checks in a row a component must fail before it counts as unhealthy (default 2: a component still starting, or restarting, is not an alert). */
+  healthFailuresInARow?: number;
 }
 
 /** `gateway=http://…/health/ready,index=http://…` → name and URL pairs; throws on a malformed entry. */
@@ -134,19 +136,33 @@ export class AlertSources {
     return expiringCertificates(certs, now, this.o.certificateDays).map((c) => ({ party: c.party, oin: c.oin, serialNumber: c.serialNumber, notAfter: c.notAfter, daysLeft: c.daysLeft }));
   }
 
-  /** Each configured component's readiness endpoint: 2xx within the timeout, or not ready. */
+  /**
+   * Each configured component's readiness endpoint: 2xx within the timeout, or not ready. A
+   * component counts as unhealthy once it failed `healthFailuresInARow` checks in a row (one check
+   * per evaluation round).
+   */
   async components(): Promise<{ name: string; healthy: boolean; detail: string }[]> {
+    const needed = this.o.healthFailuresInARow ?? 2;
     return Promise.all(
       this.o.healthUrls.map(async ({ name, url }) => {
-        try {
-          const res = await fetch(url, { signal: AbortSignal.timeout(this.o.healthTimeoutMs ?? 5000) });
-          const body = await res.text().catch(() => '');
-          return { name, healthy: res.ok, detail: res.ok ? 'ready' : `HTTP ${res.status} ${body.slice(0, 200)}` };
-        } catch (err) {
-          const e = err as Error & { cause?: { code?: string } };
-          return { name, healthy: false, detail: e.cause?.code ?? e.message };
-        }
+        const check = await this.check(url);
+        const failures = check.ok ? 0 : (this.failuresInARow.get(name) ?? 0) + 1;
+        this.failuresInARow.set(name, failures);
+        return { name, healthy: failures < needed, detail: check.detail };
       }),
     );
+  }
+
+  private readonly failuresInARow = new Map<string, number>();
+
+  private async check(url: string): Promise<{ ok: boolean; detail: string }> {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(this.o.healthTimeoutMs ?? 5000) });
+      const body = await res.text().catch(() => '');
+      return { ok: res.ok, detail: res.ok ? 'ready' : `HTTP ${res.status} ${body.slice(0, 200)}` };
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      return { ok: false, detail: e.cause?.code ?? e.message };
+    }
   }
 }
