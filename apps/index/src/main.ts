@@ -17,7 +17,8 @@ async function main(): Promise<void> {
     logLevel: config.LOG_LEVEL,
     clock,
     consumer: [
-      { groupId: CONSUMER_GROUPS.index, topics: [TOPICS.inbound.name], partitionsConcurrently: config.PARTITIONS_CONCURRENTLY },
+      // A few milliseconds of waiting turn a trickle of fetches into chunks (the broker's CPU, and ours).
+      { groupId: CONSUMER_GROUPS.index, topics: [TOPICS.inbound.name], partitionsConcurrently: config.PARTITIONS_CONCURRENTLY, fetch: { minBytes: 64 * 1024, maxWaitMs: 10 } },
       { groupId: CONSUMER_GROUPS.indexPartySettings, topics: [TOPICS.partySettings.name] },
     ],
   });
