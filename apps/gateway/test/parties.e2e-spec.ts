@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
-import { promises as fs, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -8,7 +8,7 @@ import { DEV_INDEX } from '@vir/devstack';
 import { issuePartyCertificate } from '@vir/pki';
 import { postJson, regionalMelding, request, startE2eStack, testBsn, waitUntil, type E2eStack, type TestTls } from '@vir/testing';
 import { signPing } from '@vir/xml';
-import type { CliIo } from '../../cli/src/vir/cli-io';
+import { memoryIo } from '../../cli/src/vir/cli-io';
 import { runVir } from '../../cli/src/vir/vir-cli';
 
 // Parties persisted in the gateway's schema: seeded from PARTIES_FILE, managed through the admin
@@ -51,19 +51,9 @@ async function admin(method: string, path: string, body?: unknown, headers: Reco
 
 /** `vir …` in-process against this stack's admin API. */
 async function vir(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (t) => void out.push(t),
-    err: (t) => void err.push(t),
-    read: (path) => fs.readFile(path, 'utf8'),
-    write: (path, data) => fs.writeFile(path, data),
-    now: () => new Date(),
-    env: { VIR_ADMIN_URL: e2e.stack.gatewayAdminUrl, VIR_OPERATOR_TOKEN: e2e.stack.operatorToken },
-    cwd: pkiDir,
-  };
+  const io = memoryIo({ env: { VIR_ADMIN_URL: e2e.stack.gatewayAdminUrl, VIR_OPERATOR_TOKEN: e2e.stack.operatorToken }, cwd: pkiDir });
   const code = await runVir(args, io);
-  return { code, out: out.join(''), err: err.join('') };
+  return { code, ...io.output() };
 }
 
 async function auditCount(): Promise<number> {

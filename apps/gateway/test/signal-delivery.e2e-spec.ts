@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
-import { promises as fs, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DEV_INDEX, DEV_OPERATOR, type DevParty } from '@vir/devstack';
 import { postJson, regionalMelding, request, startE2eStack, testBsn, waitUntil, type E2eStack, type HttpAnswer } from '@vir/testing';
 import { signPing } from '@vir/xml';
-import type { CliIo } from '../../cli/src/vir/cli-io';
+import { memoryIo } from '../../cli/src/vir/cli-io';
 import { runVir } from '../../cli/src/vir/vir-cli';
 
 // Delivery of signals end to end (real HTTPS with client certificates, Kafka, PostgreSQL): the
@@ -67,19 +67,9 @@ async function admin(method: string, path: string, body?: unknown, token = e2e.s
 }
 
 async function vir(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (t) => void out.push(t),
-    err: (t) => void err.push(t),
-    read: (path) => fs.readFile(path, 'utf8'),
-    write: (path, data) => fs.writeFile(path, data),
-    now: () => new Date(),
-    env: { VIR_ADMIN_URL: e2e.stack.gatewayAdminUrl, VIR_OPERATOR_TOKEN: e2e.stack.operatorToken },
-    cwd: process.cwd(),
-  };
+  const io = memoryIo({ env: { VIR_ADMIN_URL: e2e.stack.gatewayAdminUrl, VIR_OPERATOR_TOKEN: e2e.stack.operatorToken }, cwd: process.cwd() });
   const code = await runVir(args, io);
-  return { code, out: out.join(''), err: err.join('') };
+  return { code, ...io.output() };
 }
 
 function kcat(topic: string, format: string): string {

@@ -5,8 +5,7 @@ import { DEMO_PARTIES, type DevParty } from '@vir/devstack';
 import { postJson, regionalMelding, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
 import { Client } from 'pg';
 import { resetDemoAdministrator } from '../../cli/src/vir/account-commands';
-import { runVir } from '../../cli/src/vir/vir-cli';
-import type { CliIo } from '../../cli/src/vir/cli-io';
+import { monitorVirRun } from './monitor-vir.fixture';
 
 // The operators' console in a real browser (Debian's Chromium, driven by playwright-core)
 // against the real stack: gateway, index and monitor as processes, real Kafka and PostgreSQL.
@@ -26,21 +25,7 @@ let rejectedTrackingId: string;
 const dialogs: string[] = [];
 
 /** The `vir` tool in-process, against the stack's monitor schema. */
-async function vir(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    read: async () => stdin,
-    write: async () => undefined,
-    now: () => new Date(),
-    env: { DATABASE_URL: process.env.VIR_TEST_DATABASE_URL, DATABASE_SCHEMA: `${e2e.namespace}_monitor`, KAFKA_BROKERS: process.env.VIR_TEST_KAFKA_BROKERS, KAFKA_TOPIC_PREFIX: `${e2e.namespace}.` },
-    cwd: ROOT_DIR,
-  };
-  const code = await runVir(args, io);
-  return { code, out, err };
-}
+const vir = monitorVirRun(() => e2e);
 
 async function newPage(context?: BrowserContext): Promise<Page> {
   const page = await (context ?? (await browser.newContext())).newPage();

@@ -4,6 +4,8 @@ import { MessageContract } from './message-contract';
 import { TOPICS } from './topics';
 
 export const OIN_PATTERN = /^\d{20}$/;
+/** A UUID in its textual form, either case (message ids, signal ids, tracking ids). */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const GEMEENTECODE = /^\d{4}$/;
 const FIGURE_CONVENANT = /^[0-9A-Za-z-]{1,16}$/;
 /**

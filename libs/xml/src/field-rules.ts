@@ -1,11 +1,10 @@
-import { ORGANISATIE_DOMEINEN, type Melder, type Organisatie } from '@vir/contracts';
+import { ORGANISATIE_DOMEINEN, type Melder, type Organisatie, UUID_PATTERN } from '@vir/contracts';
 import { violation } from './xml-tree';
 
 // Syntax rules for the fields of the national messages, applied both before sealing (so we
 // never produce what we would refuse) and after parsing. The XSD states the same rules.
 // Errors name the field, never its value.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OIN = /^\d{20}$/;
 const BSN = /^\d{9}$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -29,7 +28,7 @@ function str(value: unknown, path: string): string {
 }
 
 export function uuid(value: unknown, path: string): string {
-  if (!UUID.test(str(value, path))) throw violation(`${path} must be a UUID`);
+  if (!UUID_PATTERN.test(str(value, path))) throw violation(`${path} must be a UUID`);
   return value as string;
 }
 

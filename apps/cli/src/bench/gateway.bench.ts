@@ -5,7 +5,7 @@ import { Client as PgClient } from 'pg';
 import { clientTlsOf, startDevEnvironment, type DevEnvironment } from '@vir/devstack';
 import { regionalMelding, testBsn } from '@vir/testing';
 import { externalInfrastructure, ROOT_DIR } from '../cli-paths';
-import { cpuLine, treeCpuSeconds } from './process-cpu';
+import { cpuLine, percentile, treeCpuSeconds } from './measure';
 
 // `npm run bench -- gateway`: the gateway driven by concurrent regional clients over mutual TLS
 // (the whole stack as `npm start` runs it: Kafka, PostgreSQL, index, monitor, webhooks over mutual
@@ -43,12 +43,6 @@ function client(env: DevEnvironment, party: string, sockets: number): Client {
       }),
     close: () => agent.destroy(),
   };
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +25,7 @@ import { FlowIngestion } from '../../../monitor/src/read-model/flow-ingestion';
 import { ReadModelStore } from '../../../monitor/src/read-model/read-model.store';
 import { ROOT_DIR } from '../cli-paths';
 import { startProfiler } from './cpu-profiler';
+import { percentile, processCpuSeconds } from './measure';
 
 // `npm run bench -- monitor [--events N] [--samples S]`: the monitor's read model. N flow events
 // (default 1,000,000) in realistic flows of 40 parties over the last 30 days go through the real
@@ -134,30 +134,6 @@ function flow(party: Party, others: Party[], t: number, rand: () => number, rece
   return out;
 }
 
-/** CPU seconds (user + system) used so far by a process and its children still alive (PostgreSQL's backends). */
-function treeCpuSeconds(root: number): number {
-  const tick = 100; // USER_HZ on Linux
-  const stats = new Map<number, { ppid: number; cpu: number }>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12])) / tick });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  let total = stats.get(root)?.cpu ?? 0;
-  for (const s of stats.values()) if (s.ppid === root) total += s.cpu;
-  return total;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 async function time(n: number, f: (i: number) => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -214,7 +190,7 @@ export async function runMonitorBench(argv: string[]): Promise<void> {
     // --profile FILE: a CPU profile of the measured ingestion only (open it in Chrome DevTools).
     const profiler = values.profile ? await startProfiler() : undefined;
     const started = process.hrtime.bigint();
-    const cpuBefore = { node: process.cpuUsage(), pg: treeCpuSeconds(pg.pid) };
+    const cpuBefore = { node: process.cpuUsage(), pg: processCpuSeconds(pg.pid) };
     let inserted = 0;
     await Promise.all(
       partitions.map(async (records) => {
@@ -232,7 +208,7 @@ export async function runMonitorBench(argv: string[]): Promise<void> {
     if (profiler && values.profile) await profiler.stop(values.profile);
     const eventsPerSec = Math.round(produced / seconds);
     const nodeCpu = process.cpuUsage(cpuBefore.node);
-    const cpu = { node: (nodeCpu.user + nodeCpu.system) / 1e6, pg: treeCpuSeconds(pg.pid) - cpuBefore.pg };
+    const cpu = { node: (nodeCpu.user + nodeCpu.system) / 1e6, pg: processCpuSeconds(pg.pid) - cpuBefore.pg };
     log(`  ${inserted} events in ${seconds.toFixed(1)} s: ${eventsPerSec} events/s (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
     log(
       `  CPU: monitor ${cpu.node.toFixed(1)} s, PostgreSQL ${cpu.pg.toFixed(1)} s = ${(((cpu.node + cpu.pg) / produced) * 1e6).toFixed(0)} µs per event` +

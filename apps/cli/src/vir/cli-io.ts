@@ -50,3 +50,22 @@ export function processIo(): CliIo {
     cwd,
   };
 }
+
+/**
+ * The tool in-process (specs, end-to-end tests): standard input given, output collected in
+ * memory, files relative to `cwd`.
+ */
+export function memoryIo(o: { env: Record<string, string | undefined>; cwd: string; stdin?: string; now?: () => Date }): CliIo & { output(): { out: string; err: string } } {
+  let out = '';
+  let err = '';
+  return {
+    out: (text) => void (out += text),
+    err: (text) => void (err += text),
+    read: async (path) => (path === '-' ? (o.stdin ?? '') : fs.readFile(resolve(o.cwd, path), 'utf8')),
+    write: (path, data) => fs.writeFile(resolve(o.cwd, path), data),
+    now: o.now ?? (() => new Date()),
+    env: o.env,
+    cwd: o.cwd,
+    output: () => ({ out, err }),
+  };
+}

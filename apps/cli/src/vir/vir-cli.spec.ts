@@ -1,10 +1,10 @@
 import { X509Certificate } from 'node:crypto';
-import { promises as fs, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDevPki, loadCaBundle, loadCredentials, TrustStore } from '@vir/pki';
 import { openMelding, openMatchsignaal } from '@vir/xml';
-import type { CliIo } from './cli-io';
+import { memoryIo } from './cli-io';
 import { runVir, usage } from './vir-cli';
 
 // The CLI's commands, run in-process through runVir with captured stdout/stderr, on a PKI
@@ -31,19 +31,9 @@ interface Run {
 }
 
 async function vir(args: string[], options: { now?: Date; stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (t) => void out.push(t),
-    err: (t) => void err.push(t),
-    read: async (path) => (path === '-' ? (options.stdin ?? '') : fs.readFile(join(work, path), 'utf8')),
-    write: (path, data) => fs.writeFile(join(work, path), data),
-    now: () => options.now ?? new Date(),
-    env: options.env ?? {},
-    cwd: work,
-  };
+  const io = memoryIo({ env: options.env ?? {}, cwd: work, stdin: options.stdin, now: options.now ? () => options.now! : undefined });
   const code = await runVir(options.env || args.includes('--pki-dir') ? args : [...args, '--pki-dir', pki], io);
-  const run = { code, out: out.join(''), err: err.join('') };
+  const run = { code, ...io.output() };
   everything.push(run.out, run.err);
   return run;
 }

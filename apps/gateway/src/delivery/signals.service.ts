@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '@vir/contracts';
 import type { Clock } from '@vir/domain';
 import type { FlowEventPublisher } from '@vir/messaging';
 import type { TrustStore } from '@vir/pki';
@@ -8,7 +9,6 @@ import { encodeCursor, parseFollowUp, parsePullQuery, sameFollowUp, SIGNAL_STATU
 import { renderSignal } from './signal-render';
 import type { SignalCount, SignalStatusView, SignalStore } from './signal.store';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OIN = /^[0-9]{20}$/;
 
 export interface PulledSignal {
@@ -71,7 +71,7 @@ export class SignalsService {
 
   /** POST /v1/signalen/{id}/ack. */
   async acknowledgeOne(party: Party, id: string): Promise<{ id: string; status: 'acknowledged'; replayed?: true }> {
-    if (!UUID.test(id)) throw notFound();
+    if (!UUID_PATTERN.test(id)) throw notFound();
     const result = await this.acknowledge(party, [id.toLowerCase()], false);
     return { id: id.toLowerCase(), status: 'acknowledged', ...(result.alreadyAcknowledged.length > 0 ? { replayed: true as const } : {}) };
   }
@@ -84,7 +84,7 @@ export class SignalsService {
     if (!Array.isArray(ids) || ids.length === 0 || ids.length > 500 || extra.length > 0 || !ids.every((i) => typeof i === 'string')) {
       throw new GatewayError('VALIDATION_FAILED', 'The body must be { "ids": [ signal ids ] }, 1 to 500 of them', ['ids must be an array of 1 to 500 signal ids']);
     }
-    const invalid = (ids as string[]).filter((i) => !UUID.test(i));
+    const invalid = (ids as string[]).filter((i) => !UUID_PATTERN.test(i));
     if (invalid.length > 0) throw new GatewayError('SIGNAL_NOT_FOUND', 'No signal with these ids for your party; nothing was acknowledged', invalid.map((i) => i.slice(0, 40)));
     return this.acknowledge(party, [...new Set((ids as string[]).map((i) => i.toLowerCase()))], true);
   }
@@ -100,7 +100,7 @@ export class SignalsService {
 
   /** GET /v1/signalen/{id}: the party's own signal, its status and history. */
   async statusForParty(party: Party, id: string): Promise<PartySignalView> {
-    const view = UUID.test(id) ? await this.store.view(id.toLowerCase(), party.oin) : undefined;
+    const view = UUID_PATTERN.test(id) ? await this.store.view(id.toLowerCase(), party.oin) : undefined;
     if (!view) throw notFound();
     return { ...view, history: view.history.map(({ actor: _actor, ...h }) => h) };
   }
@@ -111,7 +111,7 @@ export class SignalsService {
    * a different one FOLLOW_UP_EXISTS.
    */
   async reportFollowUp(party: Party, id: string, text: string): Promise<{ status: number; body: FollowUp & { signalId: string; reportedAt: string; replayed?: true } }> {
-    const signal = UUID.test(id) ? await this.store.forFollowUp(id.toLowerCase(), party.oin) : undefined;
+    const signal = UUID_PATTERN.test(id) ? await this.store.forFollowUp(id.toLowerCase(), party.oin) : undefined;
     if (!signal || signal.type !== 'matchsignaal') throw notFound();
     const now = this.clock.now();
     const parsed = parseFollowUp(parseJson(text), new Date(signal.received_at).toISOString().slice(0, 10), now.toISOString().slice(0, 10));
@@ -140,7 +140,7 @@ export class SignalsService {
 
   /** Operators: one signal with its history and follow-up. */
   async show(id: string): Promise<SignalStatusView> {
-    const view = UUID.test(id) ? await this.store.view(id.toLowerCase()) : undefined;
+    const view = UUID_PATTERN.test(id) ? await this.store.view(id.toLowerCase()) : undefined;
     if (!view) throw notFound();
     return view;
   }
@@ -169,7 +169,7 @@ export class SignalsService {
     if (typeof body !== 'object' || body === null || Array.isArray(body) || (body.reason !== undefined && (typeof body.reason !== 'string' || body.reason.length > 500))) {
       throw new GatewayError('VALIDATION_FAILED', 'The body must be { "reason"?: text of at most 500 characters }', ['reason must be a string of at most 500 characters']);
     }
-    if (!UUID.test(id)) throw notFound();
+    if (!UUID_PATTERN.test(id)) throw notFound();
     const result = await this.store.resend(id.toLowerCase(), actor, (body.reason as string | undefined) ?? null, this.clock.now());
     if (result.outcome === 'missing') throw notFound();
     if (result.outcome === 'not-failed') throw new GatewayError('SIGNAL_NOT_FAILED', `The signal is ${result.status}; only a failed signal can be resent`);

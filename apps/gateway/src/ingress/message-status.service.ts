@@ -1,10 +1,9 @@
 import type { DataSource } from 'typeorm';
-import type { OutboundType } from '@vir/contracts';
+import { UUID_PATTERN, type OutboundType } from '@vir/contracts';
 import type { SignalStatus } from '../delivery/signal-lifecycle';
 import type { Party } from '../parties/party.registry';
 import { GatewayError } from './gateway.error';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What a party may see of a message it sent: when it was accepted, and the party's own signals about it. */
 export interface MessageStatusView {
@@ -23,7 +22,7 @@ export class MessageStatusService {
 
   async forParty(party: Party, trackingId: string): Promise<MessageStatusView> {
     const id = trackingId.toLowerCase();
-    const [message]: { received_at: Date }[] = UUID.test(id) ? await this.ds.query('SELECT received_at FROM ingress_message WHERE message_id = $1 AND party_oin = $2', [id, party.oin]) : [];
+    const [message]: { received_at: Date }[] = UUID_PATTERN.test(id) ? await this.ds.query('SELECT received_at FROM ingress_message WHERE message_id = $1 AND party_oin = $2', [id, party.oin]) : [];
     if (!message) throw new GatewayError('MESSAGE_NOT_FOUND', 'Your party sent no message with this tracking id');
     const signals: { id: string; type: OutboundType; status: SignalStatus; received_at: Date }[] = await this.ds.query(
       'SELECT id, type, status, received_at FROM signal WHERE recipient_oin = $1 AND correlation_ids @> ARRAY[$2::uuid] ORDER BY seq',

@@ -10,6 +10,7 @@ import {
   toMeldingBericht,
   type InboundType,
   type MeldingVerwijzing,
+  UUID_PATTERN,
 } from '@vir/contracts';
 import { checkMelding, checkMeldingDates, type Clock } from '@vir/domain';
 import type { FlowEventPublisher, MessageBus } from '@vir/messaging';
@@ -22,7 +23,6 @@ import { InThreadSealer, type MeldingSealer } from './melding-sealer';
 import { parseJson } from './request-body';
 import { xmlRefusal } from './xml-refusal';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Accepted {
   trackingId: string;
@@ -249,7 +249,7 @@ export class SubmitMessageUseCase {
       const body = read();
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError('VALIDATION_FAILED', 'The body must be a JSON object');
       const dto = plainToInstance(cls, body);
-      if (typeof dto.berichtId === 'string' && UUID.test(dto.berichtId)) trackingId = dto.berichtId.toLowerCase();
+      if (typeof dto.berichtId === 'string' && UUID_PATTERN.test(dto.berichtId)) trackingId = dto.berichtId.toLowerCase();
       this.trace({ messageId: trackingId, partyOin: party.oin, step: 'gateway.received', outcome: 'ok', detail: 'regional-json' });
       const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
       if (errors.length > 0) throw new GatewayError('VALIDATION_FAILED', 'The message has missing or malformed fields', describe(errors));

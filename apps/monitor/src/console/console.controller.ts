@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '@vir/contracts';
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Clock } from '@vir/domain';
@@ -24,7 +25,6 @@ export interface ConsoleOptions {
 
 export const SESSION_COOKIE = 'vir_session';
 const LOGIN_COOKIE = 'vir_login';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Security headers of every console response: nothing inline may run, nothing is cached or framed. */
 export function secure(res: Response): void {
@@ -205,7 +205,7 @@ export class ConsoleController {
     const from = timeField(form.from);
     const to = timeField(form.to);
     const problems = [
-      form.trackingId && !UUID.test(form.trackingId) ? 'tracking id: a UUID' : '',
+      form.trackingId && !UUID_PATTERN.test(form.trackingId) ? 'tracking id: a UUID' : '',
       form.party && !/^\d{20}$/.test(form.party) ? 'party: an OIN' : '',
       from === null ? 'from: an ISO 8601 time' : '',
       to === null ? 'to: an ISO 8601 time' : '',
@@ -232,7 +232,7 @@ export class ConsoleController {
   async trace(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
     const s = await this.session(req, res);
     if (!s) return;
-    if (!UUID.test(id)) return this.refuse(res, 'NOT_FOUND', this.chrome(s));
+    if (!UUID_PATTERN.test(id)) return this.refuse(res, 'NOT_FOUND', this.chrome(s));
     const trackingId = id.toLowerCase();
     const trace = await this.flows.trace(trackingId);
     if (!trace) return this.refuse(res, 'NOT_FOUND', this.chrome(s));

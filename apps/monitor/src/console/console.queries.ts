@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { MessageSummaryDelta } from '../read-model/flow-batch';
 import { PERIODS, type AggregateRow, type Period } from './overview-model';
 
 export interface MessageFilter {
@@ -14,17 +15,8 @@ export interface MessageFilter {
   limit: number;
 }
 
-export interface MessageRow {
-  messageId: string;
-  partyOin: string;
-  kind: string | null;
-  firstAt: Date;
-  lastAt: Date;
-  lastStep: string;
-  lastOutcome: string;
-  lastCode: string | null;
-  events: number;
-}
+/** A message as the search lists it: its stored summary. */
+export type MessageRow = MessageSummaryDelta;
 
 export interface ErrorGroup {
   partyOin: string;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Contracts, TOPICS } from '@vir/contracts';
+import { Contracts, TOPICS, UUID_PATTERN } from '@vir/contracts';
 import type { KafkaRecord } from '@vir/messaging';
 
 // Dead letters as the monitor keeps and resends them (pure): what a dead-letter record says, and
@@ -20,7 +20,6 @@ export interface DeadLetterRow {
   partyOin: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OIN = /^\d{20}$/;
 
 /** The fields of an original value that name its message and party, when it is a JSON object. */
@@ -33,7 +32,7 @@ export function describeValue(value: Buffer): { json?: Record<string, unknown>; 
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return { messageId: null, partyOin: null };
   const o = json as Record<string, unknown>;
-  const messageId = typeof o.messageId === 'string' && UUID.test(o.messageId) ? o.messageId.toLowerCase() : null;
+  const messageId = typeof o.messageId === 'string' && UUID_PATTERN.test(o.messageId) ? o.messageId.toLowerCase() : null;
   const party = [o.senderOin, o.recipientOin, o.partyOin].find((p) => typeof p === 'string' && OIN.test(p));
   return { json: o, messageId, partyOin: (party as string | undefined) ?? null };
 }

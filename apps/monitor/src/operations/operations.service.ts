@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '@vir/contracts';
 import type { Clock } from '@vir/domain';
 import type { FlowEventPublisher, MessageBus } from '@vir/messaging';
 import type { AuditLog } from '../access/audit.log';
@@ -11,7 +12,6 @@ import type { DeadLetterView, OperationsStore } from './operations.store';
 import { maskXml, type MaskedXml } from './xml-mask';
 
 export type Refusal = { refusal: ConsoleErrorCode; message?: string };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const OIN = /^\d{20}$/;
 
 /**
@@ -74,7 +74,7 @@ export class OperationsService {
   async resendSignal(viewer: Viewer, id: string, reason: string | undefined): Promise<Refusal | { ok: true }> {
     const denied = await this.mayAct(viewer, 'resend-signal', id);
     if (denied) return denied;
-    if (!UUID.test(id)) return { refusal: 'NOT_FOUND' };
+    if (!UUID_PATTERN.test(id)) return { refusal: 'NOT_FOUND' };
     try {
       await this.gateway.resendSignal(id.toLowerCase(), `console ${viewer.username}${reason ? `: ${reason}` : ''}`);
     } catch (err) {
@@ -140,7 +140,7 @@ export class OperationsService {
 
   /** The signed XML of a forwarded message, masked; operators (beheerder) only; every view audited. */
   async rawXml(viewer: Viewer, id: string): Promise<Refusal | { source: ForwardedXml; masked: MaskedXml }> {
-    if (!UUID.test(id)) return { refusal: 'NOT_FOUND' };
+    if (!UUID_PATTERN.test(id)) return { refusal: 'NOT_FOUND' };
     const trackingId = id.toLowerCase();
     const denied = await this.mayAct(viewer, 'view-raw-xml', trackingId);
     if (denied) return denied;

@@ -1,25 +1,54 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** CPU seconds (user + system) per process group of this process's tree, from /proc (Linux); empty elsewhere. */
-export function treeCpuSeconds(): Map<string, number> {
+// What the benches share: percentiles, and CPU time of processes read from /proc (Linux; nothing elsewhere).
+
+/** The p-th percentile (nearest rank); NaN for no values. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+interface ProcStat {
+  ppid: number;
+  /** CPU seconds, user + system. */
+  cpu: number;
+  cmd: string;
+}
+
+/** Every process's parent, CPU seconds and command line, by pid. */
+function procStats(): Map<number, ProcStat> {
   const ticks = 100; // USER_HZ on Linux
-  const info = new Map<number, { ppid: number; cpu: number; name: string }>();
+  const stats = new Map<number, ProcStat>();
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   } catch {
-    return new Map();
+    return stats;
   }
   for (const d of pids) {
     try {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      info.set(Number(d), { ppid: Number(rest[1]), cpu: (Number(rest[11]) + Number(rest[12])) / ticks, name: groupOf(cmd) });
+      stats.set(Number(d), { ppid: Number(rest[1]), cpu: (Number(rest[11]) + Number(rest[12])) / ticks, cmd: readFileSync(`/proc/${d}/cmdline`, 'utf8').replaceAll('\0', ' ') });
     } catch {
       // gone meanwhile
     }
   }
+  return stats;
+}
+
+/** CPU seconds used so far by a process and its children still alive (PostgreSQL's backends). */
+export function processCpuSeconds(root: number): number {
+  const stats = procStats();
+  let total = stats.get(root)?.cpu ?? 0;
+  for (const s of stats.values()) if (s.ppid === root) total += s.cpu;
+  return total;
+}
+
+/** CPU seconds per process group of this process's tree (gateway, index, monitor, kafka, postgres, the bench). */
+export function treeCpuSeconds(): Map<string, number> {
+  const info = procStats();
   const inTree = (pid: number): boolean => {
     for (let p = pid, hops = 0; p > 1 && hops < 20; hops++) {
       if (p === process.pid) return true;
@@ -28,7 +57,11 @@ export function treeCpuSeconds(): Map<string, number> {
     return false;
   };
   const totals = new Map<string, number>();
-  for (const [pid, p] of info) if (inTree(pid)) totals.set(p.name, (totals.get(p.name) ?? 0) + p.cpu);
+  for (const [pid, p] of info) {
+    if (!inTree(pid)) continue;
+    const name = groupOf(p.cmd);
+    totals.set(name, (totals.get(name) ?? 0) + p.cpu);
+  }
   return totals;
 }
 
