@@ -1,13 +1,12 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Clock } from '@vir/domain';
 import { AuditLog } from '../access/audit.log';
 import { PartyDirectory } from '../access/party-directory';
 import { maySeeParty, visibleParties } from '../access/roles';
-import { sameSecret, SessionStore, type Session } from '../access/session.store';
-import { CONSOLE_ERRORS, type ConsoleErrorCode } from '../console/console-errors';
-import { cookies, secure } from '../console/console.controller';
-import { errorPage } from '../console/console.pages';
+import { SessionStore, type Session } from '../access/session.store';
+import type { ConsoleErrorCode } from '../console/console-errors';
+import { chromeOf, fromOwnForm, secure, sendPage, sendRefusal, signedIn } from '../console/console-http';
 import { isAlertRule } from './alert-rules';
 import { AlertNotifier } from './alert.notifier';
 import { AlertSources } from './alert.sources';
@@ -29,29 +28,13 @@ export class AlertsController {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  private send(res: Response, status: number, page: string): void {
-    secure(res);
-    res.status(status).type('html').send(page);
-  }
-
   private refuse(res: Response, code: ConsoleErrorCode, s?: Session): void {
-    const e = CONSOLE_ERRORS[code];
-    this.send(res, e.status, errorPage(s ? { viewer: s.viewer, csrfToken: s.csrfToken } : {}, e.status, code, e.message));
-  }
-
-  private async session(req: Request, res: Response): Promise<Session | undefined> {
-    const session = await this.sessions.find(cookies(req)['vir_session']);
-    if (session) return session;
-    if (req.method === 'GET') {
-      secure(res);
-      res.redirect(303, '/console/login');
-    } else this.refuse(res, 'SESSION_REQUIRED');
-    return undefined;
+    sendRefusal(res, code, s ? chromeOf(s) : {});
   }
 
   @Get()
   async list(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, unknown>): Promise<void> {
-    const s = await this.session(req, res);
+    const s = await signedIn(this.sessions, req, res);
     if (!s) return;
     const form: AlertsForm = { state: textField(q.state, 20), rule: textField(q.rule, 40), subject: textField(q.subject, 100), from: textField(q.from, 40), to: textField(q.to, 40) };
     const from = timeField(form.from);
@@ -72,18 +55,17 @@ export class AlertsController {
       this.sources.parties(now).catch(() => undefined),
     ]);
     const notWatched = watched ? this.directory.parties.filter((p) => maySeeParty(scope, p.oin) && !watched.some((w) => w.oin === p.oin && w.lastReceivedAt)) : [];
-    this.send(res, problems.length ? 400 : 200, alertsPage(chrome, form, live, history, this.directory, notWatched, problems.join('; ') || undefined));
+    sendPage(res, problems.length ? 400 : 200, alertsPage(chrome, form, live, history, this.directory, notWatched, problems.join('; ') || undefined));
   }
 
   @Post(':id/acknowledge')
-  async acknowledge(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() body: Record<string, unknown>): Promise<void> {
-    const s = await this.session(req, res);
+  async acknowledge(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
+    const s = await signedIn(this.sessions, req, res);
     if (!s) return;
     const now = this.clock.now();
     const actor = s.viewer.username;
     const target = id.slice(0, 30);
-    const origin = req.headers.origin;
-    if ((origin && origin !== `${req.protocol}://${req.headers.host}`) || !sameSecret(textField(body?._csrf, 100), s.csrfToken)) {
+    if (!fromOwnForm(req, s.csrfToken)) {
       await this.audit.record({ at: now, actor, action: 'acknowledge-alert', target, outcome: 'refused', detail: { code: 'CSRF_INVALID' } });
       return this.refuse(res, 'CSRF_INVALID', s);
     }

@@ -6,13 +6,14 @@ import { AccountStore } from '../access/account.store';
 import { AuditLog } from '../access/audit.log';
 import { PartyDirectory } from '../access/party-directory';
 import { maySeeParty, visibleParties, type Viewer } from '../access/roles';
-import { newSecret, sameSecret, SessionStore, type Session } from '../access/session.store';
+import { newSecret, SessionStore, type Session } from '../access/session.store';
 import { AlertStore } from '../alerts/alert.store';
 import { openAlertsSection } from '../alerts/alerts.pages';
 import { FlowEventsService } from '../flow/flow-events.service';
-import { CONSOLE_ERRORS, type ConsoleErrorCode } from './console-errors';
+import { CONSOLE_ERRORS } from './console-errors';
+import { chromeOf, cookies, fromOwnForm, secure, sendPage, sendRefusal, SESSION_COOKIE, signedIn } from './console-http';
 import { CONSOLE_CSS } from './console.css';
-import { auditPage, errorPage, errorsPage, loginPage, messagesPage, overviewPage, tracePage, type AuditForm, type Chrome, type MessageSearchForm } from './console.pages';
+import { auditPage, errorsPage, loginPage, messagesPage, overviewPage, tracePage, type AuditForm, type MessageSearchForm } from './console.pages';
 import { ConsoleQueries } from './console.queries';
 import { ConsumerLag } from './consumer-lag';
 import { buildOverview, isPeriod } from './overview-model';
@@ -23,31 +24,8 @@ export interface ConsoleOptions {
   cookieSecure: boolean;
 }
 
-export const SESSION_COOKIE = 'vir_session';
 const LOGIN_COOKIE = 'vir_login';
 
-/** Security headers of every console response: nothing inline may run, nothing is cached or framed. */
-export function secure(res: Response): void {
-  res.setHeader(
-    'Content-Security-Policy',
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  );
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('X-Frame-Options', 'DENY');
-  // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on our own form posts.
-  res.setHeader('Referrer-Policy', 'same-origin');
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-}
-
-export function cookies(req: Request): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return out;
-}
 
 
 
@@ -77,37 +55,6 @@ export class ConsoleController {
     res.setHeader('Set-Cookie', [...(Array.isArray(existing) ? existing : existing ? [String(existing)] : []), parts.join('; ')]);
   }
 
-  private send(res: Response, status: number, page: string): void {
-    secure(res);
-    res.status(status).type('html').send(page);
-  }
-
-  private refuse(res: Response, code: ConsoleErrorCode, chrome: Chrome = {}): void {
-    const e = CONSOLE_ERRORS[code];
-    this.send(res, e.status, errorPage(chrome, e.status, code, e.message));
-  }
-
-  /** The signed-in session, or a redirect to sign-in (GET) / SESSION_REQUIRED (POST). */
-  private async session(req: Request, res: Response): Promise<Session | undefined> {
-    const session = await this.sessions.find(cookies(req)[SESSION_COOKIE]);
-    if (session) return session;
-    if (req.method === 'GET') {
-      secure(res);
-      res.redirect(303, '/console/login');
-    } else this.refuse(res, 'SESSION_REQUIRED');
-    return undefined;
-  }
-
-  /** A state-changing request must come from our own form: same origin (when the browser says) and the session's or sign-in's token. */
-  private csrfOk(req: Request, expected: string | undefined): boolean {
-    const origin = req.headers.origin;
-    if (origin && origin !== `${req.protocol}://${req.headers.host}`) return false;
-    return sameSecret(textField((req.body as Record<string, unknown> | undefined)?._csrf, 100), expected);
-  }
-
-  private chrome(s: Session): Chrome {
-    return { viewer: s.viewer, csrfToken: s.csrfToken };
-  }
 
   private scope(viewer: Viewer): string[] | undefined {
     return visibleParties(viewer, this.directory.parties);
@@ -115,7 +62,7 @@ export class ConsoleController {
 
   private async forbidden(res: Response, s: Session, action: string, target: string): Promise<void> {
     await this.audit.record({ at: this.clock.now(), actor: s.viewer.username, action, target, outcome: 'forbidden' });
-    this.refuse(res, 'FORBIDDEN', this.chrome(s));
+    sendRefusal(res, 'FORBIDDEN', chromeOf(s));
   }
 
   @Get('static/console.css')
@@ -139,23 +86,23 @@ export class ConsoleController {
     }
     const token = newSecret();
     this.cookie(res, LOGIN_COOKIE, token, 900);
-    this.send(res, 200, loginPage(token));
+    sendPage(res, 200, loginPage(token));
   }
 
   @Post('login')
   async login(@Req() req: Request, @Res() res: Response, @Body() body: Record<string, unknown>): Promise<void> {
     const now = this.clock.now();
     const username = textField(body?.username, 64) ?? '';
-    if (!this.csrfOk(req, cookies(req)[LOGIN_COOKIE])) {
+    if (!fromOwnForm(req, cookies(req)[LOGIN_COOKIE])) {
       await this.audit.record({ at: now, actor: 'anonymous', action: 'sign-in', target: username || null, outcome: 'refused', detail: { code: 'CSRF_INVALID' } });
-      return this.refuse(res, 'CSRF_INVALID');
+      return sendRefusal(res, 'CSRF_INVALID');
     }
     const result = await this.accounts.signIn(username.toLowerCase(), typeof body?.password === 'string' ? body.password.slice(0, 256) : '');
     if (!result.ok) {
       const token = newSecret();
       this.cookie(res, LOGIN_COOKIE, token, 900);
       const e = CONSOLE_ERRORS[result.code];
-      return this.send(res, e.status, loginPage(token, { code: result.code, message: e.message }, username));
+      return sendPage(res, e.status, loginPage(token, { code: result.code, message: e.message }, username));
     }
     const { id, session } = await this.sessions.create(result.viewer);
     await this.audit.record({ at: now, actor: result.viewer.username, action: 'sign-in', target: result.viewer.username, outcome: 'ok' });
@@ -167,11 +114,11 @@ export class ConsoleController {
 
   @Post('logout')
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const s = await this.session(req, res);
+    const s = await signedIn(this.sessions, req, res);
     if (!s) return;
-    if (!this.csrfOk(req, s.csrfToken)) {
+    if (!fromOwnForm(req, s.csrfToken)) {
       await this.audit.record({ at: this.clock.now(), actor: s.viewer.username, action: 'sign-out', outcome: 'refused', detail: { code: 'CSRF_INVALID' } });
-      return this.refuse(res, 'CSRF_INVALID', this.chrome(s));
+      return sendRefusal(res, 'CSRF_INVALID', chromeOf(s));
     }
     await this.sessions.end(cookies(req)[SESSION_COOKIE]);
     await this.audit.record({ at: this.clock.now(), actor: s.viewer.username, action: 'sign-out', outcome: 'ok' });
@@ -182,7 +129,7 @@ export class ConsoleController {
 
   @Get('overview')
   async overview(@Req() req: Request, @Res() res: Response, @Query('period') period: unknown): Promise<void> {
-    const s = await this.session(req, res);
+    const s = await signedIn(this.sessions, req, res);
     if (!s) return;
     const p = isPeriod(period) ? period : 'day';
     const now = this.clock.now();
@@ -192,13 +139,13 @@ export class ConsoleController {
       s.viewer.role === 'convenantbeheerder' ? Promise.resolve(null) : this.lag.current(),
       this.alerts.search({ state: 'live', scope: this.scope(s.viewer), limit: 50 }),
     ]);
-    const chrome = this.chrome(s);
-    this.send(res, 200, overviewPage(chrome, buildOverview(p, now, rows), this.directory, lag, openAlertsSection(alerts, chrome, this.directory)));
+    const chrome = chromeOf(s);
+    sendPage(res, 200, overviewPage(chrome, buildOverview(p, now, rows), this.directory, lag, openAlertsSection(alerts, chrome, this.directory)));
   }
 
   @Get('messages')
   async messages(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, unknown>): Promise<void> {
-    const s = await this.session(req, res);
+    const s = await signedIn(this.sessions, req, res);
     if (!s) return;
     const form: MessageSearchForm = { trackingId: textField(q.trackingId, 64), party: textField(q.party, 20), outcome: textField(q.outcome, 20), kind: textField(q.kind, 20), step: textField(q.step, 64), from: textField(q.from, 40), to: textField(q.to, 40) };
     const scope = this.scope(s.viewer);
@@ -210,8 +157,8 @@ export class ConsoleController {
       from === null ? 'from: an ISO 8601 time' : '',
       to === null ? 'to: an ISO 8601 time' : '',
     ].filter(Boolean);
-    const chrome = this.chrome(s);
-    if (problems.length > 0) return this.send(res, 400, messagesPage(chrome, form, [], this.directory, scope, problems.join('; ')));
+    const chrome = chromeOf(s);
+    if (problems.length > 0) return sendPage(res, 400, messagesPage(chrome, form, [], this.directory, scope, problems.join('; ')));
     if (form.party && !maySeeParty(scope, form.party)) return this.forbidden(res, s, 'search-messages', form.party);
     const rows = await this.queries.searchMessages({
       trackingId: form.trackingId?.toLowerCase(),
@@ -225,47 +172,47 @@ export class ConsoleController {
       limit: 100,
     });
     await this.audit.record({ at: this.clock.now(), actor: s.viewer.username, action: 'search-messages', outcome: 'ok', detail: { ...form, results: rows.length } });
-    this.send(res, 200, messagesPage(chrome, form, rows, this.directory, scope));
+    sendPage(res, 200, messagesPage(chrome, form, rows, this.directory, scope));
   }
 
   @Get('messages/:id')
   async trace(@Req() req: Request, @Res() res: Response, @Param('id') id: string): Promise<void> {
-    const s = await this.session(req, res);
+    const s = await signedIn(this.sessions, req, res);
     if (!s) return;
-    if (!UUID_PATTERN.test(id)) return this.refuse(res, 'NOT_FOUND', this.chrome(s));
+    if (!UUID_PATTERN.test(id)) return sendRefusal(res, 'NOT_FOUND', chromeOf(s));
     const trackingId = id.toLowerCase();
     const trace = await this.flows.trace(trackingId);
-    if (!trace) return this.refuse(res, 'NOT_FOUND', this.chrome(s));
+    if (!trace) return sendRefusal(res, 'NOT_FOUND', chromeOf(s));
     const scope = this.scope(s.viewer);
     // A message belongs to the party of its own first event (the sender; for a signal, its recipient).
     const own = trace.steps.find((st) => st.messageId === trackingId && st.partyOin)?.partyOin;
     if (!maySeeParty(scope, own)) return this.forbidden(res, s, 'view-trace', trackingId);
     const steps = trace.steps.filter((st) => maySeeParty(scope, st.partyOin) || (st.messageId === trackingId && !st.partyOin));
     await this.audit.record({ at: this.clock.now(), actor: s.viewer.username, action: 'view-trace', target: trackingId, outcome: 'ok' });
-    this.send(res, 200, tracePage(this.chrome(s), trackingId, steps, trace.relatedMessageIds, trace.steps.length - steps.length, this.directory));
+    sendPage(res, 200, tracePage(chromeOf(s), trackingId, steps, trace.relatedMessageIds, trace.steps.length - steps.length, this.directory));
   }
 
   @Get('errors')
   async errors(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const s = await this.session(req, res);
+    const s = await signedIn(this.sessions, req, res);
     if (!s) return;
     const days = 30;
     const groups = await this.queries.errors(new Date(this.clock.now().getTime() - days * 86_400_000), this.scope(s.viewer));
     await this.audit.record({ at: this.clock.now(), actor: s.viewer.username, action: 'view-errors', outcome: 'ok', detail: { groups: groups.length } });
-    this.send(res, 200, errorsPage(this.chrome(s), groups, this.directory, days));
+    sendPage(res, 200, errorsPage(chromeOf(s), groups, this.directory, days));
   }
 
   @Get('audit')
   async auditView(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, unknown>): Promise<void> {
-    const s = await this.session(req, res);
+    const s = await signedIn(this.sessions, req, res);
     if (!s) return;
     if (s.viewer.role !== 'beheerder') return this.forbidden(res, s, 'view-audit', 'audit');
     const form: AuditForm = { actor: textField(q.actor, 80), action: textField(q.action, 40), outcome: textField(q.outcome, 20), from: textField(q.from, 40), to: textField(q.to, 40) };
     const from = timeField(form.from);
     const to = timeField(form.to);
-    if (from === null || to === null) return this.refuse(res, 'VALIDATION_FAILED', this.chrome(s));
+    if (from === null || to === null) return sendRefusal(res, 'VALIDATION_FAILED', chromeOf(s));
     const rows = await this.audit.search({ actor: form.actor, action: form.action, outcome: form.outcome, from, to, limit: 500 });
     await this.audit.record({ at: this.clock.now(), actor: s.viewer.username, action: 'view-audit', outcome: 'ok', detail: { ...form } });
-    this.send(res, 200, auditPage(this.chrome(s), form, rows));
+    sendPage(res, 200, auditPage(chromeOf(s), form, rows));
   }
 }

@@ -1,9 +1,8 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SessionStore, type Session } from '../access/session.store';
-import { CONSOLE_ERRORS, type ConsoleErrorCode } from '../console/console-errors';
-import { cookies, secure, SESSION_COOKIE } from '../console/console.controller';
-import { errorPage } from '../console/console.pages';
+import type { ConsoleErrorCode } from '../console/console-errors';
+import { chromeOf, secure, sendRefusal, signedIn } from '../console/console-http';
 import { figuresPage } from './figures.page';
 import { FiguresService } from './figures.service';
 
@@ -15,24 +14,13 @@ export class FiguresController {
     private readonly figures: FiguresService,
   ) {}
 
-  private async session(req: Request, res: Response): Promise<Session | undefined> {
-    const session = await this.sessions.find(cookies(req)[SESSION_COOKIE]);
-    if (!session) {
-      secure(res);
-      res.redirect(303, '/console/login');
-    }
-    return session ?? undefined;
-  }
-
   private refuse(res: Response, s: Session, code: ConsoleErrorCode): void {
-    const e = CONSOLE_ERRORS[code];
-    secure(res);
-    res.status(e.status).type('html').send(errorPage({ viewer: s.viewer, csrfToken: s.csrfToken }, e.status, code, e.message));
+    sendRefusal(res, code, chromeOf(s));
   }
 
   @Get('figures')
   async page(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, unknown>): Promise<void> {
-    const s = await this.session(req, res);
+    const s = await signedIn(this.sessions, req, res);
     if (!s) return;
     const a = await this.figures.figures(s.viewer, q, 'view-figures');
     if (a.kind === 'forbidden') return this.refuse(res, s, 'FORBIDDEN');
@@ -44,7 +32,7 @@ export class FiguresController {
 
   @Get('figures.csv')
   async csv(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, unknown>): Promise<void> {
-    const s = await this.session(req, res);
+    const s = await signedIn(this.sessions, req, res);
     if (!s) return;
     const a = await this.figures.figures(s.viewer, q, 'export-figures');
     if (a.kind === 'forbidden') return this.refuse(res, s, 'FORBIDDEN');

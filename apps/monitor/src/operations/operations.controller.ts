@@ -3,10 +3,9 @@ import type { Request, Response } from 'express';
 import { Clock } from '@vir/domain';
 import { AuditLog } from '../access/audit.log';
 import { PartyDirectory } from '../access/party-directory';
-import { sameSecret, SessionStore, type Session } from '../access/session.store';
-import { CONSOLE_ERRORS } from '../console/console-errors';
-import { cookies, secure, SESSION_COOKIE } from '../console/console.controller';
-import { errorPage, type Chrome } from '../console/console.pages';
+import { SessionStore, type Session } from '../access/session.store';
+import { chromeOf, fromOwnForm, secure, sendPage, sendRefusal, signedIn } from '../console/console-http';
+import type { Chrome } from '../console/console.pages';
 import { notice, deliveryPage, partiesPage, rawXmlPage } from './operations.pages';
 import { OperationsService, type Refusal } from './operations.service';
 import { textField } from '../console/form-fields';
@@ -27,44 +26,23 @@ export class OperationsController {
     private readonly clock: Clock,
   ) {}
 
-  private send(res: Response, status: number, page: string): void {
-    secure(res);
-    res.status(status).type('html').send(page);
-  }
-
   private refuse(res: Response, r: Refusal, chrome: Chrome = {}): void {
-    const e = CONSOLE_ERRORS[r.refusal];
-    this.send(res, e.status, errorPage(chrome, e.status, r.refusal, r.message ? `${e.message} ${r.message}` : e.message));
+    sendRefusal(res, r.refusal, chrome, r.message);
   }
 
-  private chrome(s: Session): Chrome {
-    return { viewer: s.viewer, csrfToken: s.csrfToken };
-  }
-
-  /** The signed-in session: a page view without one goes to sign-in, a post is refused. A post must carry the session's CSRF token, from our origin (refusal audited). */
+  /** The signed-in session (see signedIn); a post must also come from our own form (a refusal is audited). */
   private async session(req: Request, res: Response, action?: string): Promise<Session | undefined> {
-    const s = await this.sessions.find(cookies(req)[SESSION_COOKIE]);
-    if (!s) {
-      if (req.method === 'GET') {
-        secure(res);
-        res.redirect(303, '/console/login');
-      } else this.refuse(res, { refusal: 'SESSION_REQUIRED' });
+    const s = await signedIn(this.sessions, req, res);
+    if (s && req.method !== 'GET' && !fromOwnForm(req, s.csrfToken)) {
+      await this.audit.record({ at: this.clock.now(), actor: s.viewer.username, action: action ?? 'post', target: req.path, outcome: 'refused', detail: { code: 'CSRF_INVALID' } });
+      this.refuse(res, { refusal: 'CSRF_INVALID' }, chromeOf(s));
       return undefined;
-    }
-    if (req.method !== 'GET') {
-      const origin = req.headers.origin;
-      const token = textField((req.body as Record<string, unknown> | undefined)?._csrf, 100);
-      if ((origin && origin !== `${req.protocol}://${req.headers.host}`) || !sameSecret(token, s.csrfToken)) {
-        await this.audit.record({ at: this.clock.now(), actor: s.viewer.username, action: action ?? 'post', target: req.path, outcome: 'refused', detail: { code: 'CSRF_INVALID' } });
-        this.refuse(res, { refusal: 'CSRF_INVALID' }, this.chrome(s));
-        return undefined;
-      }
     }
     return s;
   }
 
   private done(res: Response, s: Session, result: Refusal | { ok: true }, page: string, done: string, id: string): void {
-    if ('refusal' in result) return this.refuse(res, result, this.chrome(s));
+    if ('refusal' in result) return this.refuse(res, result, chromeOf(s));
     secure(res);
     res.redirect(303, `/console/${page}?done=${done}&id=${encodeURIComponent(id)}`);
   }
@@ -75,7 +53,7 @@ export class OperationsController {
     if (!s) return;
     const view = await this.operations.delivery(s.viewer);
     const flash = notice(textField(q.done, 40), textField(q.id, 64));
-    this.send(res, 200, deliveryPage(this.chrome(s), { ...view, canAct: s.viewer.role === 'beheerder', now: this.clock.now(), flash }, this.directory));
+    sendPage(res, 200, deliveryPage(chromeOf(s), { ...view, canAct: s.viewer.role === 'beheerder', now: this.clock.now(), flash }, this.directory));
   }
 
   @Post('delivery/signals/:id/resend')
@@ -97,7 +75,7 @@ export class OperationsController {
     const s = await this.session(req, res);
     if (!s) return;
     const view = await this.operations.parties(s.viewer);
-    this.send(res, 200, partiesPage(this.chrome(s), { ...view, canAct: s.viewer.role === 'beheerder', flash: notice(textField(q.done, 40), textField(q.id, 64)) }));
+    sendPage(res, 200, partiesPage(chromeOf(s), { ...view, canAct: s.viewer.role === 'beheerder', flash: notice(textField(q.done, 40), textField(q.id, 64)) }));
   }
 
   @Post('parties/:oin/suspend')
@@ -119,7 +97,7 @@ export class OperationsController {
     const s = await this.session(req, res);
     if (!s) return;
     const result = await this.operations.rawXml(s.viewer, id);
-    if ('refusal' in result) return this.refuse(res, result, this.chrome(s));
-    this.send(res, 200, rawXmlPage(this.chrome(s), id.toLowerCase(), result.source, result.masked, this.directory));
+    if ('refusal' in result) return this.refuse(res, result, chromeOf(s));
+    sendPage(res, 200, rawXmlPage(chromeOf(s), id.toLowerCase(), result.source, result.masked, this.directory));
   }
 }
