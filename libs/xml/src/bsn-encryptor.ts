@@ -3,6 +3,7 @@ import {
   createCipheriv,
   createDecipheriv,
   createECDH,
+  createSecretKey,
   createHash,
   type ECDH,
   KeyObject,
@@ -126,12 +127,14 @@ export const DEFAULT_SESSION_MAX_MESSAGES = 10_000;
 export const DEFAULT_SESSION_MAX_AGE_MS = 60_000;
 const NONCE_BYTES = 16;
 
-/** One ephemeral key in use for one recipient: its public point and the agreed secret Z. */
+/** One ephemeral key in use for one recipient: its public point, the agreed secret Z, and the content key per sender. */
 interface SessionKey {
   point: Buffer;
   z: Buffer;
   used: number;
   expires: number;
+  /** By sender OIN: the session's content key and its EncryptedKey, made with that sender's first melding in the session. */
+  contentKeys: Map<string, ContentKey>;
 }
 
 interface SessionState {
@@ -149,15 +152,19 @@ const sessions = new WeakMap<KeyAgreementSession, SessionState>();
  * A sender's ECDH-ES key-agreement session (the gateway keeps one for the index): instead of a new
  * ephemeral P-256 key per message, one ephemeral key serves at most `maxMessages` messages
  * (default 10,000) or `maxAgeMs` (default 60 s), whichever comes first, then a fresh one is made.
- * Every message still gets its own key-encryption key: a fresh random 16-byte nonce per message
- * goes into the ConcatKDF PartyUInfo (after the sender's OIN), and it is signed with the rest.
- * The index caches Z per ephemeral key (openMelding), so only the first message of a session costs
- * it an ECDH, and the sender saves its ECDH (and key generation) per message too.
+ * Within it, each sender OIN gets one content key: a random AES-256 key, wrapped once under a
+ * key-encryption key derived with a fresh random 16-byte nonce in the ConcatKDF PartyUInfo (after
+ * the sender's OIN). Every melding of that sender in the session carries the same EncryptedKey and
+ * encrypts each BSN under that key with its own random 96-bit IV: at most 10,000 meldingen × 4
+ * BSNs per key, far below the 2^32 encryptions NIST SP 800-38D allows one GCM key with random IVs.
+ * The index caches Z per ephemeral key and the content key per EncryptedKey (openMelding), so only
+ * the first melding of a session costs it an ECDH and a key unwrap; the sender saves its ECDH, KDF
+ * and key wrap per message too.
  *
  * The trade-off: ECDH-ES gives no forward secrecy against the index's own key anyway (it is
  * static); what a fresh ephemeral key per message adds is that the sender forgets each message's
- * secret at once. With a session the sender holds Z in memory for up to one session (≤ 60 s /
- * 10,000 messages): whoever reads the gateway's memory in that window can decrypt that session's
+ * secret at once. With a session the sender holds Z and the content keys in memory for up to one
+ * session (≤ 60 s / 10,000 messages): whoever reads the gateway's memory in that window can decrypt that session's
  * BSNs — but the gateway holds those plaintext BSNs in that same memory anyway. Messages sealed
  * without a session keep one ephemeral key per message; receivers need no configuration either way.
  */
@@ -184,7 +191,7 @@ function sessionKeyFor(session: KeyAgreementSession, recipient: Recipient): Sess
   let key = state.keys.get(recipient.digest);
   if (!key || key.used >= state.maxMessages || now >= key.expires) {
     const { point, z } = ephemeralAgreement(recipient);
-    key = { point, z, used: 0, expires: now + state.maxAgeMs };
+    key = { point, z, used: 0, expires: now + state.maxAgeMs, contentKeys: new Map() };
     if (state.keys.size >= 16) state.keys.clear(); // a sender has one or two index certificates
     state.keys.set(recipient.digest, key);
   }
@@ -205,14 +212,23 @@ function ephemeralAgreement(recipient: Recipient): { point: Buffer; z: Buffer } 
  */
 export function newContentKey(recipientCertificatePem: string, options: ContentKeyOptions = {}): ContentKey {
   const recipient = recipientOf(recipientCertificatePem);
+  if (recipient.ecPoint && options.keyAgreement) {
+    // One content key per sender within the session (see KeyAgreementSession).
+    const session = sessionKeyFor(options.keyAgreement, recipient);
+    const oin = options.senderOin ?? '';
+    let contentKey = session.contentKeys.get(oin);
+    if (contentKey === undefined) {
+      const partyU = Buffer.concat([Buffer.from(oin, 'utf8'), randomBytes(NONCE_BYTES)]);
+      contentKey = ecdhEsContentKey(recipient, session, partyU);
+      session.contentKeys.set(oin, contentKey);
+    }
+    return contentKey;
+  }
+  if (recipient.ecPoint) {
+    return ecdhEsContentKey(recipient, ephemeralAgreement(recipient), Buffer.from(options.senderOin ?? '', 'utf8'));
+  }
   const id = `ek-${randomUUID()}`;
   const key = randomBytes(KEY_BYTES);
-  // Namespace declarations sit where exclusive c14n puts them (the first element of a branch that
-  // uses the prefix), so the document is its own canonical form (see xml-writer.ts).
-  const recipientKeyInfo = el('ds:X509Data', leaf('dsig11:X509Digest', recipient.digest, { ...NS_DSIG11, Algorithm: ALGORITHMS.sha256 }));
-  if (recipient.ecPoint) {
-    return { id, key, encryptedKeyElement: ecdhEsEncryptedKey(id, key, recipient, recipientKeyInfo, options) };
-  }
   const wrapped = publicEncrypt(
     { key: recipient.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
     key,
@@ -231,7 +247,7 @@ export function newContentKey(recipientCertificatePem: string, options: ContentK
           ],
           { Algorithm: ALGORITHMS.rsaOaep },
         ),
-        el('ds:KeyInfo', recipientKeyInfo, NS_DS),
+        el('ds:KeyInfo', recipientKeyInfo(recipient), NS_DS),
         el('xenc:CipherData', leaf('xenc:CipherValue', wrapped.toString('base64'))),
       ],
       { ...NS_XENC, Id: id },
@@ -258,18 +274,20 @@ function concatKdf(z: Buffer, otherInfo: Buffer): Buffer {
   return sha256(Buffer.concat([KDF_COUNTER_1, z, otherInfo]));
 }
 
-function ecdhEsEncryptedKey(id: string, key: Buffer, recipient: Recipient, recipientKeyInfo: string, options: ContentKeyOptions): string {
-  const oin = Buffer.from(options.senderOin ?? '', 'utf8');
-  let agreement: { point: Buffer; z: Buffer };
-  let partyU: Buffer;
-  if (options.keyAgreement) {
-    // A reused ephemeral key: the per-message nonce makes the key-encryption key unique.
-    agreement = sessionKeyFor(options.keyAgreement, recipient);
-    partyU = Buffer.concat([oin, randomBytes(NONCE_BYTES)]);
-  } else {
-    agreement = ephemeralAgreement(recipient);
-    partyU = oin;
-  }
+/** The recipient's certificate named by its SHA-256 digest, for a KeyInfo or RecipientKeyInfo. */
+function recipientKeyInfo(recipient: Recipient): string {
+  // Namespace declarations sit where exclusive c14n puts them (the first element of a branch that
+  // uses the prefix), so the document is its own canonical form (see xml-writer.ts).
+  return el('ds:X509Data', leaf('dsig11:X509Digest', recipient.digest, { ...NS_DSIG11, Algorithm: ALGORITHMS.sha256 }));
+}
+
+/**
+ * A new content key, wrapped under ConcatKDF(Z, … PartyUInfo …) of this agreement. PartyUInfo is the
+ * sender's OIN, followed by a random nonce when the ephemeral key serves more than one content key.
+ */
+function ecdhEsContentKey(recipient: Recipient, agreement: { point: Buffer; z: Buffer }, partyU: Buffer): ContentKey {
+  const id = `ek-${randomUUID()}`;
+  const key = randomBytes(KEY_BYTES);
   const { point: ephemeralPoint, z } = agreement;
   const params = {
     AlgorithmID: ALGORITHM_ID_HEX,
@@ -279,7 +297,7 @@ function ecdhEsEncryptedKey(id: string, key: Buffer, recipient: Recipient, recip
   const kek = concatKdf(z, Buffer.concat([Buffer.from(ALGORITHMS.kwAes256, 'utf8'), partyU, recipient.digestBytes]));
   const wrap = createCipheriv('id-aes256-wrap', kek, KEY_WRAP_IV);
   const wrapped = Buffer.concat([wrap.update(key), wrap.final()]);
-  return el(
+  const encryptedKeyElement = el(
     'xenc:EncryptedKey',
     [
       el('xenc:EncryptionMethod', '', { Algorithm: ALGORITHMS.kwAes256 }),
@@ -304,7 +322,7 @@ function ecdhEsEncryptedKey(id: string, key: Buffer, recipient: Recipient, recip
                 ),
               ),
             ),
-            el('xenc:RecipientKeyInfo', recipientKeyInfo),
+            el('xenc:RecipientKeyInfo', recipientKeyInfo(recipient)),
           ],
           { Algorithm: ALGORITHMS.ecdhEs },
         ),
@@ -314,6 +332,7 @@ function ecdhEsEncryptedKey(id: string, key: Buffer, recipient: Recipient, recip
     ],
     { ...NS_XENC, Id: id },
   );
+  return { id, key, encryptedKeyElement };
 }
 
 /** The xenc:EncryptedData element that replaces a BSN. */
@@ -562,15 +581,17 @@ export function readEncryptedData(bsnElement: XNode, path: string, keyReference:
   return value;
 }
 
-/** What we keep per private key: its type and, for P-256, a ready ECDH object and recent secrets. */
+/** What we keep per private key: its type and, for P-256, a ready ECDH object, recent secrets and content keys. */
 interface PreparedKey {
   privateKey: KeyObject;
   kind: 'rsa' | 'p256' | 'other';
   ecdh?: ECDH;
   secrets?: SecretCache;
+  /** Unwrapped content keys, as KeyObjects (a cipher made from one skips copying the key). */
+  contentKeys?: SecretCache<KeyObject>;
 }
 
-/** Recently agreed secrets Z per ephemeral point, per recipient key. */
+/** Recently agreed secrets Z per ephemeral point, per recipient key (and as many unwrapped content keys). */
 export const Z_CACHE_ENTRIES = 1024;
 
 /**
@@ -579,12 +600,12 @@ export const Z_CACHE_ENTRIES = 1024;
  * costs an ECDH. A point enters only after node:crypto accepted it (on the curve) and computed Z,
  * so a hit is exactly what computeSecret would return; senders that never reuse simply miss.
  */
-export class SecretCache {
-  private readonly entries = new Map<string, Buffer>();
+export class SecretCache<T = Buffer> {
+  private readonly entries = new Map<string, T>();
 
   constructor(private readonly limit: number) {}
 
-  get(point: string): Buffer | undefined {
+  get(point: string): T | undefined {
     const z = this.entries.get(point);
     if (z !== undefined && this.entries.size > 1) {
       this.entries.delete(point); // most recently used last
@@ -593,7 +614,7 @@ export class SecretCache {
     return z;
   }
 
-  set(point: string, z: Buffer): void {
+  set(point: string, z: T): void {
     if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(point, z);
   }
@@ -613,7 +634,7 @@ function prepare(privateKey: KeyObject): PreparedKey {
       // One ECDH object per key: computeSecret then costs one scalar multiplication per message.
       const ecdh = createECDH('prime256v1');
       ecdh.setPrivateKey(Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url'));
-      prepared = { privateKey, kind: 'p256', ecdh, secrets: new SecretCache(Z_CACHE_ENTRIES) };
+      prepared = { privateKey, kind: 'p256', ecdh, secrets: new SecretCache(Z_CACHE_ENTRIES), contentKeys: new SecretCache<KeyObject>(Z_CACHE_ENTRIES) };
     } else {
       prepared = { privateKey, kind: type === 'rsa' ? 'rsa' : 'other' };
     }
@@ -647,6 +668,11 @@ function sameDigest(ours: string, theirs: string): boolean {
  * recipient's certificate, keys with that certificate first and keys with another one not at all.
  */
 function candidates(encryptedKey: EncryptedKeyNode, keys: RecipientKeys): PreparedKey[] {
+  if (keys instanceof KeyObject) {
+    // The usual case: one key, no certificate to choose by.
+    const prepared = prepare(keys);
+    return prepared.kind === (encryptedKey.transport === 'ecdh-es' ? 'p256' : 'rsa') ? [prepared] : [];
+  }
   const list = (Array.isArray(keys) ? keys : [keys]) as (KeyObject | RecipientKey)[];
   const wanted = encryptedKey.transport === 'ecdh-es' ? 'p256' : 'rsa';
   const matching: PreparedKey[] = [];
@@ -663,20 +689,28 @@ function candidates(encryptedKey: EncryptedKeyNode, keys: RecipientKeys): Prepar
   return [...matching, ...unlabelled];
 }
 
-function unwrapWith(encryptedKey: EncryptedKeyNode, key: PreparedKey): Buffer | undefined {
+function unwrapWith(encryptedKey: EncryptedKeyNode, key: PreparedKey): KeyObject | undefined {
   try {
     if (encryptedKey.transport === 'rsa-oaep') {
-      return privateDecrypt(
-        { key: key.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: encryptedKey.oaepHash },
-        encryptedKey.cipherValue,
+      return createSecretKey(
+        privateDecrypt({ key: key.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: encryptedKey.oaepHash }, encryptedKey.cipherValue),
       );
     }
-    const z = agreedSecret(key, encryptedKey.ephemeralPoint);
-    const unwrap = createDecipheriv('id-aes256-wrap', concatKdf(z, encryptedKey.otherInfo), KEY_WRAP_IV);
+    // The content key is a function of (point, OtherInfo, wrapped key) and our key alone: senders
+    // with a KeyAgreementSession repeat all three for a session's meldingen, so it is remembered.
+    // Point (65 bytes) and wrapped key (40) have fixed lengths: the concatenation is unambiguous.
+    const { ephemeralPoint, otherInfo, cipherValue } = encryptedKey;
+    const memo = ephemeralPoint.toString('latin1') + otherInfo.toString('latin1') + cipherValue.toString('latin1');
+    const known = key.contentKeys!.get(memo);
+    if (known !== undefined) return known;
+    const z = agreedSecret(key, ephemeralPoint);
+    const unwrap = createDecipheriv('id-aes256-wrap', concatKdf(z, otherInfo), KEY_WRAP_IV);
     // The RFC 3394 integrity check fails (throws) for a wrong key or an altered EncryptedKey.
-    const unwrapped = unwrap.update(encryptedKey.cipherValue);
+    const unwrapped = unwrap.update(cipherValue);
     const rest = unwrap.final();
-    return rest.length === 0 ? unwrapped : Buffer.concat([unwrapped, rest]);
+    const contentKey = createSecretKey(rest.length === 0 ? unwrapped : Buffer.concat([unwrapped, rest]));
+    key.contentKeys!.set(memo, contentKey); // only a key that unwrapped (passed the integrity check)
+    return contentKey;
   } catch {
     return undefined;
   }
@@ -695,17 +729,17 @@ function agreedSecret(key: PreparedKey, point: Buffer): Buffer {
 }
 
 /** The content key, with the first of our keys that can unwrap it (ECDH-ES or RSA-OAEP). */
-export function unwrapContentKey(encryptedKey: EncryptedKeyNode, recipientKey: RecipientKeys): Buffer {
+export function unwrapContentKey(encryptedKey: EncryptedKeyNode, recipientKey: RecipientKeys): KeyObject {
   for (const candidate of candidates(encryptedKey, recipientKey)) {
     const key = unwrapWith(encryptedKey, candidate);
     if (key === undefined) continue;
-    if (key.length !== KEY_BYTES) throw new XmlMessageError('DECRYPTION_FAILED', 'the EncryptedKey is not an AES-256 key');
+    if (key.symmetricKeySize !== KEY_BYTES) throw new XmlMessageError('DECRYPTION_FAILED', 'the EncryptedKey is not an AES-256 key');
     return key;
   }
   throw new XmlMessageError('DECRYPTION_FAILED', 'the EncryptedKey cannot be decrypted with our key');
 }
 
-export function decryptBsn(key: Buffer, sealed: Buffer, path: string): string {
+export function decryptBsn(key: KeyObject, sealed: Buffer, path: string): string {
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));

@@ -282,22 +282,41 @@ describe('key-agreement sessions (one ephemeral key for many meldingen)', () => 
   const ephemeral = (xml: string) => /<dsig11:PublicKey>([^<]+)</.exec(xml)![1];
   const partyU = (xml: string) => /PartyUInfo="00([0-9a-f]*)"/.exec(xml)![1];
   const wrappedKey = (xml: string) => /<xenc:EncryptedKey [\s\S]*?<xenc:CipherValue>([^<]+)</.exec(xml)![1];
+  const encryptedKey = (xml: string) => /<xenc:EncryptedKey [\s\S]*?<\/xenc:EncryptedKey>/.exec(xml)![0];
   const resigned = (xml: string, edit: (unsigned: string) => string) => signDocument(edit(stripSignature(xml)), pki.rvdk);
 
-  it('reuses the ephemeral key, with a fresh nonce (and so key-encryption key) per melding; all round-trip', () => {
+  it('reuses the ephemeral key and, per sender, one content key with a fresh nonce in its key derivation; all round-trip', () => {
     const session = new KeyAgreementSession();
     const meldingen = [sampleMelding(), sampleMelding(), sampleMelding()];
     const xmls = meldingen.map((m) => sealIn(session, m));
     expect(new Set(xmls.map(ephemeral)).size).toBe(1);
     const oinHex = Buffer.from(OIN.rvdk, 'utf8').toString('hex');
     for (const xml of xmls) expect(partyU(xml)).toMatch(new RegExp(`^${oinHex}[0-9a-f]{32}$`));
-    expect(new Set(xmls.map(partyU)).size).toBe(3);
-    expect(new Set(xmls.map(wrappedKey)).size).toBe(3);
+    // One EncryptedKey for the session's meldingen of this sender; every BSN still has its own IV.
+    expect(new Set(xmls.map(encryptedKey)).size).toBe(1);
+    const cipherValues = xmls.flatMap((xml) => [...xml.matchAll(/<xenc:EncryptedData [\s\S]*?<xenc:CipherValue>([^<]+)</g)].map((m) => m[1]));
+    expect(cipherValues).toHaveLength(9);
+    expect(new Set(cipherValues.map((v) => Buffer.from(v, 'base64').subarray(0, 12).toString('hex'))).size).toBe(9);
     xmls.forEach((xml, i) => expect(openEc(xml).message).toEqual(meldingen[i]));
+    // Another sender in the same session: the same ephemeral key, its own nonce and content key.
+    const regio = sealMelding(sampleMelding(OIN.regio), { signer: pki.regio, recipientCertificatePem: pki.indexEnc.certificatePem, keyAgreement: session });
+    expect(ephemeral(regio)).toBe(ephemeral(xmls[0]));
+    expect(partyU(regio)).toMatch(new RegExp(`^${Buffer.from(OIN.regio, 'utf8').toString('hex')}[0-9a-f]{32}$`));
+    expect(wrappedKey(regio)).not.toBe(wrappedKey(xmls[0]));
+    expect(openEc(regio).signerOin).toBe(OIN.regio);
     // Without a session: today's form, a new ephemeral key per melding and PartyUInfo = the OIN.
     const plain = sealMelding(sampleMelding(), { signer: pki.rvdk, recipientCertificatePem: pki.indexEnc.certificatePem });
     expect(partyU(plain)).toBe(oinHex);
     expect(ephemeral(plain)).not.toBe(ephemeral(xmls[0]));
+  });
+
+  it('a new ephemeral key brings a new content key', () => {
+    const session = new KeyAgreementSession({ maxMessages: 2 });
+    const [a, b, c] = [sealIn(session), sealIn(session), sealIn(session)];
+    expect(encryptedKey(a)).toBe(encryptedKey(b));
+    expect(wrappedKey(c)).not.toBe(wrappedKey(b));
+    expect(partyU(c)).not.toBe(partyU(b));
+    for (const xml of [a, b, c]) expect(openEc(xml).signerOin).toBe(OIN.rvdk);
   });
 
   it('starts a new ephemeral key after maxMessages, after maxAgeMs and on rotate()', () => {
