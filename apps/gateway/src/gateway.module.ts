@@ -28,10 +28,12 @@ import { GATEWAY_MIGRATIONS } from './migrations';
 import { AdminController } from './admin/admin.controller';
 import { SignalAdminController } from './admin/signal-admin.controller';
 import { MessageAdminController } from './admin/message-admin.controller';
+import { CertificateAdminController } from './admin/certificate-admin.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { OperatorAuthenticator } from './admin/operator-authenticator';
 import { RateLimiter } from './ingress/rate-limiter';
-import { readPartiesFile } from './parties/parties-file';
+import { partiesFileCertificates, readPartiesFile } from './parties/parties-file';
+import { CertificateRegister, detailsOfPem } from './parties/certificate-register';
 import { PartyAdmin } from './parties/party-admin';
 import { PartyRegistry } from './parties/party.registry';
 import { PartySettingsPublisher } from './parties/party-settings.publisher';
@@ -99,13 +101,24 @@ export class GatewayModule {
         }),
         MetricsModule.forRoot(new Metrics('vir-gateway')),
       ],
-      controllers: [IngressController, SignalsController, AdminController, SignalAdminController, MessageAdminController, OpenApiController, OutboundController, HealthController],
+      controllers: [IngressController, SignalsController, AdminController, SignalAdminController, MessageAdminController, CertificateAdminController, OpenApiController, OutboundController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: GatewayErrorFilter },
         { provide: MAX_BODY_BYTES, useValue: config.MAX_BODY_BYTES },
         { provide: BATCH_LIMITS, useValue: { maxItems: config.BATCH_MAX_ITEMS, maxBytes: config.BATCH_MAX_BYTES } },
         { provide: TrustStore, useValue: trustStore },
         { provide: PartyStore, useFactory: (ds: DataSource) => new PartyStore(ds), inject: [DataSource] },
+        {
+          provide: CertificateRegister,
+          useFactory: async (ds: DataSource, clk: Clock) => {
+            const log = new Logger('Certificates');
+            const register = new CertificateRegister(ds, clk, (line) => log.warn(line));
+            await register.all(); // what is known already needs no write
+            for (const pem of partiesFileCertificates(config.PARTIES_FILE)) await register.record(detailsOfPem(pem), 'parties-file');
+            return register;
+          },
+          inject: [DataSource, Clock],
+        },
         {
           // Seeded from PARTIES_FILE (parties the table lacks), then read; re-read periodically.
           provide: PartyRegistry,
@@ -123,9 +136,9 @@ export class GatewayModule {
         },
         {
           provide: PartyAdmin,
-          useFactory: (store: PartyStore, registry: PartyRegistry, clk: Clock, worker: DeliveryWorker, settings: PartySettingsPublisher) =>
-            new PartyAdmin(store, registry, clk, () => worker.kick(), (party, at) => settings.publish(party, at)),
-          inject: [PartyStore, PartyRegistry, Clock, DeliveryWorker, PartySettingsPublisher],
+          useFactory: (store: PartyStore, registry: PartyRegistry, clk: Clock, worker: DeliveryWorker, settings: PartySettingsPublisher, register: CertificateRegister) =>
+            new PartyAdmin(store, registry, clk, () => worker.kick(), (party, at) => settings.publish(party, at), { trustStore, register }),
+          inject: [PartyStore, PartyRegistry, Clock, DeliveryWorker, PartySettingsPublisher, CertificateRegister],
         },
         { provide: GATEWAY_CONFIG, useValue: config },
         {
@@ -143,8 +156,9 @@ export class GatewayModule {
         { provide: RateLimiter, useValue: new RateLimiter() },
         {
           provide: PartyAuthenticator,
-          useFactory: (parties: PartyRegistry, clk: Clock) => new PartyAuthenticator(parties, trustStore, clk),
-          inject: [PartyRegistry, Clock],
+          useFactory: (parties: PartyRegistry, clk: Clock, register: CertificateRegister) =>
+            new PartyAuthenticator(parties, trustStore, clk, (pem, fingerprint) => register.learnFromHandshake(pem, fingerprint)),
+          inject: [PartyRegistry, Clock, CertificateRegister],
         },
         { provide: WebhookClient, useFactory: () => new WebhookClient(config.DELIVERY_TIMEOUT_MS, gatewayTlsIdentity(config)) },
         ...(config.GATEWAY_KEY_FILE && config.GATEWAY_CERT_FILE

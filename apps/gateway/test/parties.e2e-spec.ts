@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, randomUUID } from 'node:crypto';
+import { createPrivateKey, randomUUID, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,6 +178,81 @@ describe('managing a party with vir party', () => {
     const audit = (await admin('GET', `/${nhnOin}/audit`)).body.entries as { action: string; actor: string; before: { certificates: string[] }; after: { certificates: string[] } }[];
     expect(audit[0]).toMatchObject({ action: 'update', actor: 'operator' });
     expect([audit[0].before.certificates.length, audit[0].after.certificates.length]).toEqual([1, 2]);
+  });
+});
+
+describe('certificate expiry', () => {
+  interface CertificateStatus {
+    partyOin: string;
+    use: 'client' | 'signing';
+    fingerprint: string;
+    notAfter: string | null;
+    daysLeft: number | null;
+    status: string;
+  }
+  const report = async (query = ''): Promise<CertificateStatus[]> => {
+    const res = await request(`${e2e.stack.gatewayAdminUrl}/v1/admin/certificates${query}`, { headers: operator() });
+    expect(res.status).toBe(200);
+    return (JSON.parse(res.text) as { certificates: CertificateStatus[] }).certificates;
+  };
+  const fingerprintOf = (pem: string) => new X509Certificate(pem).fingerprint256;
+
+  it('knows the expiry of every certificate of the parties file from the start, and of the tenants\u2019 signing certificates', async () => {
+    const list = await report();
+    for (const p of e2e.stack.parties) {
+      const client = list.find((c) => c.partyOin === p.oin && c.use === 'client');
+      expect(client).toMatchObject({ status: 'valid', notAfter: expect.stringMatching(/^\d{4}-/) });
+      expect(client!.daysLeft).toBeGreaterThan(60);
+    }
+    expect(list.filter((c) => c.use === 'signing').map((c) => c.partyOin).sort()).toEqual(e2e.stack.parties.filter((p) => p.kind === 'regional').map((p) => p.oin).sort());
+    const refused = await request(`${e2e.stack.gatewayAdminUrl}/v1/admin/certificates?withinDays=soon`, { headers: operator() });
+    expect([refused.status, (JSON.parse(refused.text) as { code: string }).code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect((await request(`${e2e.stack.gatewayAdminUrl}/v1/admin/certificates`)).status).toBe(401);
+  });
+
+  it('a certificate registered as PEM is checked (trusted, the party\u2019s own OIN) and its expiry known before the first connection', async () => {
+    const OIN = '00000004001234567011';
+    const cert = await issuePartyCertificate(pkiDir, { name: 'gemeente-kort', oin: OIN, commonName: 'Gemeente Kort' }, { validityDays: 30 });
+    const other = await issuePartyCertificate(pkiDir, { name: 'gemeente-ander', oin: '00000004001234567022', commonName: 'Gemeente Ander' });
+    const selfSigned = mkdtempSync(join(tmpdir(), 'vir-self-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(selfSigned, 'k.pem'), '-out', join(selfSigned, 'c.pem'), '-days', '30', '-subj', `/serialNumber=${OIN}/CN=zelf`], { stdio: 'ignore' });
+    const rogue = readFileSync(join(selfSigned, 'c.pem'), 'utf8');
+    rmSync(selfSigned, { recursive: true, force: true });
+    const before = await auditCount();
+    const direct = { oin: OIN, name: 'Gemeente Kort', kind: 'direct', convenant: '66', pull: true };
+    const bad = await admin('POST', '', { ...direct, certificates: [other.certificatePem, rogue] });
+    expect([bad.status, bad.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect(bad.body.details).toEqual([expect.stringContaining("carries OIN 00000004001234567022, not the party's"), expect.stringContaining('certificates[1]: not trusted (CERT_UNKNOWN_CA')]);
+    expect(await auditCount()).toBe(before); // nothing registered
+    expect((await admin('POST', '', { ...direct, certificates: ['-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'] })).body.details).toEqual(['certificates[0]: not a readable PEM certificate']);
+
+    const added = await vir('party', 'add', '--oin', OIN, '--name', 'Gemeente Kort', '--kind', 'direct', '--convenant', '66', '--cert', cert.certFile, '--pull');
+    expect(added.code).toBe(0);
+    expect((await admin('GET', `/${OIN}`)).body.certificates).toEqual([fingerprintOf(cert.certificatePem)]);
+    const mine = (await report()).find((c) => c.partyOin === OIN)!;
+    expect(mine).toMatchObject({ use: 'client', status: 'expiring', notAfter: cert.notAfter.toISOString() });
+    expect(mine.daysLeft).toBeGreaterThanOrEqual(29);
+    expect((await report('?withinDays=10')).find((c) => c.partyOin === OIN)!.status).toBe('valid');
+
+    const expiring = await vir('party', 'certificates', '--expiring');
+    expect(expiring.code).toBe(1);
+    expect(expiring.out).toMatch(new RegExp(`${OIN}\\s+client\\s+EXPIRING\\s+${cert.notAfter.toISOString().slice(0, 10)}`));
+    expect(expiring.out).not.toContain(nhnOin);
+    expect((await vir('party', 'certificates', '--expiring', '--within-days', '10')).code).toBe(0);
+  });
+
+  it('a certificate registered by fingerprint only is unknown until the party presents it, then known', async () => {
+    const OIN = '00000004001234567033';
+    const cert = await issuePartyCertificate(pkiDir, { name: 'gemeente-vinger', oin: OIN, commonName: 'Gemeente Vinger' });
+    const fingerprint = fingerprintOf(cert.certificatePem);
+    expect((await vir('party', 'add', '--oin', OIN, '--name', 'Gemeente Vinger', '--kind', 'direct', '--convenant', '66', '--fingerprint', fingerprint, '--pull')).code).toBe(0);
+    expect((await report()).find((c) => c.fingerprint === fingerprint)).toMatchObject({ partyOin: OIN, status: 'unknown', notAfter: null, daysLeft: null });
+    const tls = { ...e2e.as('regio-nhn'), key: readFileSync(cert.keyFile, 'utf8'), cert: cert.certificatePem };
+    const res = await request(`${e2e.stack.urls.gateway}/v1/signalen`, { headers: { accept: 'application/json' }, tls });
+    expect(res.status).toBe(200);
+    await waitUntil(async () => ((await report()).find((c) => c.fingerprint === fingerprint)?.status === 'valid' ? true : undefined), 10_000, 'the expiry learned from the handshake');
+    const row = (await db.query(`SELECT oin, learned_from FROM ${schema()}.party_certificate WHERE fingerprint = $1`, [fingerprint])).rows[0];
+    expect(row).toEqual({ oin: OIN, learned_from: 'handshake' });
   });
 });
 

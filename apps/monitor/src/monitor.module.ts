@@ -99,27 +99,27 @@ export class MonitorModule {
         {
           provide: OperationsService,
           useFactory: (gw: GatewayAdminClient, store: OperationsStore, audit: AuditLog, dir: PartyDirectory, bus: MessageBus, flow: FlowEventPublisher, clk: Clock) =>
-            new OperationsService(gw, store, audit, dir, bus, flow, clk, config.PARTIES_FILE),
+            new OperationsService(gw, store, audit, dir, bus, flow, clk),
           inject: [GatewayAdminClient, OperationsStore, AuditLog, PartyDirectory, MessageBus, FlowEventPublisher, Clock],
         },
         { provide: AlertStore, useFactory: (ds: DataSource) => new AlertStore(ds), inject: [DataSource] },
         {
           provide: AlertSources,
-          useFactory: (ds: DataSource, lag: ConsumerLag) =>
+          useFactory: (ds: DataSource, lag: ConsumerLag, gw: GatewayAdminClient) =>
             new AlertSources(
               ds,
               () => lag.current(),
+              (withinDays) => gw.certificates(withinDays),
               {
                 silenceBaselineDays: config.ALERT_SILENCE_BASELINE_DAYS,
                 pendingSignalMs: config.ALERT_SIGNAL_PENDING_SECONDS * 1000,
                 deadLetterWindowMs: config.ALERT_DEAD_LETTER_WINDOW_MINUTES * 60_000,
                 certificateDays: config.ALERT_CERTIFICATE_DAYS,
-                partiesFile: config.PARTIES_FILE,
                 healthUrls: parseHealthUrls(config.ALERT_HEALTH_URLS),
               },
               (line) => new Logger('Alerts').warn(line),
             ),
-          inject: [DataSource, ConsumerLag],
+          inject: [DataSource, ConsumerLag, GatewayAdminClient],
         },
         { provide: AlertNotifier, useFactory: () => new AlertNotifier({ url: config.ALERT_WEBHOOK_URL, log: new Logger('AlertWebhook') }) },
         {

@@ -1,16 +1,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { parseExposition, sampleSum } from '@vir/metrics';
-import { postJson, regionalMelding, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
+import { issuePartyCertificate, normalizeSerial } from '@vir/pki';
+import { postJson, regionalMelding, request, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack } from '@vir/testing';
 import { monitorVir } from './monitor-vir.fixture';
 
 // An alert in the real console (Debian's Chromium, playwright-core) against the real stack: a
 // party that sent goes silent and its alert OPENS, an operator acknowledges it, the party sends
 // again and the alert CLOSES; every transition reaches the alert webhook. Short thresholds via
-// the monitor's configuration. Screenshots go to .tmp/screenshots/.
+// the monitor's configuration. Screenshots go to .tmp/screenshots/. A throw-away PKI of its own
+// (a short-lived party certificate is issued in it).
 
 const SHOTS = join(ROOT_DIR, '.tmp', 'screenshots');
 const PASSWORD = 'alerts-admin-password-1';
@@ -19,6 +23,7 @@ const SILENCE_SECONDS = 6;
 let e2e: E2eStack;
 let browser: Browser;
 let hooks: Server;
+let pkiDir: string;
 const received: { event: string; actor?: string; alert: { id: string; rule: string; subject: string; state: string } }[] = [];
 
 const vir = monitorVir(() => e2e);
@@ -43,6 +48,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
+  pkiDir = mkdtempSync(join(tmpdir(), 'vir-alerts-pki-'));
   e2e = await startE2eStack({
     monitor: {
       ALERT_INTERVAL_MS: '1000',
@@ -50,7 +56,7 @@ beforeAll(async () => {
       ALERT_SILENCE_FACTOR: '0',
       ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/alerts`,
     },
-  });
+  }, 1, { pkiDir });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   expect(await vir(['account', 'add', 'alerts-admin', '--role', 'beheerder', '--password-stdin'], `${PASSWORD}\n`)).toBe(0);
 });
@@ -58,6 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await e2e?.stop();
+  if (pkiDir) rmSync(pkiDir, { recursive: true, force: true });
   await new Promise((r) => hooks?.close(r));
 });
 
@@ -154,5 +161,25 @@ describe('alerts in the console (Chromium, real stack)', () => {
     const outcomes = await page.locator('#audit tbody tr td:nth-child(5)').allTextContents();
     expect(outcomes.sort()).toEqual(['ok', 'refused', 'refused']);
     await page.close();
+  });
+
+  it('a party certificate registered through the gateway admin API that expires within 60 days opens certificate-expiring', async () => {
+    const oin = '00000004001234567044';
+    const cert = await issuePartyCertificate(pkiDir, { name: 'gemeente-kort', oin, commonName: 'Gemeente Kort' }, { validityDays: 30 });
+    const res = await request(`${e2e.stack.gatewayAdminUrl}/v1/admin/parties`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${e2e.stack.operatorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ oin, name: 'Gemeente Kort', kind: 'direct', convenant: '66', certificates: [cert.certificatePem], pull: true }),
+    });
+    expect(res.status).toBe(201);
+    const serial = normalizeSerial(new X509Certificate(cert.certificatePem).serialNumber);
+    const opened = await waitUntil(
+      async () => received.find((r) => r.event === 'opened' && r.alert.rule === 'certificate-expiring' && r.alert.subject === serial),
+      30_000,
+      'the certificate-expiring alert at the webhook',
+    );
+    expect(opened.alert.state).toBe('open');
+    // Only this one: the stack's own certificates are valid for years.
+    expect(received.filter((r) => r.event === 'opened' && r.alert.rule === 'certificate-expiring').map((r) => r.alert.subject)).toEqual([serial]);
   });
 });

@@ -114,7 +114,7 @@ describe('Delivery, Parties and the signed XML in Chromium (real stack)', () => 
     await page.goto(`${e2e.stack.urls.monitor}/console/parties`);
     const row = page.locator(`#parties tr[data-party="${nhn.oin}"]`);
     expect(await row.getAttribute('data-status')).toBe('active');
-    // Activity from the read model, certificate expiry from the parties file's certificate files.
+    // Activity from the read model, certificate expiry from the gateway (it read the parties file's certificate files).
     expect(await row.locator('td').nth(4).textContent()).toMatch(/^\d{4}-\d{2}-\d{2} /);
     expect(await row.locator('.cert').first().textContent()).toMatch(/until \d{4}-\d{2}-\d{2} \(\d+ days\)/);
     await shot(page, 'ops-03-parties');

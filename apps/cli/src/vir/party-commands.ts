@@ -153,17 +153,27 @@ export interface PartyOptions {
   signingCert?: string;
 }
 
-async function fingerprintOfFile(io: CliIo, file: string): Promise<string> {
+/** A certificate for the admin API: a file is sent as PEM (the gateway checks it and knows its expiry at once). */
+interface CertificateRef {
+  fingerprint: string;
+  /** What goes in the body: the PEM of a file, or the fingerprint as given. */
+  sent: string;
+}
+
+async function certificateFile(io: CliIo, file: string): Promise<CertificateRef> {
   try {
-    return new X509Certificate(await io.read(file)).fingerprint256;
+    const pem = await io.read(file);
+    return { fingerprint: new X509Certificate(pem).fingerprint256, sent: pem };
   } catch (err) {
     throw new CliError(`${file}: not a readable PEM certificate (${(err as Error).message})`);
   }
 }
 
-/** A fingerprint as given, or the fingerprint of a certificate file. */
-async function certificateRef(io: CliIo, ref: string): Promise<string> {
-  return /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$/.test(ref) ? ref.replace(/:/g, '').toUpperCase().match(/../g)!.join(':') : fingerprintOfFile(io, ref);
+/** A fingerprint as given, or a certificate file. */
+async function certificateRef(io: CliIo, ref: string): Promise<CertificateRef> {
+  if (!/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$/.test(ref)) return certificateFile(io, ref);
+  const fingerprint = ref.replace(/:/g, '').toUpperCase().match(/../g)!.join(':');
+  return { fingerprint, sent: fingerprint };
 }
 
 /** The settings in the options, as the admin API's body (only what was given). */
@@ -172,7 +182,7 @@ async function settings(io: CliIo, o: PartyOptions): Promise<Record<string, unkn
   if (o.name !== undefined) body.name = o.name;
   if (o.convenant !== undefined) body.convenant = o.convenant;
   if (o.certs !== undefined || o.fingerprints !== undefined) {
-    body.certificates = [...(await Promise.all((o.certs ?? []).map((f) => fingerprintOfFile(io, f)))), ...(o.fingerprints ?? [])];
+    body.certificates = [...(await Promise.all((o.certs ?? []).map(async (f) => (await certificateFile(io, f)).sent))), ...(o.fingerprints ?? [])];
   }
   if (o.webhook !== undefined) body.webhookUrl = o.webhook;
   if (o.noWebhook) body.webhookUrl = null;
@@ -204,10 +214,14 @@ export async function partyUpdate(io: CliIo, target: AdminTarget, oin: string, o
   const body = await settings(io, o);
   if (o.addCerts?.length || o.removeCerts?.length) {
     // A rollover: add the new certificate, later remove the old one.
-    const current = (body.certificates as string[] | undefined) ?? (await call<PartyView>(io, target, 'GET', `/${encodeURIComponent(oin)}`)).certificates;
+    const given = (o.certs ?? []).length + (o.fingerprints ?? []).length > 0;
+    const current: CertificateRef[] = given
+      ? await Promise.all([...(o.certs ?? []), ...(o.fingerprints ?? [])].map((r) => certificateRef(io, r)))
+      : (await call<PartyView>(io, target, 'GET', `/${encodeURIComponent(oin)}`)).certificates.map((f) => ({ fingerprint: f, sent: f }));
     const added = await Promise.all((o.addCerts ?? []).map((r) => certificateRef(io, r)));
-    const removed = await Promise.all((o.removeCerts ?? []).map((r) => certificateRef(io, r)));
-    body.certificates = [...current, ...added.filter((f) => !current.includes(f))].filter((f) => !removed.includes(f));
+    const removed = new Set((await Promise.all((o.removeCerts ?? []).map((r) => certificateRef(io, r)))).map((r) => r.fingerprint));
+    const has = new Set(current.map((c) => c.fingerprint));
+    body.certificates = [...current, ...added.filter((a) => !has.has(a.fingerprint))].filter((c) => !removed.has(c.fingerprint)).map((c) => c.sent);
   }
   if (Object.keys(body).length === 0) throw new CliError('nothing to change: give at least one setting (vir party update --help)');
   const party = await call<PartyView>(io, target, 'PATCH', `/${encodeURIComponent(oin)}`, body);
@@ -225,4 +239,35 @@ export async function partyResume(io: CliIo, target: AdminTarget, oin: string): 
   const party = await call<PartyView>(io, target, 'POST', `/${encodeURIComponent(oin)}/resume`, {});
   io.out(`${party.oin} ${party.name}: active; waiting signals are delivered now\n`);
   return 0;
+}
+
+interface CertificateStatusView {
+  partyOin: string;
+  partyName: string;
+  use: 'client' | 'signing';
+  fingerprint: string;
+  notAfter: string | null;
+  daysLeft: number | null;
+  status: 'valid' | 'expiring' | 'expired' | 'unknown';
+}
+
+/**
+ * Every party's certificates with their expiry, soonest first (`vir party certificates`). With
+ * `--expiring`, only those expiring within the window or expired, and exit status 1 when there are any
+ * (for a scheduled check).
+ */
+export async function partyCertificates(io: CliIo, target: AdminTarget, withinDays: string | undefined, expiringOnly: boolean, json: boolean): Promise<number> {
+  const days = withinDays === undefined ? 60 : Number(withinDays);
+  if (!/^\d{1,4}$/.test(withinDays ?? '60')) throw new CliError('--within-days must be a whole number of days');
+  const { certificates } = await adminCall<{ certificates: CertificateStatusView[] }>(io, target, 'GET', `/v1/admin/certificates?withinDays=${days}`);
+  const list = expiringOnly ? certificates.filter((c) => c.status === 'expiring' || c.status === 'expired') : certificates;
+  if (json) io.out(`${JSON.stringify(list, null, 2)}\n`);
+  else if (list.length === 0) io.out(expiringOnly ? `no registered certificate expires within ${days} days\n` : 'no certificates registered\n');
+  else {
+    const rows = list.map((c) => [c.partyOin, c.use, c.status.toUpperCase(), c.notAfter ? c.notAfter.slice(0, 10) : '-', c.daysLeft === null ? '-' : String(c.daysLeft), c.fingerprint.slice(0, 23), c.partyName]);
+    const head = ['OIN', 'USE', 'STATUS', 'NOT AFTER', 'DAYS', 'FINGERPRINT', 'NAME'];
+    const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    io.out([head, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(width[i]))).join('  ')).join('\n') + '\n');
+  }
+  return expiringOnly && list.length > 0 ? 1 : 0;
 }

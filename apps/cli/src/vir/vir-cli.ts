@@ -4,7 +4,7 @@ import { accountAdd, accountDisable, accountList, accountResetPassword } from '.
 import { CliError, type CliIo } from './cli-io';
 import { monitorRebuild } from './monitor-commands';
 import { render, sign, verify } from './message-commands';
-import { partyAdd, partyList, partyResume, partyShow, partySuspend, partyUpdate, type PartyOptions } from './party-commands';
+import { partyAdd, partyCertificates, partyList, partyResume, partyShow, partySuspend, partyUpdate, type PartyOptions } from './party-commands';
 import { signalList, signalResend, signalShow } from './signal-commands';
 import { pkiCrl, pkiExpiring, pkiIssue, pkiList, pkiPromote, pkiRevoke, pkiRoot } from './pki-commands';
 
@@ -274,8 +274,9 @@ COMMANDS.push(
       '      [--webhook <url>] [--pull] [--format json|xml] [--local-matching] [--rate-limit <n>]\n' +
       '      [--signing-key <file> --signing-cert <file>]',
     summary:
-      'Registers a party. --cert: a client certificate it connects with (its SHA-256 fingerprint is\n' +
-      'registered; two during a rollover). Regional tenants need --signing-key/--signing-cert: files on the\n' +
+      'Registers a party. --cert: a client certificate it connects with (sent as PEM: the gateway checks\n' +
+      'it and watches its expiry; --fingerprint registers a SHA-256 fingerprint only, its expiry learned at\n' +
+      'the first connection; two certificates during a rollover). Regional tenants need --signing-key/--signing-cert: files on the\n' +
       "gateway's host the gateway signs their messages with.",
     options: { oin: { type: 'string' }, kind: { type: 'string' }, ...PARTY_SETTINGS },
     positionals: 0,
@@ -288,6 +289,17 @@ COMMANDS.push(
     options: { ...PARTY_SETTINGS, 'add-cert': { type: 'string', multiple: true }, 'remove-cert': { type: 'string', multiple: true } },
     positionals: 1,
     run: (io, [oin], v) => partyUpdate(io, admin(v), oin, partyOptions(v)),
+  },
+  {
+    name: 'party certificates',
+    args: '[--within-days <n>] [--expiring] [--json]',
+    summary:
+      "Every party's client certificates and every tenant's signing certificate with its expiry, soonest first\n" +
+      '(unknown: registered by fingerprint and not yet presented). --expiring: only those expiring within\n' +
+      '--within-days (default 60) or expired, exit status 1 when there are any.',
+    options: { 'within-days': { type: 'string' }, expiring: { type: 'boolean' }, json: { type: 'boolean' }, ...ADMIN_URL },
+    positionals: 0,
+    run: (io, _p, v) => partyCertificates(io, admin(v), str(v, 'within-days'), flag(v, 'expiring'), flag(v, 'json')),
   },
   {
     name: 'party suspend',

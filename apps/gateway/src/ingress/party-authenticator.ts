@@ -16,6 +16,8 @@ export class PartyAuthenticator {
     private readonly registry: PartyRegistry,
     private readonly trustStore: TrustStore,
     private readonly clock: Clock,
+    /** Told of every accepted certificate (the gateway learns its expiry from it). */
+    private readonly accepted: (pem: string, fingerprint256: string) => void = () => undefined,
   ) {}
 
   authenticate(certificate: ClientCertificate | undefined): Party {
@@ -41,6 +43,7 @@ export class PartyAuthenticator {
     if (!party.certificates.includes(trust.fingerprint256)) {
       throw new GatewayError('CLIENT_CERT_NOT_REGISTERED', `This certificate (SHA-256 ${trust.fingerprint256}) is not registered for OIN ${party.oin}; ask the operators to register it`);
     }
+    this.accepted(certificate.pem, trust.fingerprint256);
     if (party.status === 'suspended') throw new GatewayError('PARTY_SUSPENDED', 'This party is suspended; nothing is accepted until the operators resume it');
     return party;
   }

@@ -129,7 +129,15 @@ const oinParameter = { name: 'oin', in: 'path', required: true, schema: { type: 
 const partySettings: Json = {
   name: { type: 'string', maxLength: 200 },
   convenant: { type: 'string', pattern: '^[0-9]{1,3}$' },
-  certificates: { type: 'array', maxItems: 2, items: { type: 'string', description: 'SHA-256 fingerprint of a client certificate (AB:CD:… or 64 hex digits)' } },
+  certificates: {
+    type: 'array',
+    maxItems: 2,
+    items: {
+      type: 'string',
+      description:
+        'A client certificate. In a request: PEM (checked against the trust store and the party’s OIN; its expiry is known at once) or its SHA-256 fingerprint (AB:CD:… or 64 hex digits; the expiry is learned when the party first connects with it). In an answer: the fingerprint.',
+    },
+  },
   webhookUrl: { type: ['string', 'null'], format: 'uri' },
   pull: { type: 'boolean' },
   deliveryFormat: { enum: ['json', 'xml'] },
@@ -295,6 +303,20 @@ export function openApiDocument(): Json {
           type: 'object',
           properties: { oin: { type: 'string' }, kind: { enum: ['regional', 'direct'] }, status: { enum: ['active', 'suspended'] }, statusReason: { type: ['string', 'null'] }, ...partySettings },
         },
+        CertificateStatus: {
+          type: 'object',
+          properties: {
+            partyOin: { type: 'string' },
+            partyName: { type: 'string' },
+            use: { enum: ['client', 'signing'], description: 'client: registered for mutual TLS; signing: the gateway signs the tenant’s meldingen with it' },
+            fingerprint: { type: 'string' },
+            subject: { type: ['string', 'null'] },
+            serialNumber: { type: ['string', 'null'] },
+            notAfter: { type: ['string', 'null'], format: 'date-time' },
+            daysLeft: { type: ['integer', 'null'], description: 'negative: expired that many days ago' },
+            status: { enum: ['valid', 'expiring', 'expired', 'unknown'], description: 'unknown: registered by fingerprint, not yet presented by the party' },
+          },
+        },
         PartyAuditEntry: {
           type: 'object',
           properties: { id: { type: 'integer' }, at: { type: 'string', format: 'date-time' }, actor: { type: 'string' }, action: { enum: ['seed', 'create', 'update', 'suspend', 'resume'] }, partyOin: { type: 'string' }, before: { oneOf: [ref('Party'), { type: 'null' }] }, after: { oneOf: [ref('Party'), { type: 'null' }] } },
@@ -421,6 +443,16 @@ export function openApiDocument(): Json {
         parameters: [oinParameter],
         get: admin('One party.', ref('Party'), [...ADMIN_READ_CODES, 'PARTY_NOT_FOUND']),
         patch: admin("Changes a party's settings (audited; OIN and kind never change; null clears).", ref('Party'), [...ADMIN_WRITE_CODES, 'PARTY_NOT_FOUND'], { type: 'object', properties: partySettings }),
+      },
+      '/v1/admin/certificates': {
+        get: {
+          ...admin(
+            'Every registered client certificate and every tenant signing certificate with its expiry, soonest first (unknown last).',
+            { type: 'object', properties: { withinDays: { type: 'integer' }, certificates: { type: 'array', items: ref('CertificateStatus') } } },
+            [...ADMIN_READ_CODES, 'VALIDATION_FAILED'],
+          ),
+          parameters: [{ name: 'withinDays', in: 'query', required: false, schema: { type: 'integer', minimum: 0, default: 60 }, description: 'certificates expiring within this many days have status expiring' }],
+        },
       },
       '/v1/admin/parties/{oin}/audit': {
         parameters: [oinParameter],

@@ -31,12 +31,8 @@ class PartiesFile {
  * certificate files turned into fingerprints). Throws with every problem on a bad file.
  */
 export function readPartiesFile(file: string): PartyRecord[] {
-  const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  const parsed = plainToInstance(PartiesFile, raw);
-  const errors = validateSync(parsed, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length > 0) throw new Error(`${file}: invalid parties file: ${JSON.stringify(errors.map((e) => e.toString()))}`);
   const base = dirname(file);
-  return parsed.parties.map((p) => {
+  return entriesOf(file).map((p) => {
     if (p.kind === 'regional' && !(p.signingKeyFile && p.signingCertFile)) {
       throw new Error(`${file}: regional party ${p.oin} needs signingKeyFile and signingCertFile`);
     }
@@ -57,4 +53,18 @@ export function readPartiesFile(file: string): PartyRecord[] {
       signingCertFile: p.signingCertFile ? resolve(base, p.signingCertFile) : null,
     };
   });
+}
+
+function entriesOf(file: string): PartyFileEntry[] {
+  const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  const parsed = plainToInstance(PartiesFile, raw);
+  const errors = validateSync(parsed, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) throw new Error(`${file}: invalid parties file: ${JSON.stringify(errors.map((e) => e.toString()))}`);
+  return parsed.parties;
+}
+
+/** The client certificates (PEM) the parties file names: their expiry is known from the start. */
+export function partiesFileCertificates(file: string): string[] {
+  const base = dirname(file);
+  return entriesOf(file).flatMap((p) => (p.certificateFiles ?? []).map((f) => readFileSync(resolve(base, f), 'utf8')));
 }

@@ -2,10 +2,12 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Is
 import { OIN_PATTERN } from '@vir/contracts';
 import { MAX_CERTIFICATES } from './party';
 
-// The admin API's bodies. Certificates are given by SHA-256 fingerprint (`AB:CD:…` or plain hex);
-// `vir party` computes them from PEM files.
+// The admin API's bodies. Certificates are given as PEM (then the gateway checks them and knows
+// their expiry at once) or by SHA-256 fingerprint (`AB:CD:…` or plain hex: the expiry is learned
+// when the party first connects with it).
 
-const FINGERPRINT_TEXT = /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$/;
+const CERTIFICATE_TEXT = /^(([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{64}|\s*-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\s*)$/;
+const CERTIFICATE_MESSAGE = 'certificates must be PEM certificates or SHA-256 fingerprints';
 const ABSOLUTE = /^\//;
 
 export class CreatePartyDto {
@@ -13,7 +15,7 @@ export class CreatePartyDto {
   @IsString() @MinLength(1) @MaxLength(200) name!: string;
   @IsIn(['regional', 'direct']) kind!: 'regional' | 'direct';
   @Matches(/^\d{1,3}$/, { message: 'convenant must be a number of 1-3 digits' }) convenant!: string;
-  @IsArray() @ArrayMaxSize(MAX_CERTIFICATES) @Matches(FINGERPRINT_TEXT, { each: true, message: 'certificates must be SHA-256 fingerprints' }) certificates!: string[];
+  @IsArray() @ArrayMaxSize(MAX_CERTIFICATES) @Matches(CERTIFICATE_TEXT, { each: true, message: CERTIFICATE_MESSAGE }) certificates!: string[];
   @IsOptional() @ValidateIf((_o, v) => v !== null) @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) webhookUrl?: string | null;
   @IsOptional() @IsBoolean() pull?: boolean;
   /** Default: json for regional tenants, xml for direct parties. */
@@ -29,7 +31,7 @@ export class CreatePartyDto {
 export class UpdatePartyDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(200) name?: string;
   @IsOptional() @Matches(/^\d{1,3}$/, { message: 'convenant must be a number of 1-3 digits' }) convenant?: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(MAX_CERTIFICATES) @Matches(FINGERPRINT_TEXT, { each: true, message: 'certificates must be SHA-256 fingerprints' }) certificates?: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(MAX_CERTIFICATES) @Matches(CERTIFICATE_TEXT, { each: true, message: CERTIFICATE_MESSAGE }) certificates?: string[];
   @IsOptional() @ValidateIf((_o, v) => v !== null) @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) webhookUrl?: string | null;
   @IsOptional() @IsBoolean() pull?: boolean;
   @IsOptional() @IsIn(['json', 'xml']) deliveryFormat?: 'json' | 'xml';

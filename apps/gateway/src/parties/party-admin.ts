@@ -2,8 +2,10 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { OIN_PATTERN } from '@vir/contracts';
 import type { Clock } from '@vir/domain';
+import type { TrustStore } from '@vir/pki';
 import { GatewayError } from '../ingress/gateway.error';
 import { parseJson } from '../ingress/request-body';
+import { certificateReport, detailsOfPem, type CertificateDetails, type CertificateRegister, type CertificateReportEntry } from './certificate-register';
 import { normalizeFingerprint, type PartyRecord } from './party';
 import { CreatePartyDto, SuspendPartyDto, UpdatePartyDto } from './party-admin.dto';
 import { loadTenantSigner } from './party-signer';
@@ -41,7 +43,13 @@ function checkRecord(p: PartyRecord): PartyRecord {
   return p;
 }
 
-const fingerprints = (list: string[]) => list.map((f) => normalizeFingerprint(f)!);
+const PEM = /^\s*-----BEGIN CERTIFICATE-----/;
+
+/** Certificates given as PEM are checked against the trust store and their details recorded. */
+export interface CertificateIntake {
+  trustStore: TrustStore;
+  register: CertificateRegister;
+}
 
 /**
  * The operators' use cases on parties: list, show (with the audit trail), create, update, suspend
@@ -57,7 +65,43 @@ export class PartyAdmin {
     private readonly onResume: () => void = () => undefined,
     /** Called after a create or update (the index learns the party's local-matching setting). */
     private readonly onChange: (party: PartyRecord, at: Date) => Promise<void> = async () => undefined,
+    private readonly intake?: CertificateIntake,
   ) {}
+
+  /**
+   * The fingerprints of the given certificates, and the details of those given as PEM: each must
+   * be trusted now and carry the party's own OIN (a certificate of another party is refused here,
+   * not only at its first connection).
+   */
+  private certificatesOf(list: string[], oin: string): { fingerprints: string[]; learned: CertificateDetails[] } {
+    const fingerprints: string[] = [];
+    const learned: CertificateDetails[] = [];
+    const problems: string[] = [];
+    list.forEach((entry, i) => {
+      if (!PEM.test(entry)) {
+        fingerprints.push(normalizeFingerprint(entry)!);
+        return;
+      }
+      let details: CertificateDetails;
+      try {
+        details = detailsOfPem(entry);
+      } catch {
+        problems.push(`certificates[${i}]: not a readable PEM certificate`);
+        return;
+      }
+      const trust = this.intake?.trustStore.check(entry, this.clock.now());
+      if (trust && !trust.trusted) problems.push(`certificates[${i}]: not trusted (${trust.code}: ${trust.reason})`);
+      if (details.oin !== oin) problems.push(`certificates[${i}]: it carries OIN ${details.oin || '(none)'}, not the party's ${oin}`);
+      fingerprints.push(details.fingerprint);
+      learned.push(details);
+    });
+    if (problems.length > 0) throw new GatewayError('VALIDATION_FAILED', 'The certificates are not usable', problems);
+    return { fingerprints, learned };
+  }
+
+  private async learn(details: CertificateDetails[]): Promise<void> {
+    for (const d of details) await this.intake?.register.record(d, 'registration');
+  }
 
   list(): Promise<PartyRecord[]> {
     return this.store.all();
@@ -69,6 +113,12 @@ export class PartyAdmin {
     return party;
   }
 
+  /** Every party's certificates with their expiry (`expiring`: within `withinDays`), soonest first. */
+  async certificates(withinDays: number): Promise<CertificateReportEntry[]> {
+    const known = this.intake ? await this.intake.register.all() : new Map<string, CertificateDetails>();
+    return certificateReport(this.registry.all(), known, this.clock.now(), withinDays);
+  }
+
   async audit(oin: string): Promise<PartyAuditEntry[]> {
     await this.get(oin);
     return this.store.audit(oin);
@@ -76,12 +126,13 @@ export class PartyAdmin {
 
   async create(rawBody: string, actor: string): Promise<PartyRecord> {
     const dto = parse(CreatePartyDto, rawBody);
+    const certificates = this.certificatesOf(dto.certificates, dto.oin);
     const record = checkRecord({
       oin: dto.oin,
       name: dto.name,
       kind: dto.kind,
       convenant: dto.convenant,
-      certificates: fingerprints(dto.certificates),
+      certificates: certificates.fingerprints,
       webhookUrl: dto.webhookUrl ?? null,
       pull: dto.pull ?? false,
       deliveryFormat: dto.deliveryFormat ?? (dto.kind === 'regional' ? 'json' : 'xml'),
@@ -94,6 +145,7 @@ export class PartyAdmin {
     });
     const at = this.clock.now();
     if (!(await this.store.insert(record, actor, 'create', at))) throw new GatewayError('PARTY_EXISTS', `A party with OIN ${record.oin} exists already`);
+    await this.learn(certificates.learned);
     this.registry.apply(record);
     await this.onChange(record, at);
     return record;
@@ -101,14 +153,16 @@ export class PartyAdmin {
 
   async update(oin: string, rawBody: string, actor: string): Promise<PartyRecord> {
     const dto = parse(UpdatePartyDto, rawBody);
+    const certificates = dto.certificates === undefined ? undefined : this.certificatesOf(dto.certificates, oin);
     const changed = await this.change(oin, actor, 'update', (current) => {
       const next: PartyRecord = { ...current };
       for (const key of ['name', 'convenant', 'webhookUrl', 'pull', 'deliveryFormat', 'localMatching', 'rateLimitPerSecond', 'signingKeyFile', 'signingCertFile'] as const) {
         if (dto[key] !== undefined) (next as unknown as Record<string, unknown>)[key] = dto[key];
       }
-      if (dto.certificates !== undefined) next.certificates = fingerprints(dto.certificates);
+      if (certificates !== undefined) next.certificates = certificates.fingerprints;
       return checkRecord(next);
     });
+    await this.learn(certificates?.learned ?? []);
     await this.onChange(changed.party, changed.at);
     return changed.party;
   }

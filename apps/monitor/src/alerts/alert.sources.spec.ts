@@ -1,46 +1,41 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { createDevPki, issuePartyCertificate } from '@vir/pki';
-import { AlertSources, certificateFilesOf, type AlertSourceOptions } from './alert.sources';
+import type { GatewayCertificate } from '../operations/gateway-admin.client';
+import { AlertSources, type AlertSourceOptions } from './alert.sources';
 
-// The sources that need neither PostgreSQL nor Kafka: certificates from the parties file, and
-// readiness URLs (a real HTTP server). The read-model sources run in the e2e tests.
+// The sources that need neither PostgreSQL nor Kafka: the certificates of the gateway's report
+// (the real API in the e2e tests), and readiness URLs (a real HTTP server). The read-model sources
+// run in the e2e tests.
 
 const OPTIONS: AlertSourceOptions = { silenceBaselineDays: 30, pendingSignalMs: 3_600_000, deadLetterWindowMs: 86_400_000, certificateDays: 60, healthUrls: [] };
-const sources = (o: Partial<AlertSourceOptions>) => new AlertSources(undefined as unknown as DataSource, async () => [], { ...OPTIONS, ...o }, () => undefined);
+const sources = (o: Partial<AlertSourceOptions>, certificates: (days: number) => Promise<GatewayCertificate[]> = async () => []) =>
+  new AlertSources(undefined as unknown as DataSource, async () => [], certificates, { ...OPTIONS, ...o }, () => undefined);
 
 describe('alert sources', () => {
-  let dir: string;
-  let short: { notAfter: Date };
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'vir-alert-sources-'));
-    await createDevPki(dir, [{ name: 'lang', oin: '00000001003214345000', commonName: 'Lang' }]);
-    short = await issuePartyCertificate(dir, { name: 'kort', oin: '00000003273416560005', commonName: 'Kort' }, { validityDays: 30 });
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('watches the certificates the parties file names (relative paths from its folder), and reports those expiring within the window', () => {
-    const file = join(dir, 'parties.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        parties: [
-          { oin: '00000003273416560005', name: 'Kort', certificateFiles: ['kort.cert.pem'], signingCertFile: join(dir, 'kort.cert.pem') },
-          { oin: '00000001003214345000', name: 'Lang', certificateFiles: ['lang.cert.pem'] },
-        ],
-      }),
-    );
-    expect(certificateFilesOf(file)).toEqual([
-      { party: 'Kort', file: join(dir, 'kort.cert.pem') },
-      { party: 'Lang', file: join(dir, 'lang.cert.pem') },
+  it("raises the gateway's expiring and expired certificates, each once (a tenant's client and signing certificate are often one)", async () => {
+    const c = (partyName: string, fingerprint: string, status: GatewayCertificate['status'], daysLeft: number | null, use: GatewayCertificate['use'] = 'client'): GatewayCertificate => ({
+      partyOin: '00000003273416560005',
+      partyName,
+      use,
+      fingerprint,
+      subject: daysLeft === null ? null : `CN=${partyName}`,
+      serialNumber: daysLeft === null ? null : `0${fingerprint}`,
+      notAfter: daysLeft === null ? null : new Date(Date.UTC(2026, 0, 1) + daysLeft * 86_400_000).toISOString(),
+      daysLeft,
+      status,
+    });
+    const asked: number[] = [];
+    const report = async (days: number) => {
+      asked.push(days);
+      return [c('Kort', 'A1', 'expiring', 20), c('Kort', 'A1', 'expiring', 20, 'signing'), c('Weg', 'B2', 'expired', -3), c('Lang', 'C3', 'valid', 400), c('Nieuw', 'D4', 'unknown', null)];
+    };
+    const found = await sources({}, report).certificates();
+    expect(asked).toEqual([60]);
+    expect(found).toEqual([
+      { party: 'Kort', oin: '00000003273416560005', serialNumber: '0A1', notAfter: new Date(Date.UTC(2026, 0, 21)), daysLeft: 20 },
+      { party: 'Weg', oin: '00000003273416560005', serialNumber: '0B2', notAfter: new Date(Date.UTC(2025, 11, 29)), daysLeft: -3 },
     ]);
-    const found = sources({ partiesFile: file }).certificates(new Date(short.notAfter.getTime() - 20.5 * 86_400_000));
-    expect(found).toEqual([{ party: 'Kort', oin: '00000003273416560005', serialNumber: expect.stringMatching(/^[0-9A-F]+$/), notAfter: short.notAfter, daysLeft: 20 }]);
-    expect(sources({}).certificates(new Date())).toEqual([]);
   });
 
   describe('components', () => {

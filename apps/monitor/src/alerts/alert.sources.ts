@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { CONSUMER_GROUPS, TOPICS } from '@vir/contracts';
-import { expiringCertificates } from '@vir/pki';
+import type { GatewayCertificate } from '../operations/gateway-admin.client';
 import type { AlertInputs, PartyActivity, SignalTrouble } from './alert-rules';
 
 const DAY_MS = 86_400_000;
@@ -15,8 +13,6 @@ export interface AlertSourceOptions {
   /** Dead letters within this window keep their alert open. */
   deadLetterWindowMs: number;
   certificateDays: number;
-  /** The gateway's parties file: its `certificateFiles` and `signingCertFile` are the certificates watched. */
-  partiesFile?: string;
   /** Readiness URLs by component name. */
   healthUrls: { name: string; url: string }[];
   healthTimeoutMs?: number;
@@ -34,19 +30,6 @@ export function parseHealthUrls(text: string | undefined): { name: string; url: 
   });
 }
 
-/** The certificate files named in a parties file (relative paths from the file's folder). */
-export function certificateFilesOf(partiesFile: string): { party: string; file: string }[] {
-  const json = JSON.parse(readFileSync(partiesFile, 'utf8')) as { parties?: Record<string, unknown>[] };
-  const out: { party: string; file: string }[] = [];
-  for (const p of json.parties ?? []) {
-    const party = typeof p.name === 'string' ? p.name : String(p.oin);
-    const files = [...(Array.isArray(p.certificateFiles) ? p.certificateFiles : []), p.signingCertFile].filter((f): f is string => typeof f === 'string');
-    // A tenant's client and signing certificate are often one file: watched once.
-    for (const file of new Set(files.map((f) => resolve(dirname(partiesFile), f)))) out.push({ party, file });
-  }
-  return out;
-}
-
 /**
  * Gathers the alert rules' inputs. Each source is read on its own: one that fails is left out
  * (undefined), so its alerts stay as they are rather than closing on missing data.
@@ -55,6 +38,8 @@ export class AlertSources {
   constructor(
     private readonly ds: DataSource,
     private readonly lag: () => Promise<{ group: string; topic: string; lag: number }[] | undefined>,
+    /** The gateway's certificate report (every party's client and signing certificates). */
+    private readonly gatewayCertificates: (withinDays: number) => Promise<GatewayCertificate[]>,
     private readonly o: AlertSourceOptions,
     private readonly warn: (line: string) => void,
   ) {}
@@ -73,7 +58,7 @@ export class AlertSources {
       safe('signals', () => this.signals(now)),
       safe('dead letters', () => this.deadLetters(now)),
       safe('consumer lag', () => this.lag()),
-      safe('certificates', async () => this.certificates(now)),
+      safe('certificates', () => this.certificates()),
       safe('components', () => this.components()),
     ]);
     const readModelLag = lag?.find((l) => l.group === CONSUMER_GROUPS.monitor && l.topic === TOPICS.flowEvents.name)?.lag;
@@ -129,11 +114,16 @@ export class AlertSources {
     return rows.map((r) => ({ code: r.code, count: Number(r.n), lastAt: new Date(r.last_at) }));
   }
 
-  /** The parties file's certificates that expire within the window (read afresh: files get replaced). */
-  certificates(now: Date): { party: string; oin?: string; serialNumber: string; notAfter: Date; daysLeft: number }[] {
-    if (!this.o.partiesFile) return [];
-    const certs = certificateFilesOf(this.o.partiesFile).map(({ party, file }) => ({ party, pem: readFileSync(file, 'utf8') }));
-    return expiringCertificates(certs, now, this.o.certificateDays).map((c) => ({ party: c.party, oin: c.oin, serialNumber: c.serialNumber, notAfter: c.notAfter, daysLeft: c.daysLeft }));
+  /** The certificates the gateway reports expiring within the window or expired (a file used for both client and signing once). */
+  async certificates(): Promise<{ party: string; oin?: string; serialNumber: string; notAfter: Date; daysLeft: number }[]> {
+    const seen = new Set<string>();
+    const out: { party: string; oin?: string; serialNumber: string; notAfter: Date; daysLeft: number }[] = [];
+    for (const c of await this.gatewayCertificates(this.o.certificateDays)) {
+      if ((c.status !== 'expiring' && c.status !== 'expired') || c.notAfter === null || c.daysLeft === null || seen.has(c.fingerprint)) continue;
+      seen.add(c.fingerprint);
+      out.push({ party: c.partyName, oin: c.partyOin, serialNumber: c.serialNumber ?? c.fingerprint, notAfter: new Date(c.notAfter), daysLeft: c.daysLeft });
+    }
+    return out;
   }
 
   /**

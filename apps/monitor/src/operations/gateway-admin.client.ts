@@ -21,6 +21,19 @@ export interface GatewayParty {
   statusReason: string | null;
 }
 
+/** One certificate in the gateway's report (GET /v1/admin/certificates). */
+export interface GatewayCertificate {
+  partyOin: string;
+  partyName: string;
+  use: 'client' | 'signing';
+  fingerprint: string;
+  subject: string | null;
+  serialNumber: string | null;
+  notAfter: string | null;
+  daysLeft: number | null;
+  status: 'valid' | 'expiring' | 'expired' | 'unknown';
+}
+
 export interface GatewaySignalCount {
   partyOin: string;
   status: 'queued' | 'sent' | 'retrying' | 'failed';
@@ -107,6 +120,11 @@ export class GatewayAdminClient {
 
   async parties(): Promise<GatewayParty[]> {
     return (await this.call<{ parties: GatewayParty[] }>('GET', '/v1/admin/parties')).parties;
+  }
+
+  /** Every registered certificate with its expiry; `expiring` means within `withinDays`. */
+  async certificates(withinDays: number): Promise<GatewayCertificate[]> {
+    return (await this.call<{ certificates: GatewayCertificate[] }>('GET', `/v1/admin/certificates?withinDays=${withinDays}`)).certificates;
   }
 
   suspend(oin: string, reason: string): Promise<GatewayParty> {

@@ -1,9 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { GatewayParty, GatewaySignal } from './gateway-admin.client';
-import { buildDelivery, buildParties, formatAge, readCertificates, type CertificateInfo } from './operations-model';
+import type { GatewayCertificate, GatewayParty, GatewaySignal } from './gateway-admin.client';
+import { buildDelivery, buildParties, certificatesByFingerprint, formatAge, type CertificateInfo } from './operations-model';
 
 const A = '0'.repeat(19) + '1';
 const B = '0'.repeat(19) + '2';
@@ -91,14 +87,20 @@ describe('parties view model', () => {
     expect(buildParties([party(A, '7', []), party(B, '10', [])], [], certs, [B], now).map((r) => r.oin)).toEqual([B]);
   });
 
-  it('reads certificate expiry from the files the parties file names, skipping what it cannot read', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vir-certs-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '30', '-subj', '/CN=test'], { stdio: 'ignore' });
-    writeFileSync(join(dir, 'parties.json'), JSON.stringify({ parties: [{ oin: A, certificateFiles: [join(dir, 'c.pem'), join(dir, 'missing.pem')] }] }));
-    const found = [...readCertificates(join(dir, 'parties.json')).values()];
-    expect(found).toHaveLength(1);
-    expect(found[0].fingerprint).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/);
-    expect(Math.round((found[0].notAfter.getTime() - Date.now()) / 86_400_000)).toBe(30);
-    expect(readCertificates(undefined).size).toBe(0);
+  it("takes certificate expiry from the gateway's report, leaving out those it does not know yet", () => {
+    const entry = (fingerprint: string, notAfter: string | null): GatewayCertificate => ({
+      partyOin: A,
+      partyName: 'a',
+      use: 'client',
+      fingerprint,
+      subject: notAfter ? 'CN=a' : null,
+      serialNumber: notAfter ? '0A' : null,
+      notAfter,
+      daysLeft: notAfter ? 49 : null,
+      status: notAfter ? 'expiring' : 'unknown',
+    });
+    const map = certificatesByFingerprint([entry('AA', '2027-01-10T12:00:00.000Z'), entry('CC', null)]);
+    expect([...map.values()]).toEqual([{ fingerprint: 'AA', subject: 'CN=a', notAfter: new Date('2027-01-10T12:00:00Z') }]);
+    expect(buildParties([party(A, '7', ['AA', 'CC'])], [], map, undefined, now)[0].certificates.map((c) => c.daysLeft)).toEqual([49, null]);
   });
 });

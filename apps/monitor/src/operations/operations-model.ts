@@ -1,10 +1,8 @@
-import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { maySeeParty } from '../access/roles';
-import type { GatewayParty, GatewaySignal, GatewaySignalCount } from './gateway-admin.client';
+import type { GatewayCertificate, GatewayParty, GatewaySignal, GatewaySignalCount } from './gateway-admin.client';
 import type { LastSeen, PartyActivity } from './operations.store';
 
-// The Delivery and Parties pages' view models (pure, apart from reading certificate files).
+// The Delivery and Parties pages' view models (pure).
 
 /** "4 d 3 h", "12 min", "8 s": how long ago, for a table cell. */
 export function formatAge(ms: number): string {
@@ -118,30 +116,9 @@ export function buildParties(parties: GatewayParty[], activity: PartyActivity[],
     .sort((a, b) => a.convenant.localeCompare(b.convenant, undefined, { numeric: true }) || a.name.localeCompare(b.name));
 }
 
-/**
- * The client certificates the parties file names (`certificateFiles`), by SHA-256 fingerprint:
- * the gateway registers fingerprints only, so their expiry comes from these files. A file that
- * cannot be read is left out (its fingerprint then shows without an expiry).
- */
-export function readCertificates(partiesFile: string | undefined): Map<string, CertificateInfo> {
+/** The gateway's certificate report by fingerprint (those whose expiry it knows). */
+export function certificatesByFingerprint(report: GatewayCertificate[]): Map<string, CertificateInfo> {
   const out = new Map<string, CertificateInfo>();
-  if (!partiesFile) return out;
-  let list: unknown;
-  try {
-    list = (JSON.parse(readFileSync(partiesFile, 'utf8')) as { parties?: unknown }).parties;
-  } catch {
-    return out;
-  }
-  if (!Array.isArray(list)) return out;
-  for (const p of list as { certificateFiles?: unknown }[]) {
-    for (const file of Array.isArray(p?.certificateFiles) ? p.certificateFiles : []) {
-      try {
-        const cert = new X509Certificate(readFileSync(String(file)));
-        out.set(cert.fingerprint256, { fingerprint: cert.fingerprint256, subject: cert.subject, notAfter: new Date(cert.validTo) });
-      } catch {
-        // unreadable or not a certificate: shown without expiry
-      }
-    }
-  }
+  for (const c of report) if (c.notAfter !== null) out.set(c.fingerprint, { fingerprint: c.fingerprint, subject: c.subject ?? '', notAfter: new Date(c.notAfter) });
   return out;
 }

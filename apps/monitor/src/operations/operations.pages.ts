@@ -111,7 +111,7 @@ export function partiesPage(chrome: Chrome, input: PartiesPageInput): string {
   <td>${p.certificates.map(
     (c) =>
       html`<div class="cert${c.expiringSoon ? ' expiring' : ''}" data-expiring="${c.expiringSoon ? 'yes' : 'no'}"><span class="mono" title="${c.fingerprint}">${c.fingerprint.slice(0, 11)}…</span> ${
-        c.notAfter ? html`until ${time(c.notAfter).slice(0, 10)} (${c.daysLeft} days)` : html`<span class="muted">expiry unknown</span>`
+        c.notAfter ? html`until ${time(c.notAfter).slice(0, 10)} (${c.daysLeft} days)` : html`<span class="muted">expiry unknown: not yet presented</span>`
       }</div>`,
   )}</td>
   ${

@@ -7,7 +7,7 @@ import { maySeeParty, visibleParties, type Viewer } from '../access/roles';
 import type { ConsoleErrorCode } from '../console/console-errors';
 import { positionMessageId, resendTarget } from './dead-letter';
 import { GatewayAdminError, type GatewayAdminClient, type ForwardedXml } from './gateway-admin.client';
-import { buildDelivery, buildParties, RATE_WINDOW_DAYS, readCertificates, type DeliveryModel, type PartyRow } from './operations-model';
+import { buildDelivery, buildParties, certificatesByFingerprint, EXPIRY_WARNING_DAYS, RATE_WINDOW_DAYS, type DeliveryModel, type PartyRow } from './operations-model';
 import type { DeadLetterView, OperationsStore } from './operations.store';
 import { maskXml, type MaskedXml } from './xml-mask';
 
@@ -28,7 +28,6 @@ export class OperationsService {
     private readonly bus: MessageBus,
     private readonly flow: FlowEventPublisher,
     private readonly clock: Clock,
-    private readonly partiesFile: string | undefined,
   ) {}
 
   private scope(viewer: Viewer): string[] | undefined {
@@ -113,8 +112,12 @@ export class OperationsService {
     let rows: PartyRow[] | null = null;
     let gatewayProblem: string | undefined;
     try {
-      const [parties, activity] = await Promise.all([this.gateway.parties(), this.store.activity(new Date(now.getTime() - RATE_WINDOW_DAYS * 86_400_000), now)]);
-      rows = buildParties(parties, activity, readCertificates(this.partiesFile), this.scope(viewer), now);
+      const [parties, activity, certificates] = await Promise.all([
+        this.gateway.parties(),
+        this.store.activity(new Date(now.getTime() - RATE_WINDOW_DAYS * 86_400_000), now),
+        this.gateway.certificates(EXPIRY_WARNING_DAYS),
+      ]);
+      rows = buildParties(parties, activity, certificatesByFingerprint(certificates), this.scope(viewer), now);
     } catch (err) {
       if (!(err instanceof GatewayAdminError)) throw err;
       gatewayProblem = err.message;
