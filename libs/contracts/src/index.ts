@@ -6,3 +6,4 @@ export * from './regional-melding.dto';
 export * from './regional-melding.translator';
 export * from './regional-lifecycle.dto';
 export * from './error-codes';
+export * from './admin-api';

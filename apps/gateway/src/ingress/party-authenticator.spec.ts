@@ -10,6 +10,7 @@ import { PartyRegistry } from '../parties/party.registry';
 import { clientCertificateOf, type ClientCertificate } from './client-certificate';
 import { GatewayError } from './gateway.error';
 import { PartyAuthenticator } from './party-authenticator';
+import { testParty } from '../parties/party.fixture';
 
 const OIN = '00000003273416560001';
 const STRANGER = '00000009999999999001';
@@ -38,23 +39,15 @@ afterAll(() => {
 
 /** NHN as registered: its current certificate, active. */
 function party(over: Partial<Party> = {}): Party {
-  return {
+  return testParty({
     oin: OIN,
     name: 'Verwijsindex NHN',
     kind: 'regional',
     convenant: '7',
     certificates: [fingerprintOf(loadCredentials(dir, 'regio-nhn').certificatePem)],
-    webhookUrl: null,
-    pull: true,
     deliveryFormat: 'json',
-    localMatching: false,
-    rateLimitPerSecond: null,
-    status: 'active',
-    statusReason: null,
-    signingKeyFile: null,
-    signingCertFile: null,
     ...over,
-  };
+  });
 }
 
 const presented = (certDir: string, name: string, authorized = true): ClientCertificate => ({ pem: loadCredentials(certDir, name).certificatePem, authorized });

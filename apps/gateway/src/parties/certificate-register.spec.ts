@@ -4,27 +4,12 @@ import { join } from 'node:path';
 import { createDevPki, issuePartyCertificate, loadCredentials } from '@vir/pki';
 import { certificateReport, detailsOfPem, type CertificateDetails } from './certificate-register';
 import type { Party } from './party';
+import { testParty } from './party.fixture';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-06-01T12:00:00Z');
 
-const party = (oin: string, name: string, certificates: string[], extra: Partial<Party> = {}): Party => ({
-  oin,
-  name,
-  kind: 'direct',
-  convenant: '66',
-  certificates,
-  webhookUrl: null,
-  pull: true,
-  deliveryFormat: 'xml',
-  localMatching: false,
-  rateLimitPerSecond: null,
-  status: 'active',
-  statusReason: null,
-  signingKeyFile: null,
-  signingCertFile: null,
-  ...extra,
-});
+const party = (oin: string, name: string, certificates: string[], extra: Partial<Party> = {}): Party => testParty({ oin, name, certificates, ...extra });
 
 const known = (fingerprint: string, daysLeft: number): CertificateDetails => ({
   fingerprint,

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { CertificateStatus, CertificateStatusCode } from '@vir/contracts';
 import type { Clock } from '@vir/domain';
 import { normalizeSerial, oinOfCertificate } from '@vir/pki';
 import type { Party } from './party';
@@ -35,23 +36,8 @@ export function detailsOfPem(pem: string): CertificateDetails {
   };
 }
 
-export type CertificateStatus = 'valid' | 'expiring' | 'expired' | 'unknown';
-
-/** One certificate of one party in the report. */
-export interface CertificateReportEntry {
-  partyOin: string;
-  partyName: string;
-  /** `client`: registered for mutual TLS; `signing`: the gateway signs the tenant's meldingen with it. */
-  use: 'client' | 'signing';
-  fingerprint: string;
-  subject: string | null;
-  serialNumber: string | null;
-  notAfter: string | null;
-  /** Whole days left (negative: expired that long ago); null when the expiry is unknown. */
-  daysLeft: number | null;
-  /** `unknown`: registered by fingerprint and not yet presented by the party. */
-  status: CertificateStatus;
-}
+/** One certificate of one party in the report (the admin API's shape). */
+export type CertificateReportEntry = CertificateStatus;
 
 const DAY_MS = 86_400_000;
 
@@ -64,7 +50,7 @@ export function certificateReport(parties: Party[], known: ReadonlyMap<string, C
   const entry = (p: Party, use: CertificateReportEntry['use'], fingerprint: string, d: CertificateDetails | undefined): CertificateReportEntry => {
     if (!d) return { partyOin: p.oin, partyName: p.name, use, fingerprint, subject: null, serialNumber: null, notAfter: null, daysLeft: null, status: 'unknown' };
     const left = d.notAfter.getTime() - now.getTime();
-    const status: CertificateStatus = left < 0 ? 'expired' : left < withinDays * DAY_MS ? 'expiring' : 'valid';
+    const status: CertificateStatusCode = left < 0 ? 'expired' : left < withinDays * DAY_MS ? 'expiring' : 'valid';
     return { partyOin: p.oin, partyName: p.name, use, fingerprint, subject: d.subject, serialNumber: d.serialNumber, notAfter: d.notAfter.toISOString(), daysLeft: Math.floor(left / DAY_MS), status };
   };
   for (const p of parties) {

@@ -2,6 +2,8 @@
 // operators' port, bearer token). The gateway records the token's operator name as the actor;
 // the console passes its own account name in the reason, and audits every call itself.
 
+import type { CertificateStatus } from '@vir/contracts';
+
 export interface GatewayAdminOptions {
   /** e.g. http://127.0.0.1:3001; undefined: not configured (the pages say so). */
   url?: string;
@@ -22,17 +24,7 @@ export interface GatewayParty {
 }
 
 /** One certificate in the gateway's report (GET /v1/admin/certificates). */
-export interface GatewayCertificate {
-  partyOin: string;
-  partyName: string;
-  use: 'client' | 'signing';
-  fingerprint: string;
-  subject: string | null;
-  serialNumber: string | null;
-  notAfter: string | null;
-  daysLeft: number | null;
-  status: 'valid' | 'expiring' | 'expired' | 'unknown';
-}
+export type GatewayCertificate = CertificateStatus;
 
 export interface GatewaySignalCount {
   partyOin: string;
