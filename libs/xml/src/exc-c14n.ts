@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sha256 } from './sha256';
 import type { XmlDocument, XmlElement, XmlProcessingInstruction } from './xml-parser';
+// The writer escapes exactly as c14n does: one definition serves both.
+import { escapeAttr, escapeText } from './xml-writer';
 
 // Exclusive XML Canonicalization 1.0 without comments (http://www.w3.org/2001/10/xml-exc-c14n#),
 // for a whole element subtree of our own parse tree, optionally minus one descendant (the
@@ -21,25 +23,6 @@ import type { XmlDocument, XmlElement, XmlProcessingInstruction } from './xml-pa
 // whatever canonicalisation drops (comments, whitespace inside tags, the excluded subtree) or
 // changes ends a run and is written out as before. The few pieces make the result cheap to
 // flatten and hash.
-
-const TEXT_SPECIAL = /[&<>\r]/;
-const ATTR_SPECIAL = /[&<"\t\n\r]/;
-
-function escapeText(s: string): string {
-  if (!TEXT_SPECIAL.test(s)) return s;
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
-}
-
-function escapeAttr(s: string): string {
-  if (!ATTR_SPECIAL.test(s)) return s;
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\t/g, '&#x9;')
-    .replace(/\n/g, '&#xA;')
-    .replace(/\r/g, '&#xD;');
-}
 
 function pi(p: XmlProcessingInstruction): string {
   return p.data === '' ? `<?${p.target}?>` : `<?${p.target} ${p.data}?>`;

@@ -1,9 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
+import { BearerTokens } from '@vir/config';
 import { GatewayError } from '../ingress/gateway.error';
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
  * Operators of the admin API: bearer tokens configured as `name:token` pairs (OPERATOR_TOKENS);
@@ -11,29 +9,18 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * parties' TLS port the admin API does not exist.
  */
 export class OperatorAuthenticator {
-  private readonly tokens: { name: string; digest: Buffer }[];
+  private readonly tokens: BearerTokens;
 
   constructor(spec: string) {
-    this.tokens = spec
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map((pair) => {
-        const i = pair.indexOf(':');
-        return { name: pair.slice(0, i), digest: digest(pair.slice(i + 1)) };
-      });
+    this.tokens = BearerTokens.parse(spec);
   }
 
   /** The operator's name, or a coded refusal. */
   authenticate(req: { socket: Socket; headers: IncomingHttpHeaders }): string {
     if ((req.socket as Socket & { encrypted?: boolean }).encrypted) throw new GatewayError('NOT_FOUND', 'No such endpoint');
-    const header = req.headers.authorization ?? '';
-    if (!header.startsWith('Bearer ')) throw new GatewayError('OPERATOR_UNAUTHORIZED', 'An operator token is required (Authorization: Bearer <token>)');
-    const given = digest(header.slice(7).trim());
-    // Compare with every token (constant time each), so timing says nothing about which matched.
-    let name: string | undefined;
-    for (const t of this.tokens) if (timingSafeEqual(t.digest, given) && name === undefined) name = t.name;
-    if (name === undefined) throw new GatewayError('OPERATOR_UNAUTHORIZED', this.tokens.length === 0 ? 'The admin API is off: no OPERATOR_TOKENS configured' : 'Not an operator token');
+    const name = this.tokens.nameFor(req.headers.authorization);
+    if (name === null) throw new GatewayError('OPERATOR_UNAUTHORIZED', 'An operator token is required (Authorization: Bearer <token>)');
+    if (name === undefined) throw new GatewayError('OPERATOR_UNAUTHORIZED', this.tokens.size === 0 ? 'The admin API is off: no OPERATOR_TOKENS configured' : 'Not an operator token');
     return name;
   }
 }

@@ -1,8 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
+import { BearerTokens } from '@vir/config';
 
 /** The configured `name:token` pairs (INZAGE_TOKENS). */
 export const API_TOKENS = Symbol('API_TOKENS');
@@ -13,27 +11,18 @@ export const API_TOKENS = Symbol('API_TOKENS');
  */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
-  private readonly tokens: { name: string; digest: Buffer }[];
+  private readonly tokens: BearerTokens;
 
   constructor(@Inject(API_TOKENS) spec: string) {
-    this.tokens = spec
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .map((pair) => {
-        const i = pair.indexOf(':');
-        return { name: pair.slice(0, i), digest: digest(pair.slice(i + 1)) };
-      });
+    this.tokens = BearerTokens.parse(spec);
   }
 
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<Request & { actor?: string }>();
-    const header = req.headers.authorization ?? '';
-    if (!header.startsWith('Bearer ')) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'A bearer token is required' });
-    const given = digest(header.slice(7).trim());
-    const match = this.tokens.find((t) => timingSafeEqual(t.digest, given));
-    if (!match) throw new ForbiddenException({ code: 'FORBIDDEN', message: 'This token may not use this API' });
-    req.actor = match.name;
+    const name = this.tokens.nameFor(req.headers.authorization);
+    if (name === null) throw new UnauthorizedException({ code: 'UNAUTHENTICATED', message: 'A bearer token is required' });
+    if (name === undefined) throw new ForbiddenException({ code: 'FORBIDDEN', message: 'This token may not use this API' });
+    req.actor = name;
     return true;
   }
 }
