@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import type { CertificateStatus } from '@vir/contracts';
 import { devOperatorToken, gatewayAdminUrlFile } from '@vir/devstack';
 import { ROOT_DIR } from '../cli-paths';
 import { CliError, resolvePath, type CliIo } from './cli-io';
@@ -241,16 +242,6 @@ export async function partyResume(io: CliIo, target: AdminTarget, oin: string): 
   return 0;
 }
 
-interface CertificateStatusView {
-  partyOin: string;
-  partyName: string;
-  use: 'client' | 'signing';
-  fingerprint: string;
-  notAfter: string | null;
-  daysLeft: number | null;
-  status: 'valid' | 'expiring' | 'expired' | 'unknown';
-}
-
 /**
  * Every party's certificates with their expiry, soonest first (`vir party certificates`). With
  * `--expiring`, only those expiring within the window or expired, and exit status 1 when there are any
@@ -259,7 +250,7 @@ interface CertificateStatusView {
 export async function partyCertificates(io: CliIo, target: AdminTarget, withinDays: string | undefined, expiringOnly: boolean, json: boolean): Promise<number> {
   const days = withinDays === undefined ? 60 : Number(withinDays);
   if (!/^\d{1,4}$/.test(withinDays ?? '60')) throw new CliError('--within-days must be a whole number of days');
-  const { certificates } = await adminCall<{ certificates: CertificateStatusView[] }>(io, target, 'GET', `/v1/admin/certificates?withinDays=${days}`);
+  const { certificates } = await adminCall<{ certificates: CertificateStatus[] }>(io, target, 'GET', `/v1/admin/certificates?withinDays=${days}`);
   const list = expiringOnly ? certificates.filter((c) => c.status === 'expiring' || c.status === 'expired') : certificates;
   if (json) io.out(`${JSON.stringify(list, null, 2)}\n`);
   else if (list.length === 0) io.out(expiringOnly ? `no registered certificate expires within ${days} days\n` : 'no certificates registered\n');
