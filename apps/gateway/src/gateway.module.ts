@@ -32,7 +32,7 @@ import { CertificateAdminController } from './admin/certificate-admin.controller
 import { OpenApiController } from './openapi/openapi.controller';
 import { OperatorAuthenticator } from './admin/operator-authenticator';
 import { RateLimiter } from './ingress/rate-limiter';
-import { partiesFileCertificates, readPartiesFile } from './parties/parties-file';
+import { readPartiesFile } from './parties/parties-file';
 import { CertificateRegister, detailsOfPem } from './parties/certificate-register';
 import { PartyAdmin } from './parties/party-admin';
 import { PartyRegistry } from './parties/party.registry';
@@ -85,6 +85,7 @@ export class GatewayModule {
     const fit = trustStore.check(encryptionCertificatePem, new Date(), { purpose: 'encryption' });
     if (!fit.trusted) throw new Error(`The index encryption certificate is not usable: ${fit.code} ${fit.reason}`);
     if (fit.oin !== indexOin) throw new Error('The index encryption certificate belongs to another OIN than the index');
+    const partiesFile = readPartiesFile(config.PARTIES_FILE);
     const leaseMs = config.DELIVERY_LEASE_MS ?? Math.max(30_000, config.DELIVERY_TIMEOUT_MS * 3);
     if (leaseMs <= config.DELIVERY_TIMEOUT_MS) throw new Error(`DELIVERY_LEASE_MS (${leaseMs}) must exceed DELIVERY_TIMEOUT_MS (${config.DELIVERY_TIMEOUT_MS})`);
     return {
@@ -114,7 +115,7 @@ export class GatewayModule {
             const log = new Logger('Certificates');
             const register = new CertificateRegister(ds, clk, (line) => log.warn(line));
             await register.all(); // what is known already needs no write
-            for (const pem of partiesFileCertificates(config.PARTIES_FILE)) await register.record(detailsOfPem(pem), 'parties-file');
+            for (const pem of partiesFile.certificatePems) await register.record(detailsOfPem(pem), 'parties-file');
             return register;
           },
           inject: [DataSource, Clock],
@@ -125,7 +126,7 @@ export class GatewayModule {
           useFactory: async (store: PartyStore, clk: Clock) => {
             const log = new Logger('Parties');
             const registry = new PartyRegistry(store, (line) => log.warn(line));
-            const added = await new PartyAdmin(store, registry, clk).seed(readPartiesFile(config.PARTIES_FILE));
+            const added = await new PartyAdmin(store, registry, clk).seed(partiesFile.records);
             if (added.length > 0) log.log(`Added from PARTIES_FILE: ${added.join(', ')}`);
             await registry.refresh();
             for (const p of registry.all()) if (p.certificates.length === 0) log.warn(`Party ${p.oin} has no registered client certificate: it cannot connect`);

@@ -43,7 +43,7 @@ class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
   }
   async onApplicationShutdown(): Promise<void> {
     this.localMatching.stop();
-    this.lifecycle.stop();
+    await this.lifecycle.stop();
     await this.relay.stop();
     await this.xml.close();
   }

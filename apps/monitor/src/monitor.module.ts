@@ -52,7 +52,7 @@ class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.retention.stop();
+    await this.retention.stop();
     await this.alerts.stop();
   }
 }

@@ -2,4 +2,5 @@ export * from './bsn';
 export * from './melding-rules';
 export * from './melding-matching';
 export * from './clock';
+export * from './periodic';
 export * from './clock.module';

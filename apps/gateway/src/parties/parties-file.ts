@@ -26,13 +26,24 @@ class PartiesFile {
   @ValidateNested({ each: true }) @Type(() => PartyFileEntry) parties!: PartyFileEntry[];
 }
 
+/** What PARTIES_FILE holds: the parties and the client certificates (PEM) its entries name. */
+export interface PartiesFileContents {
+  records: PartyRecord[];
+  /** Their expiry is known from the start. */
+  certificatePems: string[];
+}
+
 /**
  * The parties of PARTIES_FILE as records, to seed the party table with (paths made absolute,
- * certificate files turned into fingerprints). Throws with every problem on a bad file.
+ * certificate files turned into fingerprints), with those certificates. Throws with every problem
+ * on a bad file.
  */
-export function readPartiesFile(file: string): PartyRecord[] {
+export function readPartiesFile(file: string): PartiesFileContents {
   const base = dirname(file);
-  return entriesOf(file).map((p) => {
+  const certificatePems: string[] = [];
+  const records = entriesOf(file).map((p): PartyRecord => {
+    const pems = (p.certificateFiles ?? []).map((f) => readFileSync(resolve(base, f), 'utf8'));
+    certificatePems.push(...pems);
     if (p.kind === 'regional' && !(p.signingKeyFile && p.signingCertFile)) {
       throw new Error(`${file}: regional party ${p.oin} needs signingKeyFile and signingCertFile`);
     }
@@ -41,7 +52,7 @@ export function readPartiesFile(file: string): PartyRecord[] {
       name: p.name,
       kind: p.kind,
       convenant: p.convenant,
-      certificates: (p.certificateFiles ?? []).map((f) => fingerprintOf(readFileSync(resolve(base, f), 'utf8'))),
+      certificates: pems.map(fingerprintOf),
       webhookUrl: p.webhookUrl ?? null,
       pull: p.pull ?? false,
       deliveryFormat: p.deliveryFormat,
@@ -53,6 +64,7 @@ export function readPartiesFile(file: string): PartyRecord[] {
       signingCertFile: p.signingCertFile ? resolve(base, p.signingCertFile) : null,
     };
   });
+  return { records, certificatePems };
 }
 
 function entriesOf(file: string): PartyFileEntry[] {
@@ -63,8 +75,3 @@ function entriesOf(file: string): PartyFileEntry[] {
   return parsed.parties;
 }
 
-/** The client certificates (PEM) the parties file names: their expiry is known from the start. */
-export function partiesFileCertificates(file: string): string[] {
-  const base = dirname(file);
-  return entriesOf(file).flatMap((p) => (p.certificateFiles ?? []).map((f) => readFileSync(resolve(base, f), 'utf8')));
-}

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Clock } from '@vir/domain';
+import { Periodic, type Clock } from '@vir/domain';
 import type { DataSource } from 'typeorm';
 
 export interface RetentionPolicy {
@@ -21,8 +21,7 @@ const BATCH = 5_000;
  */
 export class RetentionJob {
   private readonly log = new Logger(RetentionJob.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
+  private periodic?: Periodic;
 
   constructor(
     private readonly ds: DataSource,
@@ -60,19 +59,14 @@ export class RetentionJob {
   }
 
   start(intervalMs: number): void {
-    const tick = () => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .catch((err: unknown) => this.log.warn(`Retention pass failed, next in ${intervalMs} ms: ${(err as Error).message}`))
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(tick, intervalMs);
-    this.timer.unref();
-    tick();
+    this.periodic = new Periodic(
+      () => this.runOnce(),
+      (err) => this.log.warn(`Retention pass failed, next in ${intervalMs} ms: ${(err as Error).message}`),
+    );
+    this.periodic.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.periodic?.stop();
   }
 }

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { ARCHIVE_YEARS, purgeDate, type Clock } from '@vir/domain';
+import { ARCHIVE_YEARS, Periodic, purgeDate, type Clock } from '@vir/domain';
 import { recordAudit } from './audit.log';
 
 export interface LifecycleResult {
@@ -16,7 +16,10 @@ export interface LifecycleResult {
  */
 export class LifecycleJob {
   private readonly log = new Logger(LifecycleJob.name);
-  private timer?: NodeJS.Timeout;
+  private readonly periodic = new Periodic(
+    () => this.run(),
+    (err) => this.log.warn(`Lifecycle run failed: ${(err as Error).message}`),
+  );
 
   constructor(
     private readonly ds: DataSource,
@@ -24,13 +27,11 @@ export class LifecycleJob {
   ) {}
 
   start(intervalMs: number): void {
-    const tick = () => void this.run().catch((err: unknown) => this.log.warn(`Lifecycle run failed: ${(err as Error).message}`));
-    this.timer = setInterval(tick, intervalMs);
-    tick();
+    this.periodic.start(intervalMs);
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   async run(): Promise<LifecycleResult> {

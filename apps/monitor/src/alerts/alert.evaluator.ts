@@ -1,4 +1,4 @@
-import type { Clock } from '@vir/domain';
+import { Periodic, type Clock } from '@vir/domain';
 import { diffAlerts } from './alert-lifecycle';
 import { evaluateAlerts, type AlertThresholds } from './alert-rules';
 import type { AlertSources } from './alert.sources';
@@ -10,9 +10,13 @@ import type { AlertNotifier } from './alert.notifier';
  * or refresh alerts (one instance at a time), then tell the webhook in the background.
  */
 export class AlertEvaluator {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly periodic = new Periodic(
+    () => this.evaluate(),
+    (err) => {
+      this.observe('error');
+      this.log.warn(`alert evaluation failed: ${(err as Error).message}`);
+    },
+  );
 
   constructor(
     private readonly sources: AlertSources,
@@ -25,25 +29,11 @@ export class AlertEvaluator {
   ) {}
 
   start(intervalMs: number): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped || this.running) return;
-      this.running = this.evaluate()
-        .then(() => undefined)
-        .catch((err) => {
-          this.observe('error');
-          this.log.warn(`alert evaluation failed: ${(err as Error).message}`);
-        })
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setInterval(tick, intervalMs);
-    tick();
+    this.periodic.start(intervalMs);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
     await this.notifier.settle();
   }
 

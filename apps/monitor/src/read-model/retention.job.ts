@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Clock } from '@vir/domain';
+import { Periodic, type Clock } from '@vir/domain';
 import type { DataSource } from 'typeorm';
 import { deleteOldFigures } from '../figures/figure.store';
 import { retentionCutoffs, type RetentionPolicy } from './retention-policy';
@@ -17,7 +17,10 @@ export interface RetentionResult {
  */
 export class RetentionJob {
   private readonly log = new Logger(RetentionJob.name);
-  private timer?: NodeJS.Timeout;
+  private readonly periodic = new Periodic(
+    () => this.run(),
+    (err) => this.log.warn(`Retention run failed: ${(err as Error).message}`),
+  );
 
   constructor(
     private readonly ds: DataSource,
@@ -27,14 +30,11 @@ export class RetentionJob {
   ) {}
 
   start(intervalMs: number): void {
-    const tick = () => void this.run().catch((err: unknown) => this.log.warn(`Retention run failed: ${(err as Error).message}`));
-    this.timer = setInterval(tick, intervalMs);
-    this.timer.unref();
-    tick();
+    this.periodic.start(intervalMs);
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   async run(): Promise<RetentionResult> {
