@@ -335,11 +335,11 @@ function ecdhEsContentKey(recipient: Recipient, agreement: { point: Buffer; z: B
   return { id, key, encryptedKeyElement };
 }
 
-/** The xenc:EncryptedData element that replaces a BSN. */
-export function encryptBsn(contentKey: ContentKey, bsn: string): string {
+/** An xenc:EncryptedData (Type #Content) of `content`: a BSN's digits, or the BSN elements of Melding/Bsns. */
+export function encryptContent(contentKey: ContentKey, content: string): string {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', contentKey.key, iv);
-  const sealed = Buffer.concat([iv, cipher.update(bsn, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+  const sealed = Buffer.concat([iv, cipher.update(content, 'utf8'), cipher.final(), cipher.getAuthTag()]);
   return el(
     'xenc:EncryptedData',
     [
@@ -551,7 +551,7 @@ export function readEncryptedKey(node: XNode, path: string): EncryptedKeyNode {
 }
 
 /**
- * Checks one xenc:EncryptedData (as the content of a <Bsn>) and returns its CipherValue.
+ * Checks one xenc:EncryptedData (as the content of a <Bsn> or <Bsns>) and returns its CipherValue.
  * `keyReference` is `#` and the EncryptedKey's Id (made once per message by the caller).
  */
 export function readEncryptedData(bsnElement: XNode, path: string, keyReference: string): Buffer {
@@ -739,7 +739,8 @@ export function unwrapContentKey(encryptedKey: EncryptedKeyNode, recipientKey: R
   throw new XmlMessageError('DECRYPTION_FAILED', 'the EncryptedKey cannot be decrypted with our key');
 }
 
-export function decryptBsn(key: KeyObject, sealed: Buffer, path: string): string {
+/** The plaintext of an EncryptedData's CipherValue (IV, ciphertext, tag), or DECRYPTION_FAILED. */
+export function decryptContent(key: KeyObject, sealed: Buffer, path: string): string {
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));

@@ -1,6 +1,6 @@
 import { createHash, ECDH, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { KeyAgreementSession, openMelding, sealMelding, verifyMelding, XmlMessageError, type XmlErrorCode } from './index';
-import { SecretCache, Z_CACHE_ENTRIES } from './bsn-encryptor';
+import { encryptContent, newContentKey, SecretCache, Z_CACHE_ENTRIES } from './bsn-encryptor';
 import { signDocument } from './xml-signer';
 import { BSN, createTestPki, NOW, OIN, sampleMelding, stripSignature, type TestPki } from './test-pki.fixture';
 
@@ -12,6 +12,9 @@ afterAll(() => pki.cleanup());
 
 const seal = (m = sampleMelding(), signer = pki.rvdk) =>
   sealMelding(m, { signer, recipientCertificatePem: pki.index.certificatePem });
+/** The schema 1.2 form: one EncryptedData per Bsn element. */
+const sealSeparately = (m = sampleMelding(), signer = pki.rvdk) =>
+  sealMelding(m, { signer, recipientCertificatePem: pki.index.certificatePem, bsnEncryption: 'separately' });
 const open = (xml: string, at = NOW) =>
   openMelding(xml, { trustStore: pki.trustStore, at, recipientKey: pki.index.privateKey });
 
@@ -44,8 +47,11 @@ describe('sealMelding / openMelding', () => {
     melding.ouders = [];
     melding.melder = { id: 'x', naam: 'Jan' };
     const xml = seal(melding);
-    expect(xml).toContain('<Ouders></Ouders>');
+    expect(xml).not.toContain('<Ouders');
     expect(open(xml).message).toEqual(melding);
+    const separately = sealSeparately(melding);
+    expect(separately).toContain('<Ouders></Ouders>');
+    expect(open(separately).message).toEqual(melding);
   });
 
   it('round-trips the optional municipality of residence (schema 1.2), and refuses a malformed one', () => {
@@ -59,15 +65,28 @@ describe('sealMelding / openMelding', () => {
     expectError(() => seal(melding), 'XML_SCHEMA_VIOLATION');
   });
 
-  it('never writes a BSN in plaintext, and wraps one key for all of them', () => {
+  it('never writes a BSN in plaintext: all of them in one EncryptedData in Bsns (schema 1.3), under one key', () => {
     const xml = seal();
     for (const bsn of Object.values(BSN)) expect(xml).not.toContain(bsn);
-    expect(xml.match(/<xenc:EncryptedData /g)).toHaveLength(3);
+    expect(xml).toMatch(/<Referentie>[^<]*<\/Referentie><Bsns><xenc:EncryptedData [^>]*Type="http:\/\/www.w3.org\/2001\/04\/xmlenc#Content">/);
+    expect(xml).toContain('</Bsns><Jeugdige><Geboortedatum>');
+    expect(xml.match(/<xenc:EncryptedData /g)).toHaveLength(1);
     expect(xml.match(/<xenc:EncryptedKey /g)).toHaveLength(1);
     const keyId = /<xenc:EncryptedKey [^>]*Id="([^"]+)"/.exec(xml)?.[1];
-    expect(xml.match(new RegExp(`<ds:RetrievalMethod Type="[^"]+" URI="#${keyId}"`, 'g'))).toHaveLength(3);
+    expect(xml.match(new RegExp(`<ds:RetrievalMethod Type="[^"]+" URI="#${keyId}"`, 'g'))).toHaveLength(1);
     expect(xml).toContain('Algorithm="http://www.w3.org/2009/xmlenc11#aes256-gcm"');
     expect(xml).toContain('Algorithm="http://www.w3.org/2009/xmlenc11#rsa-oaep"');
+  });
+
+  it('writes and still reads the 1.2 form: one EncryptedData per Bsn element', () => {
+    const melding = sampleMelding();
+    const xml = sealSeparately(melding);
+    for (const bsn of Object.values(BSN)) expect(xml).not.toContain(bsn);
+    expect(xml).not.toContain('<Bsns>');
+    expect(xml.match(/<xenc:EncryptedData /g)).toHaveLength(1 + melding.ouders.length);
+    const keyId = /<xenc:EncryptedKey [^>]*Id="([^"]+)"/.exec(xml)?.[1];
+    expect(xml.match(new RegExp(`<ds:RetrievalMethod Type="[^"]+" URI="#${keyId}"`, 'g'))).toHaveLength(1 + melding.ouders.length);
+    expect(open(xml).message).toEqual(melding);
   });
 
   it('encrypts afresh each time (random key and IVs)', () => {
@@ -112,8 +131,12 @@ describe('verifyMelding (no decryption key)', () => {
     expect(verified.signerOin).toBe(OIN.rvdk);
   });
 
-  it('rejects a signed melding with a plaintext BSN, without quoting it', () => {
-    const xml = stripSignature(seal()).replace(
+  it('rejects a signed melding with plaintext BSNs, in either form, without quoting them', () => {
+    const together = stripSignature(seal()).replace(/<Bsns>[\s\S]*?<\/Bsns>/, `<Bsns><JeugdigeBsn>${BSN.jeugdige}</JeugdigeBsn></Bsns>`);
+    expect(
+      expectError(() => verifyMelding(signDocument(together, pki.rvdk), { trustStore: pki.trustStore, at: NOW }), 'XML_SCHEMA_VIOLATION').message,
+    ).toContain('/Melding/Bsns');
+    const xml = stripSignature(sealSeparately()).replace(
       /<Jeugdige><Bsn>[\s\S]*?<\/Bsn>/,
       `<Jeugdige><Bsn>${BSN.jeugdige}</Bsn>`,
     );
@@ -131,19 +154,23 @@ describe('openMelding rejects', () => {
     expectError(() => open(xml), 'SIGNATURE_INVALID');
   });
 
-  it('an altered ciphertext (SIGNATURE_INVALID)', () => {
-    const xml = seal();
-    const value = /<Jeugdige><Bsn>[\s\S]*?<xenc:CipherValue>([^<]+)</.exec(xml)![1];
-    const flipped = (value[0] === 'A' ? 'B' : 'A') + value.slice(1);
-    expectError(() => open(xml.replace(value, flipped)), 'SIGNATURE_INVALID');
+  const cipherValueIn = (xml: string) => /<(?:Bsns|Jeugdige><Bsn)>[\s\S]*?<xenc:CipherValue>([^<]+)</.exec(xml)![1];
+
+  it('an altered ciphertext, in either form (SIGNATURE_INVALID)', () => {
+    for (const xml of [seal(), sealSeparately()]) {
+      const value = cipherValueIn(xml);
+      const flipped = (value[0] === 'A' ? 'B' : 'A') + value.slice(1);
+      expectError(() => open(xml.replace(value, flipped)), 'SIGNATURE_INVALID');
+    }
   });
 
-  it('a ciphertext that fails authentication, even when validly signed (DECRYPTION_FAILED)', () => {
-    const xml = stripSignature(seal());
-    const value = /<Jeugdige><Bsn>[\s\S]*?<xenc:CipherValue>([^<]+)</.exec(xml)![1];
-    const bytes = Buffer.from(value, 'base64');
-    bytes[20] ^= 0x01;
-    expectError(() => open(signDocument(xml.replace(value, bytes.toString('base64')), pki.rvdk)), 'DECRYPTION_FAILED');
+  it('a ciphertext that fails authentication, even when validly signed, in either form (DECRYPTION_FAILED)', () => {
+    for (const xml of [stripSignature(seal()), stripSignature(sealSeparately())]) {
+      const value = cipherValueIn(xml);
+      const bytes = Buffer.from(value, 'base64');
+      bytes[20] ^= 0x01;
+      expectError(() => open(signDocument(xml.replace(value, bytes.toString('base64')), pki.rvdk)), 'DECRYPTION_FAILED');
+    }
   });
 
   it('the wrong private key (DECRYPTION_FAILED)', () => {
@@ -179,6 +206,73 @@ describe('openMelding rejects', () => {
   it('a matchsignaal handed in as melding (XML_SCHEMA_VIOLATION)', () => {
     const xml = seal().replace(/<Melding /, '<Matchsignaal ').replace(/<\/Melding>$/, '</Matchsignaal>');
     expectError(() => open(xml), 'XML_SCHEMA_VIOLATION');
+  });
+});
+
+describe('Melding/Bsns (schema 1.3): one EncryptedData for every BSN', () => {
+  /**
+   * A melding whose Bsns decrypts to `plaintext`, under a fresh content key, validly signed:
+   * only the reading of the decrypted content can fail. `rootDeclarations` go on the Melding tag.
+   */
+  const withPlaintext = (plaintext: string, rootDeclarations = '') => {
+    const key = newContentKey(pki.index.certificatePem);
+    const unsigned = stripSignature(seal())
+      .replace(/<xenc:EncryptedKey [\s\S]*?<\/xenc:EncryptedKey>/, key.encryptedKeyElement)
+      .replace(/<Bsns>[\s\S]*?<\/Bsns>/, `<Bsns>${encryptContent(key, plaintext)}</Bsns>`)
+      .replace('<Melding xmlns="urn:nl:vir:berichten:v1">', `<Melding xmlns="urn:nl:vir:berichten:v1"${rootDeclarations}>`);
+    return signDocument(unsigned, pki.rvdk);
+  };
+  const J = `<JeugdigeBsn>${BSN.jeugdige}</JeugdigeBsn>`;
+  const O = (bsn: string = BSN.ouder1) => `<OuderBsn>${bsn}</OuderBsn>`;
+
+  it('reads the content as another tool may write it: whitespace, a prefix, a declaration', () => {
+    const read = (xml: string) => {
+      const { jeugdige, ouders } = open(xml).message;
+      return { jeugdige: jeugdige.bsn, ouders: ouders.map((o) => o.bsn) };
+    };
+    expect(read(withPlaintext(`\n  ${J}\n  ${O()}\n`))).toEqual({ jeugdige: BSN.jeugdige, ouders: [BSN.ouder1] });
+    expect(read(withPlaintext(`<v:JeugdigeBsn>${BSN.jeugdige}</v:JeugdigeBsn><v:OuderBsn>${BSN.ouder2}</v:OuderBsn>`, ' xmlns:v="urn:nl:vir:berichten:v1"'))).toEqual({
+      jeugdige: BSN.jeugdige,
+      ouders: [BSN.ouder2],
+    });
+    expect(read(withPlaintext(`<JeugdigeBsn xmlns="urn:nl:vir:berichten:v1">${BSN.jeugdige}</JeugdigeBsn><!-- c -->`))).toEqual({ jeugdige: BSN.jeugdige, ouders: [] });
+    const melding = open(withPlaintext(J + O(BSN.ouder1) + O(BSN.ouder2))).message;
+    expect(melding).toEqual({ ...sampleMelding(), berichtId: melding.berichtId });
+  });
+
+  it.each([
+    ['a bare BSN', () => BSN.jeugdige],
+    ['eight digits', () => '<JeugdigeBsn>12345678</JeugdigeBsn>'],
+    ['no JeugdigeBsn', () => O()],
+    ['five parents', () => J + O().repeat(5)],
+    ['another element', () => `${J}<Naam>x</Naam>`],
+    ['text beside the elements', () => `${J}x`],
+    ['an attribute', () => `<JeugdigeBsn a="1">${BSN.jeugdige}</JeugdigeBsn>`],
+    ['another namespace', () => `<JeugdigeBsn xmlns="urn:other">${BSN.jeugdige}</JeugdigeBsn>`],
+    ['unclosed', () => `<JeugdigeBsn>${BSN.jeugdige}`],
+    ['a DOCTYPE', () => `<!DOCTYPE x>${J}`],
+    ['an entity reference', () => `<JeugdigeBsn>&x;</JeugdigeBsn>`],
+  ])('refuses content that is not JeugdigeBsn + 0-4 OuderBsn: %s (XML_SCHEMA_VIOLATION, no BSN quoted)', (_name, plaintext) => {
+    expect(expectError(() => open(withPlaintext(plaintext())), 'XML_SCHEMA_VIOLATION').message).toContain('/Melding/Bsns');
+  });
+
+  it('refuses a mix of both forms, validly signed (XML_SCHEMA_VIOLATION)', () => {
+    const together = stripSignature(seal());
+    const withOuders = together.replace('</Jeugdige>', '</Jeugdige><Ouders></Ouders>');
+    expect(expectError(() => open(signDocument(withOuders, pki.rvdk)), 'XML_SCHEMA_VIOLATION').message).toContain('/Melding/Ouders must be absent');
+    const bsn = /<Jeugdige>(<Bsn>[\s\S]*?<\/Bsn>)/.exec(sealSeparately())![1];
+    const withBsn = together.replace('<Jeugdige>', `<Jeugdige>${bsn}`);
+    expect(expectError(() => open(signDocument(withBsn, pki.rvdk)), 'XML_SCHEMA_VIOLATION').message).toContain('/Melding/Jeugdige/Bsn must be absent');
+    const withoutBoth = stripSignature(sealSeparately()).replace(/<Bsn>[\s\S]*?<\/Bsn>/, '');
+    expectError(() => open(signDocument(withoutBoth, pki.rvdk)), 'XML_SCHEMA_VIOLATION');
+  });
+
+  it('applies the 11-proef on request (BSN_INVALID)', () => {
+    const xml = withPlaintext(`<JeugdigeBsn>123456789</JeugdigeBsn>`);
+    expect(open(xml).message.jeugdige.bsn).toBe('123456789');
+    const error = expectError(() => openMelding(xml, { trustStore: pki.trustStore, at: NOW, recipientKey: pki.index.privateKey, checkBsn: true }), 'XML_SCHEMA_VIOLATION');
+    expect(error.detailCode).toBe('BSN_INVALID');
+    expect(error.message).toContain('/Melding/Bsns/JeugdigeBsn');
   });
 });
 
@@ -292,11 +386,11 @@ describe('key-agreement sessions (one ephemeral key for many meldingen)', () => 
     expect(new Set(xmls.map(ephemeral)).size).toBe(1);
     const oinHex = Buffer.from(OIN.rvdk, 'utf8').toString('hex');
     for (const xml of xmls) expect(partyU(xml)).toMatch(new RegExp(`^${oinHex}[0-9a-f]{32}$`));
-    // One EncryptedKey for the session's meldingen of this sender; every BSN still has its own IV.
+    // One EncryptedKey for the session's meldingen of this sender; every melding's Bsns its own IV.
     expect(new Set(xmls.map(encryptedKey)).size).toBe(1);
     const cipherValues = xmls.flatMap((xml) => [...xml.matchAll(/<xenc:EncryptedData [\s\S]*?<xenc:CipherValue>([^<]+)</g)].map((m) => m[1]));
-    expect(cipherValues).toHaveLength(9);
-    expect(new Set(cipherValues.map((v) => Buffer.from(v, 'base64').subarray(0, 12).toString('hex'))).size).toBe(9);
+    expect(cipherValues).toHaveLength(3);
+    expect(new Set(cipherValues.map((v) => Buffer.from(v, 'base64').subarray(0, 12).toString('hex'))).size).toBe(3);
     xmls.forEach((xml, i) => expect(openEc(xml).message).toEqual(meldingen[i]));
     // Another sender in the same session: the same ephemeral key, its own nonce and content key.
     const regio = sealMelding(sampleMelding(OIN.regio), { signer: pki.regio, recipientCertificatePem: pki.indexEnc.certificatePem, keyAgreement: session });

@@ -1,8 +1,8 @@
 import type { MeldingBericht } from '@vir/contracts';
 import { isValidBsn } from '@vir/domain';
 import {
-  decryptBsn,
-  encryptBsn,
+  decryptContent,
+  encryptContent,
   type EncryptedKeyNode,
   type KeyAgreementSession,
   newContentKey,
@@ -14,8 +14,10 @@ import {
 import * as rules from './field-rules';
 import { openWith, requireOwnOin, type CodecSpec, type Opened } from './message-codec';
 import { buildDocument, melderElements, organisatieElement, readMelder, readOrganisatie } from './message-builder';
-import { XENC_NS } from './xml-constants';
+import { VIR_NS, XENC_NS } from './xml-constants';
 import { xmlError } from './xml-errors';
+import { guardRawXml } from './xml-guard';
+import { parseXml, type XmlElement } from './xml-parser';
 import { signBuilt, type Signer } from './xml-signer';
 import { ElementReader, violation } from './xml-tree';
 import type { OpenOptions } from './xml-verifier';
@@ -37,7 +39,14 @@ export interface SealOptions {
    * sending process (the gateway's); see KeyAgreementSession for the trade-off.
    */
   keyAgreement?: KeyAgreementSession;
+  /**
+   * `together` (the default, schema 1.3): every BSN in one EncryptedData in Melding/Bsns.
+   * `separately` (schema 1.2): one EncryptedData in each Bsn element, for an index still on 1.2.
+   */
+  bsnEncryption?: BsnEncryption;
 }
+
+export type BsnEncryption = 'together' | 'separately';
 
 export interface OpenMeldingOptions extends OpenOptions {
   /**
@@ -56,11 +65,11 @@ export interface OpenMeldingOptions extends OpenOptions {
 /** A melding as far as it can be read without the index's key: no BSNs. */
 export type VerifiedMelding = Omit<MeldingBericht, 'jeugdige' | 'ouders'> & { jeugdige: { geboortedatum: string; woongemeente?: string } };
 
-interface EncryptedParts {
-  key: EncryptedKeyNode;
-  jeugdige: Buffer;
-  ouders: Buffer[];
-}
+type EncryptedParts =
+  /** 1.3: Melding/Bsns, with the namespace declarations in scope there (to read its plaintext). */
+  | { key: EncryptedKeyNode; together: Buffer; scope: [string, string][] }
+  /** 1.2: one EncryptedData per Bsn element. */
+  | { key: EncryptedKeyNode; jeugdige: Buffer; ouders: Buffer[] };
 
 type ReadMelding = VerifiedMelding & { encrypted: EncryptedParts };
 
@@ -77,7 +86,12 @@ export function sealMelding(m: MeldingBericht, o: SealOptions): string {
   m.ouders.forEach((ouder, i) => rules.bsn(ouder?.bsn, `/Melding/Ouders/Ouder[${i + 1}]/Bsn`));
 
   const contentKey = newContentKey(o.recipientCertificatePem, { senderOin: m.afzenderOin, keyAgreement: o.keyAgreement });
-  const bsn = (value: string) => el('Bsn', encryptBsn(contentKey, value));
+  const together = (o.bsnEncryption ?? 'together') === 'together';
+  // The BSNs passed rules.bsn (9 digits): nothing in them needs escaping.
+  const bsns = together
+    ? el('Bsns', encryptContent(contentKey, `<JeugdigeBsn>${m.jeugdige.bsn}</JeugdigeBsn>${m.ouders.map((ouder) => `<OuderBsn>${ouder.bsn}</OuderBsn>`).join('')}`))
+    : undefined;
+  const bsn = (value: string) => el('Bsn', encryptContent(contentKey, value));
   const xml = buildDocument(
     ROOT,
     [
@@ -89,12 +103,13 @@ export function sealMelding(m: MeldingBericht, o: SealOptions): string {
       ]),
       leaf('Convenant', m.convenant),
       leaf('Referentie', m.referentie),
+      bsns,
       el('Jeugdige', [
-        bsn(m.jeugdige.bsn),
+        together ? undefined : bsn(m.jeugdige.bsn),
         leaf('Geboortedatum', m.jeugdige.geboortedatum),
         ...(m.jeugdige.woongemeente !== undefined ? [leaf('Woongemeente', m.jeugdige.woongemeente)] : []),
       ]),
-      el('Ouders', m.ouders.map((ouder) => el('Ouder', bsn(ouder.bsn)))),
+      together ? undefined : el('Ouders', m.ouders.map((ouder) => el('Ouder', bsn(ouder.bsn)))),
       leaf('Meldingsdatum', m.meldingsdatum),
       el('Melder', melderElements(m.melder)),
       organisatieElement('Organisatie', m.organisatie),
@@ -116,12 +131,25 @@ export function openMelding(xml: string, o: OpenMeldingOptions): Opened<MeldingB
   const opened = openWith(SPEC, xml, o);
   const { encrypted, ...m } = opened.message;
   const key = unwrapContentKey(encrypted.key, o.recipientKey);
-  const decrypt = (sealed: Buffer, path: string) => {
-    const value = decryptBsn(key, sealed, path);
-    if (!/^\d{9}$/.test(value)) throw violation(`${path} does not decrypt to 9 digits`);
+  const check = (value: string, path: string) => {
     if (o.checkBsn && !isValidBsn(value)) throw xmlError('BSN_INVALID', `${path} fails the 11-proef`);
     return value;
   };
+  let jeugdigeBsn: string;
+  let ouderBsns: string[];
+  if ('together' in encrypted) {
+    const bsns = readBsnsContent(decryptContent(key, encrypted.together, '/Melding/Bsns'), encrypted.scope);
+    jeugdigeBsn = check(bsns.jeugdige, '/Melding/Bsns/JeugdigeBsn');
+    ouderBsns = bsns.ouders.map((value, i) => check(value, `/Melding/Bsns/OuderBsn[${i + 1}]`));
+  } else {
+    const decrypt = (sealed: Buffer, path: string) => {
+      const value = decryptContent(key, sealed, path);
+      if (!NINE_DIGITS.test(value)) throw violation(`${path} does not decrypt to 9 digits`);
+      return check(value, path);
+    };
+    jeugdigeBsn = decrypt(encrypted.jeugdige, '/Melding/Jeugdige/Bsn');
+    ouderBsns = encrypted.ouders.map((sealed, i) => decrypt(sealed, `/Melding/Ouders/Ouder[${i + 1}]/Bsn`));
+  }
   const message: MeldingBericht = {
     berichtId: m.berichtId,
     afzenderOin: m.afzenderOin,
@@ -129,11 +157,11 @@ export function openMelding(xml: string, o: OpenMeldingOptions): Opened<MeldingB
     convenant: m.convenant,
     referentie: m.referentie,
     jeugdige: {
-      bsn: decrypt(encrypted.jeugdige, '/Melding/Jeugdige/Bsn'),
+      bsn: jeugdigeBsn,
       geboortedatum: m.jeugdige.geboortedatum,
       ...(m.jeugdige.woongemeente !== undefined ? { woongemeente: m.jeugdige.woongemeente } : {}),
     },
-    ouders: encrypted.ouders.map((sealed, i) => ({ bsn: decrypt(sealed, `/Melding/Ouders/Ouder[${i + 1}]/Bsn`) })),
+    ouders: ouderBsns.map((bsn) => ({ bsn })),
     meldingsdatum: m.meldingsdatum,
     melder: m.melder,
     organisatie: m.organisatie,
@@ -151,24 +179,34 @@ function readMelding(r: ElementReader): ReadMelding {
   const convenant = r.text('Convenant');
   const referentie = r.text('Referentie');
 
-  const jeugdige = r.child('Jeugdige');
   const keyReference = `#${key.id}`;
-  const jeugdigeBsn = readEncryptedData(jeugdige.required('Bsn'), '/Melding/Jeugdige/Bsn', keyReference);
+  const bsnsNode = r.optional('Bsns');
+  const together = bsnsNode && readEncryptedData(bsnsNode, '/Melding/Bsns', keyReference);
+
+  const jeugdige = r.child('Jeugdige');
+  // 1.3 or 1.2 form, never a mix: XSD 1.0 cannot say so, hence these checks.
+  const jeugdigeBsn = together ? undefined : readEncryptedData(jeugdige.required('Bsn'), '/Melding/Jeugdige/Bsn', keyReference);
+  if (together && jeugdige.optional('Bsn')) throw violation('/Melding/Jeugdige/Bsn must be absent when /Melding/Bsns holds the BSNs');
   const geboortedatum = jeugdige.text('Geboortedatum');
   const woongemeente = jeugdige.optionalText('Woongemeente');
   jeugdige.done();
 
-  const ouders = r.child('Ouders');
-  const ouderNodes = ouders.many('Ouder');
-  ouders.done();
-  if (ouderNodes.length > rules.MAX_OUDERS) throw violation(`/Melding/Ouders may hold at most ${rules.MAX_OUDERS} parents`);
-  const ouderBsns = ouderNodes.map((node, i) => {
-    const path = `/Melding/Ouders/Ouder[${i + 1}]`;
-    const ouder = new ElementReader(node, path);
-    const sealed = readEncryptedData(ouder.required('Bsn'), `${path}/Bsn`, keyReference);
-    ouder.done();
-    return sealed;
-  });
+  let ouderBsns: Buffer[] = [];
+  if (together) {
+    if (r.optional('Ouders')) throw violation('/Melding/Ouders must be absent when /Melding/Bsns holds the BSNs');
+  } else {
+    const ouders = r.child('Ouders');
+    const ouderNodes = ouders.many('Ouder');
+    ouders.done();
+    if (ouderNodes.length > rules.MAX_OUDERS) throw violation(`/Melding/Ouders may hold at most ${rules.MAX_OUDERS} parents`);
+    ouderBsns = ouderNodes.map((node, i) => {
+      const path = `/Melding/Ouders/Ouder[${i + 1}]`;
+      const ouder = new ElementReader(node, path);
+      const sealed = readEncryptedData(ouder.required('Bsn'), `${path}/Bsn`, keyReference);
+      ouder.done();
+      return sealed;
+    });
+  }
 
   const meldingsdatum = r.text('Meldingsdatum');
   const melderReader = r.child('Melder');
@@ -185,8 +223,54 @@ function readMelding(r: ElementReader): ReadMelding {
     meldingsdatum,
     melder,
     organisatie,
-    encrypted: { key, jeugdige: jeugdigeBsn, ouders: ouderBsns },
+    encrypted: together ? { key, together, scope: namespacesInScope(bsnsNode) } : { key, jeugdige: jeugdigeBsn!, ouders: ouderBsns },
   };
+}
+
+const NINE_DIGITS = /^\d{9}$/;
+/** How we write the plaintext of Bsns (in the default namespace): read without a parser. */
+const OWN_BSNS = /^<JeugdigeBsn>(\d{9})<\/JeugdigeBsn>((?:<OuderBsn>\d{9}<\/OuderBsn>){0,4})$/;
+const ALL_DIGITS = /\d{9}/g;
+
+/**
+ * The BSNs in the decrypted content of Melding/Bsns: a JeugdigeBsn, then at most 4 OuderBsn, each
+ * 9 digits. Our own form is matched directly; any other (prefixes, whitespace, namespace
+ * declarations, as another tool may write it) is parsed within the namespaces in scope at Bsns.
+ * Errors never quote the plaintext.
+ */
+function readBsnsContent(plain: string, scope: [string, string][]): { jeugdige: string; ouders: string[] } {
+  const own = scope.some(([prefix, uri]) => prefix === '' && uri === VIR_NS) ? OWN_BSNS.exec(plain) : null;
+  if (own) return { jeugdige: own[1], ouders: own[2].match(ALL_DIGITS) ?? [] };
+
+  const malformed = () => violation('/Melding/Bsns does not decrypt to a JeugdigeBsn and at most 4 OuderBsn elements of 9 digits');
+  let root: XmlElement;
+  try {
+    const declarations = scope.map(([prefix, uri]) => ` xmlns${prefix ? `:${prefix}` : ''}="${uri.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`).join('');
+    const wrapped = `<Bsns${declarations}>${plain}</Bsns>`;
+    guardRawXml(wrapped);
+    root = parseXml(wrapped, { maxDepth: 2 }).root;
+  } catch {
+    throw malformed();
+  }
+  const r = new ElementReader(root, '/Melding/Bsns');
+  const read = (node: XmlElement | undefined) => {
+    if (!node || node.children.length > 0 || node.attributes.length > 0 || !NINE_DIGITS.test(node.text)) throw malformed();
+    return node.text;
+  };
+  if (root.text.trim() !== '') throw malformed();
+  const jeugdige = read(r.optional('JeugdigeBsn'));
+  const ouders = r.many('OuderBsn').map(read);
+  if (ouders.length > rules.MAX_OUDERS || root.children.length !== ouders.length + 1) throw malformed();
+  return { jeugdige, ouders };
+}
+
+/** Prefix → URI of every namespace declared on the element or its ancestors (the innermost wins). */
+function namespacesInScope(node: XmlElement): [string, string][] {
+  const seen = new Map<string, string>();
+  for (let n: XmlElement | null = node; n; n = n.parent) {
+    for (const [prefix, uri] of n.declarations) if (!seen.has(prefix)) seen.set(prefix, uri);
+  }
+  return [...seen].filter(([, uri]) => uri !== '');
 }
 
 /** Every rule except the BSNs (which are either plaintext input or ciphertext). */

@@ -77,8 +77,11 @@ describe('validator agrees with xmllint --schema', () => {
     pki = await createTestPki();
     dir = mkdtempSync(join(tmpdir(), 'vir-xsd-'));
     const melding = sealMelding(sampleMelding(), { signer: pki.rvdk, recipientCertificatePem: pki.index.certificatePem });
+    // The schema 1.2 form (one EncryptedData per Bsn), which 1.3 still allows.
+    const melding12 = sealMelding(sampleMelding(), { signer: pki.rvdk, recipientCertificatePem: pki.index.certificatePem, bsnEncryption: 'separately' });
     const valid: Record<string, string> = {
       melding,
+      melding12,
       meldingEcdhEs: sealMelding(sampleMelding(), { signer: pki.rvdk, recipientCertificatePem: pki.indexEnc.certificatePem }),
       meldingWithWoongemeente: sealMelding(
         { ...sampleMelding(), jeugdige: { ...sampleMelding().jeugdige, woongemeente: '0363' } },
@@ -102,7 +105,10 @@ describe('validator agrees with xmllint --schema', () => {
     m('melding with a short date', '<Geboortedatum>2012-03-04<', '<Geboortedatum>2012-3-4<');
     m('melding with a date in spaces', '<Geboortedatum>2012-03-04<', '<Geboortedatum> 2012-03-04 <');
     m('melding with an unknown domain', '<Domein>politie-en-justitie<', '<Domein>bakkerij<');
-    m('melding with a plaintext BSN', /<Jeugdige><Bsn>[\s\S]*?<\/Bsn>/.exec(melding)![0], '<Jeugdige><Bsn>111222333</Bsn>');
+    m('melding with a plaintext BSN', /<Jeugdige><Bsn>[\s\S]*?<\/Bsn>/.exec(melding12)![0], '<Jeugdige><Bsn>111222333</Bsn>', melding12);
+    m('melding with plaintext Bsns', /<Bsns>[\s\S]*?<\/Bsns>/.exec(melding)![0], '<Bsns><JeugdigeBsn>111222333</JeugdigeBsn></Bsns>');
+    m('melding with Bsns after Jeugdige', /<Bsns>[\s\S]*?<\/Bsns>/.exec(melding)![0], '', melding.replace('</Jeugdige>', `</Jeugdige>${/<Bsns>[\s\S]*?<\/Bsns>/.exec(melding)![0]}`));
+    m('melding without Bsns or Jeugdige/Bsn, 1.3 form', /<Bsns>[\s\S]*?<\/Bsns>/.exec(melding)![0], '');
     m('melding with a long Referentie', '<Referentie>RvdK-2025-0042 &amp; &lt;zaak&gt;<', `<Referentie>${'x'.repeat(101)}<`);
     m('melding with a 100-character Referentie', '<Referentie>RvdK-2025-0042 &amp; &lt;zaak&gt;<', `<Referentie>${'x'.repeat(100)}<`);
     m('melding with a blank Referentie', '<Referentie>RvdK-2025-0042 &amp; &lt;zaak&gt;<', '<Referentie>   <');
@@ -120,7 +126,7 @@ describe('validator agrees with xmllint --schema', () => {
     m('melding with text between elements', '<Convenant>', 'text<Convenant>');
     m('melding without signature', /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(melding)![0], '');
     m('melding with an uppercase UUID', /<BerichtId>([^<]+)/.exec(melding)![0], '<BerichtId>6F1D3A52-3D5E-4B8F-9A51-0C6F2A0E9D11');
-    m('melding with five parents', '<Ouders>', `<Ouders>${'<Ouder><Bsn><xenc:EncryptedData/></Bsn></Ouder>'.repeat(3)}`);
+    m('melding with five parents', '<Ouders>', `<Ouders>${'<Ouder><Bsn><xenc:EncryptedData/></Bsn></Ouder>'.repeat(3)}`, melding12);
     m('intrekking with only a Referentie', /<MeldingVerwijzing>[\s\S]*<\/MeldingVerwijzing>/.exec(valid.intrekking)![0], '<MeldingVerwijzing><Referentie>R-1</Referentie></MeldingVerwijzing>', valid.intrekking);
     m('intrekking with an empty reference', /<MeldingVerwijzing>[\s\S]*<\/MeldingVerwijzing>/.exec(valid.intrekking)![0], '<MeldingVerwijzing></MeldingVerwijzing>', valid.intrekking);
     m(

@@ -3,7 +3,7 @@ import type { CompiledSchema } from './schema-model';
 
 export const VIR_BERICHTEN_V1: CompiledSchema = {
   "targetNamespace": "urn:nl:vir:berichten:v1",
-  "version": "1.2",
+  "version": "1.3",
   "elements": {
     "Melding": "MeldingType",
     "Intrekking": "IntrekkingType",
@@ -77,7 +77,7 @@ export const VIR_BERICHTEN_V1: CompiledSchema = {
             "kind": "element",
             "name": "Bsn",
             "type": "VersleuteldBsnType",
-            "min": 1,
+            "min": 0,
             "max": 1
           },
           {
@@ -225,6 +225,13 @@ export const VIR_BERICHTEN_V1: CompiledSchema = {
           },
           {
             "kind": "element",
+            "name": "Bsns",
+            "type": "VersleuteldBsnType",
+            "min": 0,
+            "max": 1
+          },
+          {
+            "kind": "element",
             "name": "Jeugdige",
             "type": "JeugdigeType",
             "min": 1,
@@ -234,7 +241,7 @@ export const VIR_BERICHTEN_V1: CompiledSchema = {
             "kind": "element",
             "name": "Ouders",
             "type": "OudersType",
-            "min": 1,
+            "min": 0,
             "max": 1
           },
           {
@@ -904,6 +911,29 @@ export const VIR_BERICHTEN_V1: CompiledSchema = {
         "min": 1,
         "max": 1
       }
+    },
+    "BsnsInhoudType": {
+      "content": {
+        "kind": "sequence",
+        "items": [
+          {
+            "kind": "element",
+            "name": "JeugdigeBsn",
+            "type": "BsnType",
+            "min": 1,
+            "max": 1
+          },
+          {
+            "kind": "element",
+            "name": "OuderBsn",
+            "type": "BsnType",
+            "min": 0,
+            "max": 4
+          }
+        ],
+        "min": 1,
+        "max": 1
+      }
     }
   },
   "simpleTypes": {
@@ -1098,6 +1128,14 @@ export const VIR_BERICHTEN_V1: CompiledSchema = {
       "patterns": [
         [
           "^(?:[A-Za-z0-9][A-Za-z0-9\\._\\:\\/\\-]{0,63})$"
+        ]
+      ]
+    },
+    "BsnType": {
+      "builtin": "string",
+      "patterns": [
+        [
+          "^(?:[0-9]{9})$"
         ]
       ]
     }
