@@ -26,7 +26,7 @@ import {
 import { sha256 } from './sha256';
 import { XmlMessageError } from './xml-errors';
 import { attribute } from './xml-parser';
-import { ElementReader, XNode, violation } from './xml-tree';
+import { ElementReader, namespacesInScope, type XNode, violation } from './xml-tree';
 import { el, leaf } from './xml-writer';
 
 // XML Encryption 1.1 for the content of every <Bsn>: one random AES-256-GCM key per message,
@@ -618,6 +618,38 @@ export class SecretCache<T = Buffer> {
     if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(point, z);
   }
+}
+
+/** EncryptedKeys remembered by readEncryptedKeyIn (about 3 KB each). */
+export const ENCRYPTED_KEY_MEMO_ENTRIES = 256;
+
+interface RememberedKey {
+  text: string;
+  scope: string;
+  key: EncryptedKeyNode;
+}
+
+const rememberedKeys = new SecretCache<RememberedKey>(ENCRYPTED_KEY_MEMO_ENTRIES);
+
+/**
+ * readEncryptedKey for an element of a parsed document (`source` is XmlDocument.source), with a
+ * memo: within a key-agreement session a sender's meldingen carry the same EncryptedKey, character
+ * for character, and reading it is a function of that text and of the namespace bindings in scope
+ * around it. A result is reused only when both equal those of a key read before (the text compared
+ * in full; its wrapped key only selects the entry), and only keys that were read without error are
+ * remembered. The result is frozen: it may be shared by many messages.
+ */
+export function readEncryptedKeyIn(node: XNode, path: string, source: string): EncryptedKeyNode {
+  const cipherData = node.children[node.children.length - 1];
+  const cipherValue = cipherData?.children.length === 1 ? cipherData.children[0] : undefined;
+  if (cipherValue === undefined || cipherValue.local !== 'CipherValue') return readEncryptedKey(node, path);
+  const text = source.slice(node.start, node.end);
+  const scope = node.parent ? namespacesInScope(node.parent).join('\u0000') : '';
+  const remembered = rememberedKeys.get(cipherValue.text);
+  if (remembered !== undefined && remembered.text === text && remembered.scope === scope) return remembered.key;
+  const key = Object.freeze(readEncryptedKey(node, path));
+  rememberedKeys.set(cipherValue.text, { text, scope, key });
+  return key;
 }
 
 const preparedKeys = new WeakMap<KeyObject, PreparedKey>();

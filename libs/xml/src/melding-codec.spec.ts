@@ -477,6 +477,26 @@ describe('key-agreement sessions (one ephemeral key for many meldingen)', () => 
     expectError(() => openMelding(xml, { trustStore: pki.trustStore, at: NOW, recipientKey: otherKey }), 'DECRYPTION_FAILED');
   });
 
+  it('reads a repeated EncryptedKey once, yet never in another namespace context than its own', () => {
+    const session = new KeyAgreementSession();
+    const [first, second] = [sealIn(session), sealIn(session)];
+    expect(encryptedKey(first)).toBe(encryptedKey(second));
+    // The same EncryptedKey text whose ds prefix is bound on the root: to XML-DSig in one document,
+    // to another namespace in the other (which the lax schema of Kop does not look into).
+    const rebind = (xml: string, dsUri: string) =>
+      resigned(xml, (u) =>
+        u
+          .replace('<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><xenc:AgreementMethod', '<ds:KeyInfo><xenc:AgreementMethod')
+          .replace('<Melding xmlns="urn:nl:vir:berichten:v1">', `<Melding xmlns="urn:nl:vir:berichten:v1" xmlns:ds="${dsUri}">`),
+      );
+    const valid = rebind(first, 'http://www.w3.org/2000/09/xmldsig#');
+    const rebound = rebind(second, 'urn:example:not-xmldsig');
+    expect(encryptedKey(valid)).toBe(encryptedKey(rebound));
+    expect(openEc(valid).signerOin).toBe(OIN.rvdk);
+    expectError(() => openEc(rebound), 'XML_WRONG_NAMESPACE');
+    expect(openEc(valid).signerOin).toBe(OIN.rvdk);
+  });
+
   it('keeps at most Z_CACHE_ENTRIES secrets per key, least recently used out first', () => {
     expect(Z_CACHE_ENTRIES).toBe(1024);
     const cache = new SecretCache(3);

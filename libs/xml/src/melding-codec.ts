@@ -8,7 +8,7 @@ import {
   newContentKey,
   readEncryptedData,
   type RecipientKeys,
-  readEncryptedKey,
+  readEncryptedKeyIn,
   unwrapContentKey,
 } from './bsn-encryptor';
 import * as rules from './field-rules';
@@ -19,7 +19,7 @@ import { xmlError } from './xml-errors';
 import { guardRawXml } from './xml-guard';
 import { parseXml, type XmlElement } from './xml-parser';
 import { signBuilt, type Signer } from './xml-signer';
-import { ElementReader, violation } from './xml-tree';
+import { ElementReader, namespacesInScope, violation } from './xml-tree';
 import type { OpenOptions } from './xml-verifier';
 import { el, leaf } from './xml-writer';
 
@@ -169,12 +169,12 @@ export function openMelding(xml: string, o: OpenMeldingOptions): Opened<MeldingB
   return { ...opened, message };
 }
 
-function readMelding(r: ElementReader): ReadMelding {
+function readMelding(r: ElementReader, source: string): ReadMelding {
   const kop = r.child('Kop');
   const berichtId = kop.text('BerichtId');
   const afzenderOin = kop.text('AfzenderOin');
   const verzonden = kop.text('Verzonden');
-  const key = readEncryptedKey(kop.required('EncryptedKey', XENC_NS), '/Melding/Kop/EncryptedKey');
+  const key = readEncryptedKeyIn(kop.required('EncryptedKey', XENC_NS), '/Melding/Kop/EncryptedKey', source);
   kop.done();
   const convenant = r.text('Convenant');
   const referentie = r.text('Referentie');
@@ -262,15 +262,6 @@ function readBsnsContent(plain: string, scope: [string, string][]): { jeugdige: 
   const ouders = r.many('OuderBsn').map(read);
   if (ouders.length > rules.MAX_OUDERS || root.children.length !== ouders.length + 1) throw malformed();
   return { jeugdige, ouders };
-}
-
-/** Prefix → URI of every namespace declared on the element or its ancestors (the innermost wins). */
-function namespacesInScope(node: XmlElement): [string, string][] {
-  const seen = new Map<string, string>();
-  for (let n: XmlElement | null = node; n; n = n.parent) {
-    for (const [prefix, uri] of n.declarations) if (!seen.has(prefix)) seen.set(prefix, uri);
-  }
-  return [...seen].filter(([, uri]) => uri !== '');
 }
 
 /** Every rule except the BSNs (which are either plaintext input or ciphertext). */

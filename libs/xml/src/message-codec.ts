@@ -67,8 +67,8 @@ export interface CodecSpec<T extends { afzenderOin: string }> {
   check(message: T): void;
   /** The root's children before the signature. */
   write(message: T): (string | undefined)[];
-  /** Reads the root's children before the signature (the reader sits at the first one). */
-  read(r: ElementReader): T;
+  /** Reads the root's children before the signature (the reader sits at the first one); `source` is the parsed text. */
+  read(r: ElementReader, source: string): T;
 }
 
 export function signWith<T extends { afzenderOin: string }>(spec: CodecSpec<T>, message: T, signer: Signer): string {
@@ -80,7 +80,7 @@ export function signWith<T extends { afzenderOin: string }>(spec: CodecSpec<T>, 
 export function openWith<T extends { afzenderOin: string }>(spec: Pick<CodecSpec<T>, 'root' | 'check' | 'read'>, xml: string, o: OpenOptions): Opened<T> {
   const verified = verifySignedDocument(xml, spec.root, o);
   const r = new ElementReader(verified.root, `/${spec.root}`);
-  const message = spec.read(r);
+  const message = spec.read(r, verified.source);
   r.required('Signature', DS_NS);
   r.done();
   spec.check(message);

@@ -96,3 +96,12 @@ export function leafText(node: XNode, path: string): string {
   if (node.attributes.length > 0) throw violation(`${path} has an unexpected attribute`);
   return node.text;
 }
+
+/** Prefix → URI of every namespace declared on the element or its ancestors (the innermost wins). */
+export function namespacesInScope(node: XNode): [string, string][] {
+  const seen = new Map<string, string>();
+  for (let n: XNode | null = node; n; n = n.parent) {
+    for (const [prefix, uri] of n.declarations) if (!seen.has(prefix)) seen.set(prefix, uri);
+  }
+  return [...seen].filter(([, uri]) => uri !== '');
+}

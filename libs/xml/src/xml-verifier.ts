@@ -24,6 +24,8 @@ export interface OpenOptions {
 export interface VerifiedDocument {
   /** The root of the one parse tree that was canonicalised, digested and schema-validated. */
   root: XmlElement;
+  /** The parsed text (XmlDocument.source): the elements' offsets refer to it. */
+  source: string;
   signerOin: string;
   certificateFingerprint: string;
 }
@@ -195,7 +197,7 @@ export function verifySignedDocument(xml: string, rootName: string, options: Ope
   }
 
   virSchema.validate(root);
-  return { root, signerOin: trust.oin, certificateFingerprint: trust.fingerprint256 };
+  return { root, source: doc.source, signerOin: trust.oin, certificateFingerprint: trust.fingerprint256 };
 }
 
 const pems = new Map<string, string>();
