@@ -69,7 +69,7 @@ export interface MatchsignaalBericht {
   andereOrganisatie: Organisatie;
 }
 
-/** Root elements of the national messages (schemas/vir-berichten-v1.xsd, version 1.2). */
+/** Root elements of the national messages (schemas/vir-berichten-v1.xsd, version 1.3). */
 export const BERICHT_SOORTEN = [
   'Melding',
   'Intrekking',

@@ -155,8 +155,9 @@ const sessions = new WeakMap<KeyAgreementSession, SessionState>();
  * Within it, each sender OIN gets one content key: a random AES-256 key, wrapped once under a
  * key-encryption key derived with a fresh random 16-byte nonce in the ConcatKDF PartyUInfo (after
  * the sender's OIN). Every melding of that sender in the session carries the same EncryptedKey and
- * encrypts each BSN under that key with its own random 96-bit IV: at most 10,000 meldingen × 4
- * BSNs per key, far below the 2^32 encryptions NIST SP 800-38D allows one GCM key with random IVs.
+ * encrypts each melding's Bsns (schema 1.3) under that key with its own random 96-bit IV: at most
+ * 10,000 GCM encryptions per key (50,000 in the 1.2 form, one per BSN), far below the 2^32 NIST SP
+ * 800-38D allows one GCM key with random IVs.
  * The index caches Z per ephemeral key and the content key per EncryptedKey (openMelding), so only
  * the first melding of a session costs it an ECDH and a key unwrap; the sender saves its ECDH, KDF
  * and key wrap per message too.
