@@ -1,4 +1,5 @@
 import { IsInt, IsIn, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import type { BsnEncryption } from '@vir/xml';
 
 /** The gateway's configuration, read from the environment once at start (see README). */
 export class GatewayConfig {
@@ -44,6 +45,11 @@ export class GatewayConfig {
   @IsInt() @Min(10) DELIVERY_RETRY_BASE_MS: number = 1_000;
   /** Retry a delivery for this long before marking it failed (Digikoppeling: 5 days). */
   @IsInt() @Min(1) DELIVERY_GIVE_UP_MS: number = 5 * 24 * 3600 * 1000;
+  /**
+   * How meldingen carry their BSNs: `together` (schema 1.3, one EncryptedData in Melding/Bsns) or
+   * `separately` (schema 1.2, one per Bsn element), for as long as the index still runs a 1.2 version.
+   */
+  @IsIn(['together', 'separately']) BSN_ENCRYPTION: BsnEncryption = 'together';
   /** Worker threads that encrypt and sign meldingen (0: on the event loop's thread). */
   @IsInt() @Min(0) @Max(32) SEAL_WORKERS: number = 1;
   /** Days the signed XML of a forwarded message is kept (the operators' raw view in the console). */

@@ -186,7 +186,9 @@ export class GatewayModule {
         {
           provide: MELDING_SEALER,
           useFactory: (): MeldingSealer =>
-            config.SEAL_WORKERS > 0 ? new SealerPool({ recipientCertificatePem: encryptionCertificatePem }, config.SEAL_WORKERS) : new InThreadSealer(encryptionCertificatePem),
+            config.SEAL_WORKERS > 0
+              ? new SealerPool({ recipientCertificatePem: encryptionCertificatePem, bsnEncryption: config.BSN_ENCRYPTION }, config.SEAL_WORKERS)
+              : new InThreadSealer(encryptionCertificatePem, config.BSN_ENCRYPTION),
         },
         { provide: SignalStore, useFactory: (ds: DataSource) => new SignalStore(ds), inject: [DataSource] },
         {

@@ -48,6 +48,28 @@ it('seals meldingen on worker threads that open to exactly what they were, as se
   expect(inThread.map(open)).toEqual(meldingen);
 });
 
+it('writes schema 1.3 (one EncryptedData in Bsns) by default, 1.2 (one per Bsn) with BSN_ENCRYPTION=separately', async () => {
+  const pki = await ensureDevPki(ROOT_DIR);
+  const recipientCertificatePem = readFileSync(pki.cert(DEV_INDEX_ENCRYPTION.name), 'utf8');
+  const separatePool = new SealerPool({ recipientCertificatePem, bsnEncryption: 'separately' }, 1, join(ROOT_DIR, 'dist', 'apps', 'gateway', 'src', 'ingress', 'sealer.worker.js'));
+  try {
+    const m = { ...melding(8200), ouders: [{ bsn: testBsn(8201) }] };
+    const together = [await pool.seal(m, signer), await local.seal(m, signer)];
+    const separately = [await separatePool.seal(m, signer), await new InThreadSealer(recipientCertificatePem, 'separately').seal(m, signer)];
+    for (const xml of together) {
+      expect(xml).toContain('<Bsns><xenc:EncryptedData ');
+      expect(xml.match(/<xenc:EncryptedData /g)).toHaveLength(1);
+    }
+    for (const xml of separately) {
+      expect(xml).not.toContain('<Bsns>');
+      expect(xml.match(/<xenc:EncryptedData /g)).toHaveLength(2);
+    }
+    for (const xml of [...together, ...separately]) expect(open(xml)).toEqual(m);
+  } finally {
+    await separatePool.close();
+  }
+});
+
 it('rejects what cannot be sealed, and keeps sealing after it', async () => {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'secp384r1' }); // no key we can sign national messages with
   await expect(pool.seal(melding(8100), { ...signer, privateKey })).rejects.toThrow(/sealing failed/);

@@ -5,7 +5,7 @@ export type { Signer } from './xml-signer';
 export type { OpenOptions } from './xml-verifier';
 export type { Opened } from './message-codec';
 export { sealMelding, verifyMelding, openMelding } from './melding-codec';
-export type { SealOptions, VerifiedMelding, OpenMeldingOptions } from './melding-codec';
+export type { BsnEncryption, SealOptions, VerifiedMelding, OpenMeldingOptions } from './melding-codec';
 export type { RecipientKey, RecipientKeys, KeyAgreementSessionOptions } from './bsn-encryptor';
 export { KeyAgreementSession, DEFAULT_SESSION_MAX_MESSAGES, DEFAULT_SESSION_MAX_AGE_MS } from './bsn-encryptor';
 export { signMatchsignaal, openMatchsignaal } from './matchsignaal-codec';

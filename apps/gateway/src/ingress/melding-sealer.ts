@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { MeldingBericht } from '@vir/contracts';
-import { KeyAgreementSession, sealMelding, type Signer } from '@vir/xml';
+import { KeyAgreementSession, sealMelding, type BsnEncryption, type Signer } from '@vir/xml';
 import { WorkerPool, type WorkerReply } from '@vir/workers';
 
 /** Encrypts a melding's BSNs for the index and signs it for the tenant (the gateway's costliest step). */
@@ -13,10 +13,15 @@ export interface MeldingSealer {
 export class InThreadSealer implements MeldingSealer {
   private readonly session = new KeyAgreementSession();
 
-  constructor(private readonly recipientCertificatePem: string) {}
+  constructor(
+    private readonly recipientCertificatePem: string,
+    private readonly bsnEncryption: BsnEncryption = 'together',
+  ) {}
 
   seal(melding: MeldingBericht, signer: Signer): Promise<string> {
-    return new Promise((resolve) => resolve(sealMelding(melding, { signer, recipientCertificatePem: this.recipientCertificatePem, keyAgreement: this.session })));
+    return new Promise((resolve) =>
+      resolve(sealMelding(melding, { signer, recipientCertificatePem: this.recipientCertificatePem, keyAgreement: this.session, bsnEncryption: this.bsnEncryption })),
+    );
   }
 
   async close(): Promise<void> {}
@@ -25,6 +30,7 @@ export class InThreadSealer implements MeldingSealer {
 /** What a sealer worker gets at start, and per request. */
 export interface SealerWorkerData {
   recipientCertificatePem: string;
+  bsnEncryption?: BsnEncryption;
 }
 export interface SealRequest {
   id: number;

@@ -11,7 +11,7 @@ const port = parentPort!;
 port.on('message', (r: SealRequest) => {
   let response: SealResponse;
   try {
-    response = { id: r.id, ok: true, value: sealMelding(r.melding, { signer: r.signer, recipientCertificatePem: data.recipientCertificatePem, keyAgreement: session }) };
+    response = { id: r.id, ok: true, value: sealMelding(r.melding, { signer: r.signer, recipientCertificatePem: data.recipientCertificatePem, keyAgreement: session, bsnEncryption: data.bsnEncryption }) };
   } catch (err) {
     response = { id: r.id, ok: false, error: { message: (err as Error)?.message ?? String(err) } };
   }
