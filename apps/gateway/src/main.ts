@@ -17,8 +17,7 @@ async function main(): Promise<void> {
     port: config.PORT,
     logLevel: config.LOG_LEVEL,
     clock,
-    // A few milliseconds of waiting turn a trickle of fetches into chunks (the broker's CPU, and ours).
-    consumer: { groupId: CONSUMER_GROUPS.gateway, topics: [TOPICS.outbound.name], fetch: { minBytes: 64 * 1024, maxWaitMs: 10 } },
+    consumer: { groupId: CONSUMER_GROUPS.gateway, topics: [TOPICS.outbound.name] },
     bodyParser: false,
     https: { host: config.TLS_HOST, port: config.TLS_PORT, options: partyTlsOptions(config) },
   });

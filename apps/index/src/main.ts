@@ -17,8 +17,7 @@ async function main(): Promise<void> {
     logLevel: config.LOG_LEVEL,
     clock,
     consumer: [
-      // A few milliseconds of waiting turn a trickle of fetches into chunks (the broker's CPU, and ours).
-      { groupId: CONSUMER_GROUPS.index, topics: [TOPICS.inbound.name], partitionsConcurrently: config.PARTITIONS_CONCURRENTLY, fetch: { minBytes: 64 * 1024, maxWaitMs: 10 } },
+        { groupId: CONSUMER_GROUPS.index, topics: [TOPICS.inbound.name], partitionsConcurrently: config.PARTITIONS_CONCURRENTLY },
       { groupId: CONSUMER_GROUPS.indexPartySettings, topics: [TOPICS.partySettings.name] },
     ],
   });

@@ -56,7 +56,11 @@ export interface KafkaConsumerTransportOptions {
   /**
    * For a consumer that need not see each record at once: the broker answers a fetch when it has
    * `minBytes`, or after `maxWaitMs`. Fewer, larger fetches (the broker's CPU) instead of one per
-   * record as they trickle in. Unset: answered as soon as one record is there.
+   * record as they trickle in. Unset (DEFAULT_FETCH): a long poll, answered as soon as one record
+   * is there, and records that come while a chunk is processed make the next chunk. (A short
+   * maxWaitMs with a large minBytes, 10 ms / 64 KiB as the gateway and index had, costs 100 fetches
+   * a second per idle consumer: at 10 meldingen/s the stack burnt 0.94 cores instead of 0.57, and at
+   * 100/s the end-to-end p99 was 1,448 ms instead of 554 ms; README, Performance.)
    */
   fetch?: { minBytes: number; maxWaitMs: number };
   /**
@@ -66,6 +70,9 @@ export interface KafkaConsumerTransportOptions {
    */
   beforeCommit?: () => Promise<void>;
 }
+
+/** A long poll; an idle consumer asks again every 0.5 s (which also bounds how long stopping waits for a fetch). */
+export const DEFAULT_FETCH = { minBytes: 1, maxWaitMs: 500 } as const;
 
 /** A UUID (version-4 layout) from a SHA-256 of `text`. */
 function uuidOf(text: string): string {
@@ -125,7 +132,8 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       allowAutoTopicCreation: false,
-      ...(this.options.fetch ? { minBytes: this.options.fetch.minBytes, maxWaitTimeInMs: this.options.fetch.maxWaitMs } : {}),
+      minBytes: (this.options.fetch ?? DEFAULT_FETCH).minBytes,
+      maxWaitTimeInMs: (this.options.fetch ?? DEFAULT_FETCH).maxWaitMs,
     });
     this.consumer = consumer;
     await consumer.connect();
