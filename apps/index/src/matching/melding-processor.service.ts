@@ -157,6 +157,10 @@ export class MeldingProcessor {
     // decrypt while this thread goes on; the results are then taken in order.
     const opening = envelopes.map((e) => (e?.type === 'melding' ? settle(this.xml.openMelding(e.xml, at)) : undefined));
     let pending: Verified[] = [];
+    // The chunk's index.verified events go out together and are awaited once, before the chunk's
+    // offsets can be committed: awaiting each (a Kafka round trip, or at least a turn of the event
+    // loop) made a chunk's meldingen wait for one another.
+    const verifiedEvents: Promise<void>[] = [];
     const flush = async () => {
       const verified = pending;
       pending = [];
@@ -166,7 +170,7 @@ export class MeldingProcessor {
       if (!envelope) continue;
       const reject = (code: string, detail: string) => this.reject(envelope, code, detail);
       if (envelope.type === 'melding') {
-        const verified = await this.checkMelding(envelope, await opening[i]!, at, reject);
+        const verified = await this.checkMelding(envelope, await opening[i]!, at, reject, verifiedEvents);
         if (verified) pending.push(verified);
         continue;
       }
@@ -175,6 +179,7 @@ export class MeldingProcessor {
       else await this.processEnding(envelope, reject);
     }
     await flush();
+    await Promise.all(verifiedEvents);
     return dead;
   }
 
@@ -184,6 +189,7 @@ export class MeldingProcessor {
     opened: Settled<Opened<MeldingBericht>>,
     now: Date,
     reject: (code: string, detail: string) => Promise<void>,
+    events: Promise<void>[],
   ): Promise<Verified | undefined> {
     if (!opened.ok) {
       if (opened.error instanceof XmlMessageError) return void (await reject(opened.error.detailCode, opened.error.message));
@@ -195,7 +201,7 @@ export class MeldingProcessor {
     }
     const violations = checkMelding(melding, this.clock.today());
     if (violations.length > 0) return void (await reject(violations[0].code, violations.map((v) => v.message).join('; ')));
-    await this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.verified', outcome: 'ok' });
+    events.push(this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.verified', outcome: 'ok' }));
     return { envelope, melding, at: now };
   }
 
