@@ -138,8 +138,12 @@ export async function runGatewayBench(argv: string[]): Promise<void> {
       only: { type: 'string', default: 'e2e,steady,single,batch' },
       /** Meldingen per second of the end-to-end phase (the target is stated at 200; lower rates show where the knee is). */
       'e2e-rate': { type: 'string', default: '200' },
-      /** Seconds of warm-up traffic through the whole chain before the end-to-end phase (or the steady phase when run without it). */
-      warmup: { type: 'string', default: '10' },
+      /**
+       * Seconds of warm-up traffic (100/s) through the whole chain before the end-to-end phase (or
+       * the steady phase when run without it). 60: a freshly started broker JVM spends the first
+       * minute compiling; after 10 s it still cost twice the CPU per melding (README, Performance).
+       */
+      warmup: { type: 'string', default: '60' },
       /** A folder for CPU profiles of the services (node --cpu-prof), written when they stop. */
       profile: { type: 'string' },
     },
