@@ -350,6 +350,48 @@ describe('tenant isolation: as the wrong party, every endpoint refuses with a co
   });
 });
 
+describe('push delivery in batches (a party with pushBatchSize above 1)', () => {
+  it('carries up to pushBatchSize signals per request, in order, all or none, each delivered once', async () => {
+    const set = (body: object) => admin('PATCH', `/v1/admin/parties/${twente.oin}`, body);
+    expect((await set({ pushBatchSize: 3 })).body).toMatchObject({ pushBatchSize: 3, deliveryFormat: 'json' });
+    try {
+      // The first requests fail, so the signals behind them gather; the retry takes them in groups of at most 3.
+      e2e.webhooks.failNext('regio-twente', 2);
+      const sent = await Promise.all(Array.from({ length: 6 }, () => tenantPing(twente)));
+      const seq = new Map(await Promise.all(sent.map(async (id) => [id, Number((await signalRow(id)).seq)] as const)));
+      const ids = [...sent].sort((x, y) => seq.get(x)! - seq.get(y)!); // production order
+      await e2e.webhooks.waitFor((ds) => ids.every((id) => ds.some((d) => d.signalId === id)), 30_000);
+      await sleep(500);
+      const mine = e2e.webhooks.deliveries.filter((d) => ids.includes(d.signalId));
+      expect(mine.map((d) => d.signalId)).toEqual(ids); // each once, in production order
+      expect(mine.some((d) => (d.batch?.size ?? 1) > 1)).toBe(true);
+      expect(Math.max(...mine.map((d) => d.batch?.size ?? 1))).toBeLessThanOrEqual(3);
+      for (const d of mine.filter((x) => x.batch)) {
+        expect(d.idempotencyKey).toMatch(/^signalen-[0-9a-f]{32}$/);
+        expect(JSON.parse(d.body)).toMatchObject({ berichtType: 'ping' });
+      }
+      // All or none: the refused request's signals were all refused, and each went again.
+      const refused = e2e.webhooks.attempts.filter((a) => ids.includes(a.signalId) && a.status === 503);
+      expect(refused.length).toBeGreaterThan(0);
+      for (const r of refused) expect(e2e.webhooks.attempts.filter((a) => a.signalId === r.signalId).map((a) => a.status).at(-1)).toBe(204);
+      for (const id of ids) expect(await statusOf(id)).toBe('delivered');
+      const shown = await vir('party', 'show', twente.oin);
+      expect(shown.out).toContain('up to 3 signals per request');
+    } finally {
+      expect((await set({ pushBatchSize: 1 })).status).toBe(200);
+    }
+  });
+
+  it('refuses batches for a party that takes signed XML, changing nothing (VALIDATION_FAILED)', async () => {
+    const before = (await admin('GET', `/v1/admin/parties/${rvdk.oin}`)).body;
+    const res = await admin('PATCH', `/v1/admin/parties/${rvdk.oin}`, { pushBatchSize: 5 });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: ['pushBatchSize above 1 needs deliveryFormat json'] });
+    expect((await admin('GET', `/v1/admin/parties/${rvdk.oin}`)).body).toEqual(before);
+    expect((await admin('PATCH', `/v1/admin/parties/${rvdk.oin}`, { pushBatchSize: 101 })).body).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
 describe('pull delivery', () => {
   beforeAll(async () => {
     expect((await admin('PATCH', `/v1/admin/parties/${twente.oin}`, { pull: true, webhookUrl: null })).status).toBe(200);

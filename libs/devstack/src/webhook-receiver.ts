@@ -15,6 +15,8 @@ export interface Delivery {
   receivedAt: Date;
   /** The OIN in the client certificate the sender presented (mutual TLS), if any. */
   clientOin?: string;
+  /** A signal that came with others in one request (a party's pushBatchSize): how many, and its place. */
+  batch?: { size: number; index: number };
 }
 
 /** Every POST the receiver got, answered 2xx or not (a refused attempt is not a delivery). */
@@ -32,6 +34,20 @@ export interface WebhookTls {
   key: string;
   cert: string;
   ca: string[];
+}
+
+/** The signals of one POST: a batch (`X-VIR-Signal-Ids`, `{"signalen": […]}`) is split into one per signal. */
+function signalsOf(req: IncomingMessage, body: string): { signalId: string; body: string; batch?: { size: number; index: number } }[] {
+  const ids = req.headers['x-vir-signal-ids'];
+  if (typeof ids !== 'string') return [{ signalId: String(req.headers['x-vir-signal-id'] ?? ''), body }];
+  const list = ids.split(',');
+  let items: unknown[] = [];
+  try {
+    items = (JSON.parse(body) as { signalen?: unknown[] }).signalen ?? [];
+  } catch {
+    // recorded with an empty body each: a test then sees what went wrong
+  }
+  return list.map((signalId, index) => ({ signalId, body: items[index] === undefined ? '' : JSON.stringify(items[index]), batch: { size: list.length, index } }));
 }
 
 /**
@@ -76,30 +92,33 @@ export class WebhookReceiver {
     req.on('end', () => {
       const party = match[1];
       const left = this.failures.get(party) ?? 0;
-      const attempt = { party, signalId: String(req.headers['x-vir-signal-id'] ?? ''), idempotencyKey: String(req.headers['idempotency-key'] ?? ''), at: new Date() };
+      const signals = signalsOf(req, Buffer.concat(chunks).toString('utf8'));
+      const idempotencyKey = String(req.headers['idempotency-key'] ?? '');
+      const at = new Date();
       if (left > 0) {
         this.failures.set(party, left - 1);
-        this.attempts.push({ ...attempt, status: 503 });
+        for (const s of signals) this.attempts.push({ party, signalId: s.signalId, idempotencyKey, at, status: 503 });
         res.writeHead(503).end();
         return;
       }
-      this.attempts.push({ ...attempt, status: 204 });
+      for (const s of signals) this.attempts.push({ party, signalId: s.signalId, idempotencyKey, at, status: 204 });
       const peer = (req.socket as TLSSocket).encrypted ? (req.socket as TLSSocket).getPeerCertificate() : undefined;
       const clientOin = peer?.raw ? oinOfCertificate(new X509Certificate(peer.raw).toString()) : undefined;
-      const d: Delivery = {
+      const delivered: Delivery[] = signals.map((s) => ({
         party,
-        signalId: String(req.headers['x-vir-signal-id'] ?? ''),
-        idempotencyKey: String(req.headers['idempotency-key'] ?? ''),
+        signalId: s.signalId,
+        idempotencyKey,
         contentType: String(req.headers['content-type'] ?? ''),
-        body: Buffer.concat(chunks).toString('utf8'),
+        body: s.body,
         receivedAt: new Date(),
         ...(clientOin ? { clientOin } : {}),
-      };
-      this.deliveries.push(d);
+        ...(s.batch ? { batch: s.batch } : {}),
+      }));
+      this.deliveries.push(...delivered);
       const delay = this.delays.get(party) ?? 0;
       if (delay > 0) setTimeout(() => res.writeHead(204).end(), delay);
       else res.writeHead(204).end();
-      this.onDelivery(d);
+      delivered.forEach((d) => this.onDelivery(d));
       this.listeners.forEach((l) => l());
     });
   }

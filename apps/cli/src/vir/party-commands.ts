@@ -18,6 +18,7 @@ interface PartyView {
   webhookUrl: string | null;
   pull: boolean;
   deliveryFormat: string;
+  pushBatchSize?: number;
   localMatching: boolean;
   rateLimitPerSecond: number | null;
   status: string;
@@ -81,7 +82,8 @@ export async function adminCall<T>(io: CliIo, target: AdminTarget, method: strin
 }
 
 function describeParty(p: PartyView): string {
-  const delivery = [p.webhookUrl ? `push ${p.webhookUrl} (${p.deliveryFormat})` : '', p.pull ? `pull (${p.deliveryFormat})` : ''].filter(Boolean).join(', ') || 'none';
+  const batch = (p.pushBatchSize ?? 1) > 1 ? `, up to ${p.pushBatchSize} signals per request` : '';
+  const delivery = [p.webhookUrl ? `push ${p.webhookUrl} (${p.deliveryFormat}${batch})` : '', p.pull ? `pull (${p.deliveryFormat})` : ''].filter(Boolean).join(', ') || 'none';
   return [
     `oin             ${p.oin}`,
     `name            ${p.name}`,
@@ -146,6 +148,7 @@ export interface PartyOptions {
   pull?: boolean;
   noPull?: boolean;
   format?: string;
+  pushBatch?: string;
   localMatching?: boolean;
   noLocalMatching?: boolean;
   rateLimit?: string;
@@ -190,6 +193,11 @@ async function settings(io: CliIo, o: PartyOptions): Promise<Record<string, unkn
   if (o.pull) body.pull = true;
   if (o.noPull) body.pull = false;
   if (o.format !== undefined) body.deliveryFormat = o.format;
+  if (o.pushBatch !== undefined) {
+    const n = Number(o.pushBatch);
+    if (!Number.isInteger(n)) throw new CliError('--push-batch must be a whole number of signals per request');
+    body.pushBatchSize = n;
+  }
   if (o.localMatching) body.localMatching = true;
   if (o.noLocalMatching) body.localMatching = false;
   if (o.rateLimit !== undefined) {

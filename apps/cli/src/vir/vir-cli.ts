@@ -37,6 +37,7 @@ const PARTY_SETTINGS: NonNullable<ParseArgsConfig['options']> = {
   pull: { type: 'boolean' },
   'no-pull': { type: 'boolean' },
   format: { type: 'string' },
+  'push-batch': { type: 'string' },
   'local-matching': { type: 'boolean' },
   'no-local-matching': { type: 'boolean' },
   'rate-limit': { type: 'string' },
@@ -61,6 +62,7 @@ function partyOptions(v: Values): PartyOptions {
     pull: flag(v, 'pull'),
     noPull: flag(v, 'no-pull'),
     format: str(v, 'format'),
+    pushBatch: str(v, 'push-batch'),
     localMatching: flag(v, 'local-matching'),
     noLocalMatching: flag(v, 'no-local-matching'),
     rateLimit: str(v, 'rate-limit'),
@@ -271,7 +273,7 @@ COMMANDS.push(
     name: 'party add',
     args:
       '--oin <20 digits> --name <name> --kind regional|direct --convenant <n> [--cert <pem>]… [--fingerprint <sha256>]…\n' +
-      '      [--webhook <url>] [--pull] [--format json|xml] [--local-matching] [--rate-limit <n>]\n' +
+      '      [--webhook <url>] [--pull] [--format json|xml] [--push-batch <n>] [--local-matching] [--rate-limit <n>]\n' +
       '      [--signing-key <file> --signing-cert <file>]',
     summary:
       'Registers a party. --cert: a client certificate it connects with (sent as PEM: the gateway checks\n' +

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Clock } from '@vir/domain';
 import type { FlowEventPublisher } from '@vir/messaging';
@@ -109,30 +110,39 @@ export class DeliveryWorker {
     }
   }
 
-  /** POSTs the party's claimed signals one after the other, in order; stops at the first that fails. */
+  /**
+   * POSTs the party's claimed signals in order, one per request or, for a party with a
+   * pushBatchSize above 1 (JSON), that many per request; stops at the first request that fails.
+   */
   private async deliverInOrder(oin: string, signals: SignalRecord[]): Promise<void> {
     const party = this.parties.find(oin);
+    const size = party?.deliveryFormat === 'json' ? Math.max(1, party.pushBatchSize) : 1;
     const written: Promise<void>[] = [];
     try {
-      for (const [i, s] of signals.entries()) {
-        const result = party ? await this.attempt(party, s) : { ok: false, error: 'party unknown' };
+      for (let i = 0; i < signals.length; i += size) {
+        const group = signals.slice(i, i + size);
+        const result = party ? await this.attempt(party, group) : { ok: false, error: 'party unknown' };
         const doneAt = this.clock.now();
         if (result.ok) {
-          written.push(this.outcomes.write({ id: s.id, sentAt: result.sentAt!, doneAt, status: 'delivered' }).then((applied) => this.delivered(s, applied)));
+          for (const s of group) {
+            written.push(this.outcomes.write({ id: s.id, sentAt: result.sentAt!, doneAt, status: 'delivered' }).then((applied) => this.delivered(s, applied)));
+          }
           continue;
         }
         if (result.sentAt) {
           const error = (result.error ?? 'failed').slice(0, 300);
-          const giveUp = isGivenUp(new Date(s.retry_since), doneAt, this.policy.giveUpMs);
-          const next = new Date(doneAt.getTime() + retryDelayMs(s.attempts + 1, this.policy.retryBaseMs));
-          written.push(
-            this.outcomes
-              .write({ id: s.id, sentAt: result.sentAt, doneAt, status: giveUp ? 'failed' : 'retrying', nextAttemptAt: next, error })
-              .then((applied) => this.failedAttempt(s, applied, error)),
-          );
+          for (const s of group) {
+            const giveUp = isGivenUp(new Date(s.retry_since), doneAt, this.policy.giveUpMs);
+            const next = new Date(doneAt.getTime() + retryDelayMs(s.attempts + 1, this.policy.retryBaseMs));
+            written.push(
+              this.outcomes
+                .write({ id: s.id, sentAt: result.sentAt, doneAt, status: giveUp ? 'failed' : 'retrying', nextAttemptAt: next, error })
+                .then((applied) => this.failedAttempt(s, applied, error)),
+            );
+          }
         }
-        // Keep the party's order: later signals wait for the one that failed.
-        written.push(this.store.release(signals.slice(i + 1).map((x) => x.id), this.clock.now()));
+        // Keep the party's order: later signals wait for the request that failed.
+        written.push(this.store.release(signals.slice(i + group.length).map((x) => x.id), this.clock.now()));
         return;
       }
     } finally {
@@ -140,21 +150,50 @@ export class DeliveryWorker {
     }
   }
 
-  /** One POST of the signal as its party wants it; sentAt is undefined when nothing went out. */
-  private async attempt(party: Party, s: SignalRecord): Promise<{ ok: boolean; error?: string; sentAt?: Date }> {
+  /**
+   * One POST of the signals as their party wants them (one signal: its own body and Idempotency-Key,
+   * the signal id; several: one JSON body, all or none); sentAt is undefined when nothing went out.
+   */
+  private async attempt(party: Party, group: SignalRecord[]): Promise<{ ok: boolean; error?: string; sentAt?: Date }> {
     const sentAt = this.clock.now();
-    const base = { messageId: s.id, correlationIds: s.correlation_ids, partyOin: party.oin };
-    this.flow.record({ ...base, step: 'gateway.signal-sent', outcome: 'ok', detail: `push attempt ${s.attempts + 1}` }, this.flowFailed);
+    const together = group.length > 1 ? ` (${group.length} signals in one request)` : '';
+    for (const s of group) {
+      this.flow.record(
+        { messageId: s.id, correlationIds: s.correlation_ids, partyOin: party.oin, step: 'gateway.signal-sent', outcome: 'ok', detail: `push attempt ${s.attempts + 1}${together}` },
+        this.flowFailed,
+      );
+    }
     try {
-      const { body, contentType } = renderSignal(party.deliveryFormat, s, this.trustStore, sentAt);
+      const { body, contentType, headers } = group.length === 1 ? this.single(party, group[0], sentAt) : this.batch(group, sentAt);
       if (!party.webhookUrl) return { ok: false, error: 'no webhook configured', sentAt };
       const started = process.hrtime.bigint();
-      const result = await this.client.post(party.webhookUrl, body, contentType, { 'Idempotency-Key': s.id, 'X-VIR-Signal-Id': s.id, 'X-VIR-Message-Type': s.type });
+      const result = await this.client.post(party.webhookUrl, body, contentType, headers);
       this.policy.observePush?.(result.ok ? 'delivered' : 'failed', Number(process.hrtime.bigint() - started) / 1e9);
       return { ...result, sentAt };
     } catch (err) {
       return { ok: false, error: `cannot render: ${(err as Error).message}`, sentAt };
     }
+  }
+
+  private single(party: Party, s: SignalRecord, now: Date): { body: string; contentType: string; headers: Record<string, string> } {
+    const { body, contentType } = renderSignal(party.deliveryFormat, s, this.trustStore, now);
+    return { body, contentType, headers: { 'Idempotency-Key': s.id, 'X-VIR-Signal-Id': s.id, 'X-VIR-Message-Type': s.type } };
+  }
+
+  /**
+   * Several signals in one JSON request, in production order. The Idempotency-Key is derived from
+   * their ids (the same group, the same key); a retry may carry more signals than the failed
+   * request did, so receivers deduplicate per signal id (X-VIR-Signal-Ids, in the body's order).
+   */
+  private batch(group: SignalRecord[], now: Date): { body: string; contentType: string; headers: Record<string, string> } {
+    const signalen = group.map((s) => renderSignal('json', s, this.trustStore, now).json);
+    const ids = group.map((s) => s.id);
+    const key = `signalen-${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 32)}`;
+    return {
+      body: JSON.stringify({ berichtType: 'signalen', signalen }),
+      contentType: 'application/json',
+      headers: { 'Idempotency-Key': key, 'X-VIR-Signal-Ids': ids.join(','), 'X-VIR-Message-Type': 'signalen' },
+    };
   }
 
   private delivered(s: SignalRecord, applied: { attempt: number } | undefined): void {

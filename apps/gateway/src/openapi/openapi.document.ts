@@ -141,6 +141,13 @@ const partySettings: Json = {
   webhookUrl: { type: ['string', 'null'], format: 'uri' },
   pull: { type: 'boolean' },
   deliveryFormat: { enum: ['json', 'xml'] },
+  pushBatchSize: {
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    description:
+      'Signals per push request (default 1). Above 1 (JSON delivery only): one POST carries up to this many of the party’s signals, in production order, as {"berichtType":"signalen","signalen":[…]}, delivered all or none; X-VIR-Signal-Ids lists their ids.',
+  },
   localMatching: { type: 'boolean' },
   rateLimitPerSecond: { type: ['integer', 'null'], minimum: 1 },
   signingKeyFile: { type: ['string', 'null'], description: "Regional tenants: absolute path on the gateway's host" },

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Type, plainToInstance } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Min, ValidateNested, validateSync } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateNested, validateSync } from 'class-validator';
 import { OIN_PATTERN } from '@vir/contracts';
-import { fingerprintOf, MAX_CERTIFICATES, type PartyKind, type PartyRecord } from './party';
+import { fingerprintOf, MAX_CERTIFICATES, MAX_PUSH_BATCH, type PartyKind, type PartyRecord } from './party';
 
 class PartyFileEntry {
   @Matches(OIN_PATTERN) oin!: string;
@@ -13,6 +13,7 @@ class PartyFileEntry {
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) webhookUrl?: string;
   @IsOptional() @IsBoolean() pull?: boolean;
   @IsIn(['json', 'xml']) deliveryFormat!: 'json' | 'xml';
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_PUSH_BATCH) pushBatchSize?: number;
   /** The party's client certificates (PEM files): their fingerprints are what the gateway accepts. */
   @IsOptional() @IsArray() @ArrayMaxSize(MAX_CERTIFICATES) @IsString({ each: true }) certificateFiles?: string[];
   @IsOptional() @IsBoolean() localMatching?: boolean;
@@ -47,6 +48,7 @@ export function readPartiesFile(file: string): PartiesFileContents {
     if (p.kind === 'regional' && !(p.signingKeyFile && p.signingCertFile)) {
       throw new Error(`${file}: regional party ${p.oin} needs signingKeyFile and signingCertFile`);
     }
+    if ((p.pushBatchSize ?? 1) > 1 && p.deliveryFormat !== 'json') throw new Error(`${file}: party ${p.oin}: pushBatchSize above 1 needs deliveryFormat json`);
     return {
       oin: p.oin,
       name: p.name,
@@ -62,6 +64,7 @@ export function readPartiesFile(file: string): PartiesFileContents {
       statusReason: null,
       signingKeyFile: p.signingKeyFile ? resolve(base, p.signingKeyFile) : null,
       signingCertFile: p.signingCertFile ? resolve(base, p.signingCertFile) : null,
+      pushBatchSize: p.pushBatchSize ?? 1,
     };
   });
   return { records, certificatePems };

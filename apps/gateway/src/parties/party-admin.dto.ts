@@ -1,6 +1,6 @@
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { OIN_PATTERN } from '@vir/contracts';
-import { MAX_CERTIFICATES } from './party';
+import { MAX_CERTIFICATES, MAX_PUSH_BATCH } from './party';
 
 // The admin API's bodies. Certificates are given as PEM (then the gateway checks them and knows
 // their expiry at once) or by SHA-256 fingerprint (`AB:CD:…` or plain hex: the expiry is learned
@@ -20,6 +20,8 @@ export class CreatePartyDto {
   @IsOptional() @IsBoolean() pull?: boolean;
   /** Default: json for regional tenants, xml for direct parties. */
   @IsOptional() @IsIn(['json', 'xml']) deliveryFormat?: 'json' | 'xml';
+  /** Signals per push request (default 1); more than 1 needs deliveryFormat json. */
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_PUSH_BATCH) pushBatchSize?: number;
   @IsOptional() @IsBoolean() localMatching?: boolean;
   @IsOptional() @ValidateIf((_o, v) => v !== null) @IsInt() @Min(1) @Max(100_000) rateLimitPerSecond?: number | null;
   /** Regional tenants: absolute paths on the gateway's host. */
@@ -35,6 +37,7 @@ export class UpdatePartyDto {
   @IsOptional() @ValidateIf((_o, v) => v !== null) @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) webhookUrl?: string | null;
   @IsOptional() @IsBoolean() pull?: boolean;
   @IsOptional() @IsIn(['json', 'xml']) deliveryFormat?: 'json' | 'xml';
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_PUSH_BATCH) pushBatchSize?: number;
   @IsOptional() @IsBoolean() localMatching?: boolean;
   @IsOptional() @ValidateIf((_o, v) => v !== null) @IsInt() @Min(1) @Max(100_000) rateLimitPerSecond?: number | null;
   @IsOptional() @ValidateIf((_o, v) => v !== null) @Matches(ABSOLUTE, { message: 'signingKeyFile must be an absolute path' }) signingKeyFile?: string | null;

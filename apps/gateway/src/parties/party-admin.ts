@@ -39,6 +39,8 @@ function checkRecord(p: PartyRecord): PartyRecord {
       }
     }
   } else if (p.signingKeyFile || p.signingCertFile) problems.push('direct parties sign their own messages: no signingKeyFile/signingCertFile');
+  // Signed XML signals are separate documents: batches exist only in the JSON form.
+  if (p.pushBatchSize > 1 && p.deliveryFormat !== 'json') problems.push('pushBatchSize above 1 needs deliveryFormat json');
   if (problems.length > 0) throw new GatewayError('VALIDATION_FAILED', 'The party settings are not usable', problems);
   return p;
 }
@@ -142,6 +144,7 @@ export class PartyAdmin {
       statusReason: null,
       signingKeyFile: dto.signingKeyFile ?? null,
       signingCertFile: dto.signingCertFile ?? null,
+      pushBatchSize: dto.pushBatchSize ?? 1,
     });
     const at = this.clock.now();
     if (!(await this.store.insert(record, actor, 'create', at))) throw new GatewayError('PARTY_EXISTS', `A party with OIN ${record.oin} exists already`);
@@ -156,7 +159,7 @@ export class PartyAdmin {
     const certificates = dto.certificates === undefined ? undefined : this.certificatesOf(dto.certificates, oin);
     const changed = await this.change(oin, actor, 'update', (current) => {
       const next: PartyRecord = { ...current };
-      for (const key of ['name', 'convenant', 'webhookUrl', 'pull', 'deliveryFormat', 'localMatching', 'rateLimitPerSecond', 'signingKeyFile', 'signingCertFile'] as const) {
+      for (const key of ['name', 'convenant', 'webhookUrl', 'pull', 'deliveryFormat', 'pushBatchSize', 'localMatching', 'rateLimitPerSecond', 'signingKeyFile', 'signingCertFile'] as const) {
         if (dto[key] !== undefined) (next as unknown as Record<string, unknown>)[key] = dto[key];
       }
       if (certificates !== undefined) next.certificates = certificates.fingerprints;

@@ -11,6 +11,7 @@ export function testParty(over: Partial<Party> = {}): Party {
     webhookUrl: null,
     pull: true,
     deliveryFormat: 'xml',
+    pushBatchSize: 1,
     localMatching: false,
     rateLimitPerSecond: null,
     status: 'active',

@@ -23,6 +23,7 @@ interface PartyRow {
   webhook_url: string | null;
   pull: boolean;
   delivery_format: PartyRecord['deliveryFormat'];
+  push_batch_size: number;
   local_matching: boolean;
   rate_limit_per_second: number | null;
   status: PartyRecord['status'];
@@ -32,7 +33,7 @@ interface PartyRow {
 }
 
 const COLUMNS =
-  'oin, name, kind, convenant, certificates, webhook_url, pull, delivery_format, local_matching, rate_limit_per_second, status, status_reason, signing_key_file, signing_cert_file';
+  'oin, name, kind, convenant, certificates, webhook_url, pull, delivery_format, local_matching, rate_limit_per_second, status, status_reason, signing_key_file, signing_cert_file, push_batch_size';
 
 const toRecord = (r: PartyRow): PartyRecord => ({
   oin: r.oin,
@@ -49,6 +50,7 @@ const toRecord = (r: PartyRow): PartyRecord => ({
   statusReason: r.status_reason,
   signingKeyFile: r.signing_key_file,
   signingCertFile: r.signing_cert_file,
+  pushBatchSize: r.push_batch_size,
 });
 
 const values = (p: PartyRecord) => [
@@ -66,6 +68,7 @@ const values = (p: PartyRecord) => [
   p.statusReason,
   p.signingKeyFile,
   p.signingCertFile,
+  p.pushBatchSize,
 ];
 
 /**
@@ -95,7 +98,7 @@ export class PartyStore {
   async insert(party: PartyRecord, actor: string, action: 'seed' | 'create', at: Date): Promise<boolean> {
     return this.ds.transaction(async (m) => {
       const inserted: unknown[] = await m.query(
-        `INSERT INTO party (${COLUMNS}, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15)
+        `INSERT INTO party (${COLUMNS}, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16)
          ON CONFLICT (oin) DO NOTHING RETURNING oin`,
         [...values(party), at],
       );
@@ -124,7 +127,7 @@ export class PartyStore {
       await m.query(
         `UPDATE party SET name = $2, kind = $3, convenant = $4, certificates = $5, webhook_url = $6, pull = $7, delivery_format = $8,
            local_matching = $9, rate_limit_per_second = $10, status = $11, status_reason = $12, signing_key_file = $13, signing_cert_file = $14,
-           updated_at = $15
+           push_batch_size = $15, updated_at = $16
          WHERE oin = $1`,
         [...values(after), at],
       );

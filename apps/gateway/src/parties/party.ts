@@ -20,6 +20,11 @@ export interface PartyRecord {
   /** Pull delivery (the party fetches its signals). */
   pull: boolean;
   deliveryFormat: DeliveryFormat;
+  /**
+   * Signals per push request: 1 (one per request), or up to MAX_PUSH_BATCH together in one JSON
+   * request, in production order, delivered all or none (JSON delivery only).
+   */
+  pushBatchSize: number;
   /** The tenant matches within its own area itself: it gets cross-area signals only. */
   localMatching: boolean;
   /** Requests per second at the party port; null: unlimited. */
@@ -38,6 +43,7 @@ export interface Party extends PartyRecord {
 }
 
 export const MAX_CERTIFICATES = 2;
+export const MAX_PUSH_BATCH = 100;
 export const FINGERPRINT_PATTERN = /^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/;
 
 /** `ab:cd…`, `ABCD…` or `AB:CD…` → `AB:CD:…` (node's fingerprint256 form); undefined if it is not a SHA-256 fingerprint. */
