@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     logLevel: config.LOG_LEVEL,
     clock,
     consumer: [
-        { groupId: CONSUMER_GROUPS.index, topics: [TOPICS.inbound.name], partitionsConcurrently: config.PARTITIONS_CONCURRENTLY },
+      { groupId: CONSUMER_GROUPS.index, topics: [TOPICS.inbound.name], partitionsConcurrently: config.PARTITIONS_CONCURRENTLY },
       { groupId: CONSUMER_GROUPS.indexPartySettings, topics: [TOPICS.partySettings.name] },
     ],
   });

@@ -21,7 +21,7 @@ import { parseXml, type XmlElement } from './xml-parser';
 import { signBuilt, type Signer } from './xml-signer';
 import { ElementReader, namespacesInScope, violation } from './xml-tree';
 import type { OpenOptions } from './xml-verifier';
-import { el, leaf } from './xml-writer';
+import { el, escapeAttr, leaf } from './xml-writer';
 
 export type { Opened } from './message-codec';
 
@@ -245,7 +245,7 @@ function readBsnsContent(plain: string, scope: [string, string][]): { jeugdige: 
   const malformed = () => violation('/Melding/Bsns does not decrypt to a JeugdigeBsn and at most 4 OuderBsn elements of 9 digits');
   let root: XmlElement;
   try {
-    const declarations = scope.map(([prefix, uri]) => ` xmlns${prefix ? `:${prefix}` : ''}="${uri.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`).join('');
+    const declarations = scope.map(([prefix, uri]) => ` xmlns${prefix ? `:${prefix}` : ''}="${escapeAttr(uri)}"`).join('');
     const wrapped = `<Bsns${declarations}>${plain}</Bsns>`;
     guardRawXml(wrapped);
     root = parseXml(wrapped, { maxDepth: 2 }).root;

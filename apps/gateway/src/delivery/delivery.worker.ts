@@ -116,7 +116,7 @@ export class DeliveryWorker {
    */
   private async deliverInOrder(oin: string, signals: SignalRecord[]): Promise<void> {
     const party = this.parties.find(oin);
-    const size = party?.deliveryFormat === 'json' ? Math.max(1, party.pushBatchSize) : 1;
+    const size = party?.deliveryFormat === 'json' ? party.pushBatchSize : 1;
     const written: Promise<void>[] = [];
     try {
       for (let i = 0; i < signals.length; i += size) {

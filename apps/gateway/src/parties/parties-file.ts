@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Type, plainToInstance } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateNested, validateSync } from 'class-validator';
 import { OIN_PATTERN } from '@vir/contracts';
-import { fingerprintOf, MAX_CERTIFICATES, MAX_PUSH_BATCH, type PartyKind, type PartyRecord } from './party';
+import { fingerprintOf, MAX_CERTIFICATES, MAX_PUSH_BATCH, pushBatchProblem, type PartyKind, type PartyRecord } from './party';
 
 class PartyFileEntry {
   @Matches(OIN_PATTERN) oin!: string;
@@ -48,8 +48,7 @@ export function readPartiesFile(file: string): PartiesFileContents {
     if (p.kind === 'regional' && !(p.signingKeyFile && p.signingCertFile)) {
       throw new Error(`${file}: regional party ${p.oin} needs signingKeyFile and signingCertFile`);
     }
-    if ((p.pushBatchSize ?? 1) > 1 && p.deliveryFormat !== 'json') throw new Error(`${file}: party ${p.oin}: pushBatchSize above 1 needs deliveryFormat json`);
-    return {
+    const record: PartyRecord = {
       oin: p.oin,
       name: p.name,
       kind: p.kind,
@@ -66,6 +65,9 @@ export function readPartiesFile(file: string): PartiesFileContents {
       signingCertFile: p.signingCertFile ? resolve(base, p.signingCertFile) : null,
       pushBatchSize: p.pushBatchSize ?? 1,
     };
+    const batchProblem = pushBatchProblem(record);
+    if (batchProblem) throw new Error(`${file}: party ${p.oin}: ${batchProblem}`);
+    return record;
   });
   return { records, certificatePems };
 }
@@ -77,4 +79,3 @@ function entriesOf(file: string): PartyFileEntry[] {
   if (errors.length > 0) throw new Error(`${file}: invalid parties file: ${JSON.stringify(errors.map((e) => e.toString()))}`);
   return parsed.parties;
 }
-

@@ -6,7 +6,7 @@ import type { TrustStore } from '@vir/pki';
 import { GatewayError } from '../ingress/gateway.error';
 import { parseJson } from '../ingress/request-body';
 import { certificateReport, detailsOfPem, type CertificateDetails, type CertificateRegister, type CertificateReportEntry } from './certificate-register';
-import { normalizeFingerprint, type PartyRecord } from './party';
+import { normalizeFingerprint, pushBatchProblem, type PartyRecord } from './party';
 import { CreatePartyDto, SuspendPartyDto, UpdatePartyDto } from './party-admin.dto';
 import { loadTenantSigner } from './party-signer';
 import type { PartyRegistry } from './party.registry';
@@ -39,8 +39,8 @@ function checkRecord(p: PartyRecord): PartyRecord {
       }
     }
   } else if (p.signingKeyFile || p.signingCertFile) problems.push('direct parties sign their own messages: no signingKeyFile/signingCertFile');
-  // Signed XML signals are separate documents: batches exist only in the JSON form.
-  if (p.pushBatchSize > 1 && p.deliveryFormat !== 'json') problems.push('pushBatchSize above 1 needs deliveryFormat json');
+  const batchProblem = pushBatchProblem(p);
+  if (batchProblem) problems.push(batchProblem);
   if (problems.length > 0) throw new GatewayError('VALIDATION_FAILED', 'The party settings are not usable', problems);
   return p;
 }

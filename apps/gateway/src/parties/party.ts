@@ -44,6 +44,11 @@ export interface Party extends PartyRecord {
 
 export const MAX_CERTIFICATES = 2;
 export const MAX_PUSH_BATCH = 100;
+
+/** Signed XML signals are separate documents: batches exist only in the JSON form. */
+export function pushBatchProblem(p: Pick<PartyRecord, 'pushBatchSize' | 'deliveryFormat'>): string | undefined {
+  return p.pushBatchSize > 1 && p.deliveryFormat !== 'json' ? 'pushBatchSize above 1 needs deliveryFormat json' : undefined;
+}
 export const FINGERPRINT_PATTERN = /^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/;
 
 /** `ab:cd…`, `ABCD…` or `AB:CD…` → `AB:CD:…` (node's fingerprint256 form); undefined if it is not a SHA-256 fingerprint. */

@@ -201,7 +201,10 @@ export class MeldingProcessor {
     }
     const violations = checkMelding(melding, this.clock.today());
     if (violations.length > 0) return void (await reject(violations[0].code, violations.map((v) => v.message).join('; ')));
-    events.push(this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.verified', outcome: 'ok' }));
+    const emitted = this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.verified', outcome: 'ok' });
+    // Awaited with the chunk's others; should the chunk fail before that, its failure is the one reported.
+    emitted.catch(() => undefined);
+    events.push(emitted);
     return { envelope, melding, at: now };
   }
 
