@@ -94,11 +94,15 @@ export class IndexModule {
         },
         {
           provide: MeldingStore,
-          useFactory: (ds: DataSource, xml: IndexXml, localMatching: LocalMatchingPolicy) => new MeldingStore(ds, xml, { localMatchingOins: localMatching }),
+          useFactory: (ds: DataSource, xml: IndexXml, localMatching: LocalMatchingPolicy) => new MeldingStore(ds, xml.signerOin, { localMatchingOins: localMatching }),
           inject: [DataSource, INDEX_XML, LocalMatchingPolicy],
         },
         { provide: LocalMatchingPolicy, useFactory: (ds: DataSource) => new LocalMatchingPolicy(ds), inject: [DataSource] },
-        { provide: OutboxRelay, useFactory: (ds: DataSource, bus: MessageBus) => new OutboxRelay(ds, bus, config.OUTBOX_POLL_MS), inject: [DataSource, MessageBus] },
+        {
+          provide: OutboxRelay,
+          useFactory: (ds: DataSource, bus: MessageBus, xml: IndexXml) => new OutboxRelay(ds, bus, xml, config.OUTBOX_POLL_MS),
+          inject: [DataSource, MessageBus, INDEX_XML],
+        },
         {
           provide: MeldingProcessor,
           useFactory: (c: IndexCrypto, p: Pseudonymizer, s: MeldingStore, r: OutboxRelay, f: FlowEventPublisher, clk: Clock, bus: MessageBus, ds: DataSource, xml: IndexXml) =>

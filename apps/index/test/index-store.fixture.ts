@@ -1,26 +1,21 @@
-import { createPrivateKey, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { MeldingBericht } from '@vir/contracts';
-import { ensureDevPki, DEV_INDEX } from '@vir/devstack';
+import { DEV_INDEX } from '@vir/devstack';
 import type { Clock } from '@vir/domain';
 import { openDataSource } from '@vir/persistence';
-import type { Signer } from '@vir/xml';
-import { ROOT_DIR, testBsn } from '@vir/testing';
-import { signalSignerOf } from '../src/matching/index-xml';
+import { testBsn } from '@vir/testing';
 import { MeldingStore, type MeldingStoreOptions } from '../src/matching/melding.store';
 import { INDEX_MIGRATIONS } from '../src/migrations';
 import { INDEX_ENTITIES } from '../src/persistence/index.entities';
 
 /** The index's store on a fresh schema of the test PostgreSQL, with the dev index key. */
 export async function openTestStore(clock: Clock, options?: MeldingStoreOptions): Promise<{ ds: DataSource; store: MeldingStore; drop(): Promise<void> }> {
-  const pki = await ensureDevPki(ROOT_DIR);
   const schema = `t${randomUUID().slice(0, 8)}_index`;
   const ds = await openDataSource({ url: process.env.VIR_TEST_DATABASE_URL!, schema, entities: INDEX_ENTITIES, migrations: INDEX_MIGRATIONS, applicationName: 'index-test' });
-  const signer: Signer = { oin: DEV_INDEX.oin, privateKey: createPrivateKey(readFileSync(pki.key(DEV_INDEX.name))), certificatePem: readFileSync(pki.cert(DEV_INDEX.name), 'utf8') };
   return {
     ds,
-    store: new MeldingStore(ds, signalSignerOf(signer), options),
+    store: new MeldingStore(ds, DEV_INDEX.oin, options),
     drop: async () => {
       await ds.query(`DROP SCHEMA "${schema}" CASCADE`);
       await ds.destroy();

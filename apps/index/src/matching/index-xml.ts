@@ -1,5 +1,5 @@
 import type { MatchsignaalBericht, MeldingBericht } from '@vir/contracts';
-import { openMelding, signMatchsignaal, type Opened, type Signer } from '@vir/xml';
+import { openMelding, signMatchsignaal, type Opened } from '@vir/xml';
 import type { IndexCrypto } from './index-crypto';
 
 /**
@@ -35,10 +35,5 @@ export class InThreadXml implements IndexXml {
   async close(): Promise<void> {}
 }
 
-/** What the store needs: who signs, and signing. */
+/** What the outbox relay needs: who signs, and signing. */
 export type SignalSigner = Pick<IndexXml, 'signerOin' | 'signMatchsignalen'>;
-
-/** Signing only, in the calling thread (tests and tools that hold a Signer). */
-export function signalSignerOf(signer: Signer): SignalSigner {
-  return { signerOin: signer.oin, signMatchsignalen: async (berichten) => berichten.map((b) => signMatchsignaal(b, signer)) };
-}

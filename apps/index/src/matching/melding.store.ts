@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Contracts, type FlowEvent, type MatchsignaalBericht, type MeldingBericht, type OutboundMessage } from '@vir/contracts';
+import { Contracts, type FlowEvent, type MatchsignaalBericht, type MeldingBericht } from '@vir/contracts';
 import { endOfActivePeriod, matchBatch, type MatchCandidate, type MeldingStatus } from '@vir/domain';
 import type { Pseudonyms } from './pseudonymizer';
-import type { SignalSigner } from './index-xml';
-import type { OutboxRecord } from './outbox.relay';
+import type { OutboxRecord, UnsignedSignal } from './outbox.relay';
 
 export interface RecordResult {
   outcome: 'duplicate' | 'new' | 'updated';
@@ -92,7 +91,7 @@ function columns<T>(rows: T[], fields: (keyof T)[]): unknown[][] {
 }
 
 /**
- * Stores verified meldingen, their matches, their signals and their flow events in ONE
+ * Stores verified meldingen, their matches, their (unsigned) signals and their flow events in ONE
  * transaction per chunk (transactional outbox): a crash anywhere either leaves no trace of the
  * chunk or all of it, and the consumer offset moves only after the commit.
  *
@@ -104,7 +103,8 @@ function columns<T>(rows: T[], fields: (keyof T)[]): unknown[][] {
 export class MeldingStore {
   constructor(
     private readonly ds: DataSource,
-    private readonly signer: SignalSigner,
+    /** The index's signing OIN: the afzender of every signal. */
+    private readonly signerOin: string,
     private readonly options: MeldingStoreOptions = {},
   ) {}
 
@@ -203,9 +203,9 @@ export class MeldingStore {
     const inserts: StoredMelding[] = [];
     const updates = new Map<string, StoredMelding>();
     const matchRows: { id: string; soort: string; reikwijdte: string; a: string; b: string }[] = [];
-    // In order: flow events, and signals still to be signed (signed together, after matching).
+    // In order: flow events, and signals (signed by the relay, after the commit).
     const entries: (OutboxRecord | { signal: number })[] = [];
-    const signals: Omit<OutboundMessage, 'xml'>[] = [];
+    const signals: UnsignedSignal[] = [];
     const berichten: MatchsignaalBericht[] = [];
     const event = (input: RecordInput, step: Parameters<RecordInput['flow']>[0]) =>
       entries.push({ topic: Contracts.flowEvent.topic.name, key: step.messageId, value: Contracts.flowEvent.validate(input.flow(step)) });
@@ -295,11 +295,11 @@ export class MeldingStore {
         [...columns(matchRows, ['id', 'soort', 'reikwijdte', 'a', 'b']), at.toISOString()],
       );
     }
-    const signed = await this.signer.signMatchsignalen(berichten);
+    // Signals go into the outbox unsigned and the relay signs them: signing here would hold this
+    // chunk's pseudonym locks for the length of the signing, and concurrent chunks that share a
+    // family wait for those locks (measured: half of a chunk's transaction was that wait).
     const records: OutboxRecord[] = entries.map((e) =>
-      'signal' in e
-        ? { topic: Contracts.outbound.topic.name, key: signals[e.signal].recipientOin, value: Contracts.outbound.validate({ ...signals[e.signal], xml: signed[e.signal] }) }
-        : e,
+      'signal' in e ? { topic: Contracts.outbound.topic.name, key: signals[e.signal].recipientOin, value: signals[e.signal], sign: berichten[e.signal] } : e,
     );
     if (records.length > 0) await em.query('INSERT INTO outbox (records, created_at) VALUES ($1, $2)', [JSON.stringify(records), at.toISOString()]);
     return results;
@@ -315,7 +315,7 @@ export class MeldingStore {
   ): MatchsignaalBericht {
     return {
       berichtId: randomUUID(),
-      afzenderOin: this.signer.signerOin,
+      afzenderOin: this.signerOin,
       ontvangerOin: self.partyOin,
       verzonden: at.toISOString(),
       matchId,

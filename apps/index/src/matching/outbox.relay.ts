@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { Contracts, type MatchsignaalBericht, type OutboundMessage } from '@vir/contracts';
 import type { MessageBus } from '@vir/messaging';
+import type { SignalSigner } from './index-xml';
 
 interface OutboxEntry {
   id: string;
@@ -10,21 +12,22 @@ interface OutboxEntry {
   records: string | null;
 }
 
+/** A matchsignaal's envelope before the relay signs it (the xml is added then). */
+export type UnsignedSignal = Omit<OutboundMessage, 'xml'>;
+
 /**
  * One record of a chunk row (outbox.records): the value is the message itself, already checked
- * against its contract, serialised when produced (so its signed XML is escaped once in the row,
- * not twice). Rows written before held the serialised string; both are read.
+ * against its contract, serialised when produced. A signal carries its bericht in `sign` instead
+ * of its signed XML: the relay signs it, outside the transaction that stored it. Rows written
+ * before held the serialised string or the signed envelope; all are read.
  */
-export interface OutboxRecord {
-  topic: string;
-  key: string;
-  value: object | string;
-}
+export type OutboxRecord = { topic: string; key: string; value: object | string; sign?: undefined } | { topic: string; key: string; value: UnsignedSignal; sign: MatchsignaalBericht };
 
 /**
  * Publishes the outbox to Kafka in id order. Rows are locked (SKIP LOCKED, so several index
- * instances can relay side by side), produced with acks=all, and deleted in the same
- * transaction: a crash before the commit republishes them, and consumers dedupe by id.
+ * instances can relay side by side), their signals signed, produced with acks=all, and deleted in
+ * the same transaction: a crash before the commit republishes them (a signal then under a fresh
+ * signature, with the same message id), and consumers dedupe by id.
  */
 export class OutboxRelay {
   private readonly log = new Logger(OutboxRelay.name);
@@ -36,6 +39,7 @@ export class OutboxRelay {
   constructor(
     private readonly ds: DataSource,
     private readonly bus: MessageBus,
+    private readonly signer: Pick<SignalSigner, 'signMatchsignalen'>,
     private readonly pollMs: number,
     /** Rows per pass; a chunk row holds a few hundred records. */
     private readonly batchSize = 50,
@@ -50,6 +54,12 @@ export class OutboxRelay {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     while (this.running) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Resolves once a pass has found the outbox empty of what was committed before the call (benches, tools). */
+  async flush(): Promise<void> {
+    this.kick();
+    while (this.running) await new Promise((r) => setTimeout(r, 2));
   }
 
   /** Ask for a pass now (after a commit); passes never overlap within one instance. */
@@ -79,15 +89,27 @@ export class OutboxRelay {
           [this.batchSize],
         );
         if (rows.length === 0) return 0;
-        const byTopic = new Map<string, { key: string; value: string }[]>();
-        const add = (topic: string, key: string, value: string) => {
-          const list = byTopic.get(topic) ?? [];
-          list.push({ key, value });
-          byTopic.set(topic, list);
-        };
+        // In row and record order; a signal waits for its signature.
+        const pending: ({ topic: string; key: string; value: string } | { topic: string; key: string; envelope: UnsignedSignal; signal: number })[] = [];
+        const berichten: MatchsignaalBericht[] = [];
         for (const r of rows) {
-          if (r.records !== null) for (const x of JSON.parse(r.records) as OutboxRecord[]) add(x.topic, x.key, typeof x.value === 'string' ? x.value : JSON.stringify(x.value));
-          else add(r.topic!, r.key!, r.payload!);
+          if (r.records === null) {
+            pending.push({ topic: r.topic!, key: r.key!, value: r.payload! });
+            continue;
+          }
+          for (const x of JSON.parse(r.records) as OutboxRecord[]) {
+            if (x.sign) pending.push({ topic: x.topic, key: x.key, envelope: x.value, signal: berichten.push(x.sign) - 1 });
+            else pending.push({ topic: x.topic, key: x.key, value: typeof x.value === 'string' ? x.value : JSON.stringify(x.value) });
+          }
+        }
+        // One call for the pass's signals: the worker pool spreads them over its threads.
+        const signed = await this.signer.signMatchsignalen(berichten);
+        const byTopic = new Map<string, { key: string; value: string }[]>();
+        for (const p of pending) {
+          const value = 'signal' in p ? JSON.stringify(Contracts.outbound.validate({ ...p.envelope, xml: signed[p.signal] })) : p.value;
+          const list = byTopic.get(p.topic) ?? [];
+          list.push({ key: p.key, value });
+          byTopic.set(p.topic, list);
         }
         for (const [topic, records] of byTopic) await this.bus.publishRaw(topic, records);
         await em.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
