@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MatchsignaalBericht } from '@vir/contracts';
-import { DEMO_PARTIES, DEV_INDEX, DEV_INDEX_ENCRYPTION, DEV_INDEX_SIGNING, ensureDevPki } from '@vir/devstack';
+import { DEMO_PARTIES, DEV_INDEX } from '@vir/devstack';
 import { loadCredentials, loadTrustStore } from '@vir/pki';
 import { ROOT_DIR, regionalMelding, testBsn } from '@vir/testing';
 import { openMatchsignaal, sealMelding, XmlMessageError } from '@vir/xml';
@@ -10,6 +10,7 @@ import { toMeldingBericht, type RegionaleMeldingDto } from '@vir/contracts';
 import { IndexCrypto, type IndexCryptoFiles } from '../src/matching/index-crypto';
 import { InThreadXml } from '../src/matching/index-xml';
 import { XmlWorkerPool } from '../src/matching/xml-worker.pool';
+import { devIndexCryptoFiles } from './index-store.fixture';
 
 // The worker threads give exactly what the calling thread gives: the same opened melding, the
 // same coded refusal (an XmlMessageError rebuilt on this side), signals that verify. The worker
@@ -20,18 +21,7 @@ let local: InThreadXml;
 let files: IndexCryptoFiles;
 
 beforeAll(async () => {
-  const pki = await ensureDevPki(ROOT_DIR);
-  files = {
-    keyFile: pki.key(DEV_INDEX.name),
-    certFile: pki.cert(DEV_INDEX.name),
-    decryptionKeyFile: pki.key(DEV_INDEX_ENCRYPTION.name),
-    decryptionCertFile: pki.cert(DEV_INDEX_ENCRYPTION.name),
-    signingKeyFile: pki.key(DEV_INDEX_SIGNING.name),
-    signingCertFile: pki.cert(DEV_INDEX_SIGNING.name),
-    rootFile: pki.rootCert,
-    intermediatesFile: pki.intermediateCert,
-    crlFile: pki.crl,
-  };
+  files = await devIndexCryptoFiles();
   const crypto = new IndexCrypto(files);
   local = new InThreadXml(crypto);
   pool = new XmlWorkerPool(crypto.signer.oin, { files, crlRefreshMs: 600_000 }, 2, join(ROOT_DIR, 'dist', 'apps', 'index', 'src', 'matching', 'xml.worker.js'));

@@ -1,0 +1,80 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { ALL_TOPICS, Contracts } from '@vir/contracts';
+import { DEV_INDEX } from '@vir/devstack';
+import { FixedClock } from '@vir/domain';
+import { createKafka, ensureTopics, MessageBus } from '@vir/messaging';
+import { openMatchsignaal } from '@vir/xml';
+import { IndexCrypto } from '../src/matching/index-crypto';
+import { InThreadXml } from '../src/matching/index-xml';
+import type { MeldingStore } from '../src/matching/melding.store';
+import { OutboxRelay } from '../src/matching/outbox.relay';
+import { devIndexCryptoFiles, openTestStore, recordAs } from './index-store.fixture';
+
+// Signals wait in the outbox unsigned (signing inside the chunk's transaction held its pseudonym
+// locks for that long); the relay signs them after the commit and produces them to the real
+// broker, where they verify against the index's certificate, in the order they were stored.
+
+const NHN = '00000003273416560001';
+const TWENTE = '00000003273416560002';
+const clock = new FixedClock(new Date('2026-11-22T09:00:00Z'));
+const prefix = `relay-${randomUUID().slice(0, 8)}.`;
+let ds: DataSource;
+let store: MeldingStore;
+let drop: () => Promise<void>;
+let bus: MessageBus;
+
+beforeAll(async () => {
+  ({ ds, store, drop } = await openTestStore(clock));
+  const kafka = createKafka({ brokers: [process.env.VIR_TEST_KAFKA_BROKERS!], clientId: 'e2e-relay' });
+  await ensureTopics(kafka, ALL_TOPICS, prefix);
+  bus = new MessageBus(kafka, prefix);
+  await bus.connect();
+});
+
+afterAll(async () => {
+  await bus?.disconnect();
+  await drop?.();
+});
+
+const kcat = (topic: string) =>
+  execFileSync('kcat', ['-b', process.env.VIR_TEST_KAFKA_BROKERS!, '-C', '-t', prefix + topic, '-e', '-q', '-f', '%s\\n'], { encoding: 'utf8', timeout: 30_000 })
+    .split('\n')
+    .filter(Boolean);
+
+it('keeps signals unsigned in the outbox and produces them signed, in order, once the relay runs', async () => {
+  await recordAs(store, clock, { party: NHN, convenant: '7', child: 'A', melderId: 'n1' });
+  await recordAs(store, clock, { party: TWENTE, convenant: '41', child: 'A', melderId: 't1' });
+  await recordAs(store, clock, { party: TWENTE, convenant: '41', child: 'A', melderId: 't2' });
+
+  const [{ text }] = await ds.query(`SELECT string_agg(records, '') AS text FROM outbox`);
+  expect(text).toContain('"sign":');
+  expect(text).not.toContain('Signature');
+  const stored = (await ds.query(
+    `SELECT r->'value'->>'messageId' AS id FROM outbox, jsonb_array_elements(records::jsonb) AS r WHERE r->>'topic' = 'vir.outbound.v1' ORDER BY outbox.id`,
+  )) as { id: string }[];
+  expect(stored).toHaveLength(6); // n1–t1, then t2 with n1 and with t1: two signals each
+
+  const crypto = new IndexCrypto(await devIndexCryptoFiles());
+  const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), 60_000);
+  await relay.flush();
+  await relay.stop();
+  expect((await ds.query('SELECT count(*)::int AS n FROM outbox'))[0].n).toBe(0);
+
+  const { trustStore } = crypto;
+  const produced = kcat('vir.outbound.v1').map((line) => Contracts.outbound.parse(line));
+  // Keyed by recipient: each party's signals keep the stored order on its partition.
+  for (const oin of [NHN, TWENTE]) {
+    expect(produced.filter((p) => p.recipientOin === oin).map((p) => p.messageId)).toEqual(
+      stored.map((s) => s.id).filter((id) => produced.find((p) => p.messageId === id)!.recipientOin === oin),
+    );
+  }
+  expect(produced.map((p) => p.messageId).sort()).toEqual(stored.map((s) => s.id).sort());
+  for (const p of produced) {
+    const opened = openMatchsignaal(p.xml, { trustStore, at: clock.now() });
+    expect(opened.signerOin).toBe(DEV_INDEX.oin);
+    expect(opened.message.berichtId).toBe(p.messageId);
+    expect(opened.message.ontvangerOin).toBe(p.recipientOin);
+  }
+});
