@@ -24,8 +24,10 @@ export function dataSourceOptions(o: PersistenceOptions): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     logging: ['error'],
-    // Raw SQL (outbox relay, delivery claims) resolves to this schema too.
-    extra: { max: o.poolSize ?? 10, application_name: o.applicationName, options: `-c search_path="${o.schema}"` },
+    // Raw SQL (outbox relay, delivery claims) resolves to this schema too. READ COMMITTED whatever
+    // the server's default: the apps' locking (the index's pseudonym locks) relies on it, and a
+    // transaction then needs no SET TRANSACTION round trip.
+    extra: { max: o.poolSize ?? 10, application_name: o.applicationName, options: `-c search_path="${o.schema}" -c default_transaction_isolation=read\\ committed` },
   };
 }
 

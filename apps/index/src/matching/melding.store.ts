@@ -54,16 +54,27 @@ interface StoredMelding {
   status: MeldingStatus;
 }
 
-const CANDIDATES_SQL = `
-  WITH c AS (
-    SELECT id FROM melding WHERE status = 'active' AND jeugdige_pseudonym = ANY($1::text[])
+/**
+ * Inserts the chunk's message ids into the inbox (the fresh ones come back) and reads the active
+ * meldingen about its young people or their parents (the candidates), in one round trip.
+ */
+const INBOX_AND_CANDIDATES_SQL = `
+  WITH ins AS (
+    INSERT INTO inbox (message_id, sender_oin, outcome) SELECT u.id, u.oin, 'stored' FROM unnest($1::uuid[], $2::text[]) AS u(id, oin)
+    ON CONFLICT (message_id) DO NOTHING RETURNING message_id),
+  c AS (
+    SELECT id FROM melding WHERE status = 'active' AND jeugdige_pseudonym = ANY($3::text[])
     UNION
-    SELECT m.id FROM melding_ouder o JOIN melding m ON m.id = o.melding_id WHERE m.status = 'active' AND o.ouder_pseudonym = ANY($2::text[]))
-  SELECT m.id, m.message_id AS "messageId", m.party_oin AS "partyOin", m.convenant, m.referentie, m.professional_key AS "professionalKey",
-         m.melder_id AS "melderId", m.melder_naam AS "melderNaam", m.melder_telefoon AS "melderTelefoon", m.melder_email AS "melderEmail",
-         m.organisatie_naam AS "organisatieNaam", m.organisatie_domein AS "organisatieDomein", m.jeugdige_pseudonym AS "jeugdigePseudonym",
-         m.woongemeente, m.status, COALESCE((SELECT array_agg(ouder_pseudonym) FROM melding_ouder WHERE melding_id = m.id), '{}') AS ouders
-  FROM melding m JOIN c USING (id) ORDER BY m.created_at, m.id`;
+    SELECT m.id FROM melding_ouder o JOIN melding m ON m.id = o.melding_id WHERE m.status = 'active' AND o.ouder_pseudonym = ANY($4::text[])),
+  x AS (
+    SELECT m.id, m.message_id AS "messageId", m.party_oin AS "partyOin", m.convenant, m.referentie, m.professional_key AS "professionalKey",
+           m.melder_id AS "melderId", m.melder_naam AS "melderNaam", m.melder_telefoon AS "melderTelefoon", m.melder_email AS "melderEmail",
+           m.organisatie_naam AS "organisatieNaam", m.organisatie_domein AS "organisatieDomein", m.jeugdige_pseudonym AS "jeugdigePseudonym",
+           m.woongemeente, m.status, COALESCE((SELECT array_agg(ouder_pseudonym) FROM melding_ouder WHERE melding_id = m.id), '{}') AS ouders,
+           m.created_at
+    FROM melding m JOIN c USING (id))
+  SELECT COALESCE((SELECT array_agg(message_id::text) FROM ins), '{}') AS fresh,
+         COALESCE((SELECT json_agg(to_jsonb(x) - 'created_at' ORDER BY x.created_at, x.id) FROM x), '[]') AS candidates`;
 
 const INSERT_MELDING_SQL = `
   INSERT INTO melding (id, message_id, party_oin, convenant, referentie, professional_key, melder_id, melder_naam, melder_telefoon, melder_email,
@@ -79,6 +90,32 @@ const UPDATE_MELDING_SQL = `
   FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[], $9::date[], $10::text[])
        AS u(id, referentie, melder_naam, melder_telefoon, melder_email, organisatie_naam, organisatie_domein, meldingsdatum, ends_on, woongemeente)
   WHERE m.id = u.id`;
+
+/**
+ * Several data-modifying statements as one (each in a WITH clause but the last): PostgreSQL runs
+ * them together and checks the foreign keys at the end, so a row may reference a row inserted
+ * beside it. Their $n parameters are renumbered.
+ */
+class Statement {
+  private readonly parts: string[] = [];
+  private readonly params: unknown[] = [];
+
+  get empty(): boolean {
+    return this.parts.length === 0;
+  }
+
+  add(sql: string, params: unknown[]): void {
+    const offset = this.params.length;
+    this.parts.push(sql.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) + offset}`));
+    this.params.push(...params);
+  }
+
+  run(em: EntityManager): Promise<unknown> {
+    const last = this.parts.length - 1;
+    const sql = this.parts.map((p, i) => (i < last ? `${i === 0 ? 'WITH' : ','} w${i} AS (${p})` : p)).join('\n');
+    return em.query(sql, this.params);
+  }
+}
 
 /** A melding's figure dimensions for its flow events. */
 function dimensions(r: StoredMelding): Pick<FlowEvent, 'convenant' | 'gemeente' | 'domein'> {
@@ -115,33 +152,19 @@ export class MeldingStore {
   /** One result per input, in order. Inputs must be verified and pass the domain rules. */
   async recordBatch(inputs: RecordInput[]): Promise<RecordResult[]> {
     if (inputs.length === 0) return [];
-    return this.ds.transaction('READ COMMITTED', (em) => this.store(em, inputs));
+    // READ COMMITTED (every connection's default, see @vir/persistence): each statement sees what
+    // was committed before it, which is what the locks rely on.
+    return this.ds.transaction((em) => this.store(em, inputs));
   }
 
   private async store(em: EntityManager, inputs: RecordInput[]): Promise<RecordResult[]> {
     const results: RecordResult[] = inputs.map(() => ({ outcome: 'duplicate', matches: 0, signals: 0 }));
     const at = inputs[0].at;
-    // Sorted, so two transactions inserting the same ids wait for each other in one order.
-    const inbox = inputs.map((i) => ({ id: i.melding.berichtId.toLowerCase(), oin: i.melding.afzenderOin })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const inserted: { message_id: string }[] = await em.query(
-      `INSERT INTO inbox (message_id, sender_oin, outcome) SELECT u.id, u.oin, 'stored' FROM unnest($1::uuid[], $2::text[]) AS u(id, oin)
-       ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-      columns(inbox, ['id', 'oin']),
-    );
-    const fresh = new Set(inserted.map((r) => r.message_id));
-    // The first of two inputs with one message id is the one stored; the other is a duplicate.
-    const todo: number[] = [];
-    inputs.forEach((input, i) => {
-      if (fresh.delete(input.melding.berichtId.toLowerCase())) todo.push(i);
-    });
-    if (todo.length === 0) return results;
-
     // Rows made under a previous pseudonym key are the same people: read them as current.
     const asCurrent = new Map<string, string>();
     const lookupChild = new Set<string>();
     const lookupOuders = new Set<string>();
-    for (const i of todo) {
-      const input = inputs[i];
+    for (const input of inputs) {
       for (const alias of input.jeugdige.all) {
         asCurrent.set(alias, input.jeugdige.current);
         lookupChild.add(alias);
@@ -154,12 +177,30 @@ export class MeldingStore {
       }
     }
     const normalise = (p: string) => asCurrent.get(p) ?? p;
-    // One lock per pseudonym, taken in one order (by the lock key itself) by every instance.
+    // One lock per pseudonym, taken in one order (by the lock key itself) by every instance; before
+    // the inbox, so a message redelivered to another instance meanwhile waits here and then finds
+    // its id taken.
     await em.query(
       'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS s',
       [[...lookupChild, ...lookupOuders]],
     );
-    const stored: StoredMelding[] = await em.query(CANDIDATES_SQL, [[...lookupChild], [...lookupOuders]]);
+    // The inbox and the candidates in one round trip (a statement after the locks, so it sees every
+    // melding committed before them). Sorted ids: two transactions inserting the same ids wait for
+    // each other in one order.
+    const inbox = inputs.map((i) => ({ id: i.melding.berichtId.toLowerCase(), oin: i.melding.afzenderOin })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const [{ fresh: freshIds, candidates }]: { fresh: string[]; candidates: StoredMelding[] }[] = await em.query(INBOX_AND_CANDIDATES_SQL, [
+      ...columns(inbox, ['id', 'oin']),
+      [...lookupChild],
+      [...lookupOuders],
+    ]);
+    const fresh = new Set(freshIds);
+    // The first of two inputs with one message id is the one stored; the other is a duplicate.
+    const todo: number[] = [];
+    inputs.forEach((input, i) => {
+      if (fresh.delete(input.melding.berichtId.toLowerCase())) todo.push(i);
+    });
+    if (todo.length === 0) return results;
+    const stored = candidates;
     for (const s of stored) {
       s.jeugdigePseudonym = normalise(s.jeugdigePseudonym);
       s.ouders = s.ouders.map(normalise);
@@ -269,8 +310,17 @@ export class MeldingStore {
       results[todo[k]] = { outcome: 'new', matches: outcome.matches.length, signals: signalCount };
     });
 
+    // Signals go into the outbox unsigned and the relay signs them: signing here would hold this
+    // chunk's pseudonym locks for the length of the signing, and concurrent chunks that share a
+    // family wait for those locks (measured: half of a chunk's transaction was that wait).
+    const records: OutboxRecord[] = entries.map((e) =>
+      'signal' in e ? { topic: Contracts.outbound.topic.name, key: signals[e.signal].recipientOin, value: signals[e.signal], sign: berichten[e.signal] } : e,
+    );
+    // Every write of the chunk in one statement: each round trip to PostgreSQL costs both processes
+    // a wake-up, and the locks are held until the commit.
+    const writes = new Statement();
     if (inserts.length > 0) {
-      await em.query(INSERT_MELDING_SQL, [
+      writes.add(INSERT_MELDING_SQL, [
         ...columns(inserts, [
           'id', 'messageId', 'partyOin', 'convenant', 'referentie', 'professionalKey', 'melderId', 'melderNaam', 'melderTelefoon', 'melderEmail',
           'organisatieNaam', 'organisatieDomein', 'jeugdigePseudonym', 'geboortedatum', 'meldingsdatum', 'endsOn', 'woongemeente',
@@ -279,29 +329,24 @@ export class MeldingStore {
       ]);
       const ouders = inserts.flatMap((r) => r.ouders.map((o) => [r.id, o]));
       if (ouders.length > 0) {
-        await em.query('INSERT INTO melding_ouder (melding_id, ouder_pseudonym) SELECT * FROM unnest($1::uuid[], $2::text[])', [ouders.map((o) => o[0]), ouders.map((o) => o[1])]);
+        writes.add('INSERT INTO melding_ouder (melding_id, ouder_pseudonym) SELECT * FROM unnest($1::uuid[], $2::text[])', [ouders.map((o) => o[0]), ouders.map((o) => o[1])]);
       }
     }
     if (updates.size > 0) {
       const list = [...updates.values()];
-      await em.query(UPDATE_MELDING_SQL, [
+      writes.add(UPDATE_MELDING_SQL, [
         ...columns(list, ['id', 'referentie', 'melderNaam', 'melderTelefoon', 'melderEmail', 'organisatieNaam', 'organisatieDomein', 'meldingsdatum', 'endsOn', 'woongemeente']),
         at.toISOString(),
       ]);
     }
     if (matchRows.length > 0) {
-      await em.query(
+      writes.add(
         'INSERT INTO match (id, soort, reikwijdte, melding_a, melding_b, created_at) SELECT u.*, $6::timestamptz FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[]) AS u',
         [...columns(matchRows, ['id', 'soort', 'reikwijdte', 'a', 'b']), at.toISOString()],
       );
     }
-    // Signals go into the outbox unsigned and the relay signs them: signing here would hold this
-    // chunk's pseudonym locks for the length of the signing, and concurrent chunks that share a
-    // family wait for those locks (measured: half of a chunk's transaction was that wait).
-    const records: OutboxRecord[] = entries.map((e) =>
-      'signal' in e ? { topic: Contracts.outbound.topic.name, key: signals[e.signal].recipientOin, value: signals[e.signal], sign: berichten[e.signal] } : e,
-    );
-    if (records.length > 0) await em.query('INSERT INTO outbox (records, created_at) VALUES ($1, $2)', [JSON.stringify(records), at.toISOString()]);
+    if (records.length > 0) writes.add('INSERT INTO outbox (records, created_at) VALUES ($1, $2)', [JSON.stringify(records), at.toISOString()]);
+    if (!writes.empty) await writes.run(em);
     return results;
   }
 
