@@ -24,9 +24,9 @@ export type UnsignedSignal = Omit<OutboundMessage, 'xml'>;
 export type OutboxRecord = { topic: string; key: string; value: object | string; sign?: undefined } | { topic: string; key: string; value: UnsignedSignal; sign: MatchsignaalBericht };
 
 /**
- * Publishes the outbox to Kafka in id order. Rows are locked (SKIP LOCKED, so several index
- * instances can relay side by side), their signals signed, produced with acks=all, and deleted in
- * the same transaction: a crash before the commit republishes them (a signal then under a fresh
+ * Publishes the outbox to Kafka in id order. Rows are deleted (skipping rows another relay holds,
+ * so several index instances can relay side by side), their signals signed, and produced with
+ * acks=all, in one transaction: a crash before the commit republishes them (a signal then under a fresh
  * signature, with the same message id), and consumers dedupe by id.
  */
 export class OutboxRelay {
@@ -84,11 +84,15 @@ export class OutboxRelay {
   private async drain(): Promise<void> {
     for (;;) {
       const published = await this.ds.transaction(async (em) => {
-        const rows: OutboxEntry[] = await em.query(
-          'SELECT id, topic, key, payload, records FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+        // Taken and deleted in one statement; should producing fail, the rollback puts them back.
+        // (TypeORM answers a DELETE with [rows, count].)
+        const [rows]: [OutboxEntry[], number] = await em.query(
+          `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+           RETURNING id::text, topic, key, payload, records`,
           [this.batchSize],
         );
         if (rows.length === 0) return 0;
+        rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
         // In row and record order; a signal waits for its signature.
         const pending: ({ topic: string; key: string; value: string } | { topic: string; key: string; envelope: UnsignedSignal; signal: number })[] = [];
         const berichten: MatchsignaalBericht[] = [];
@@ -112,7 +116,6 @@ export class OutboxRelay {
           byTopic.set(p.topic, list);
         }
         for (const [topic, records] of byTopic) await this.bus.publishRaw(topic, records);
-        await em.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
         return rows.length;
       });
       if (published < this.batchSize || this.stopped) return;
