@@ -1,2 +1,3 @@
 export * from './data-source.factory';
 export * from './persistence.module';
+export * from './prepared-query';

@@ -6,6 +6,7 @@ import { XmlMessageError } from '@vir/xml';
 import { Logger } from '@nestjs/common';
 import { openOutbound } from './outbound-message.reader';
 import type { DataSource } from 'typeorm';
+import { queryPrepared } from '@vir/persistence';
 import type { PartyRegistry } from '../parties/party.registry';
 import type { DeliveryWorker } from './delivery.worker';
 
@@ -85,7 +86,8 @@ export class SignalIntake {
 
   /** Inserts the signals in their Kafka order (their seq is each party's delivery order); the ids inserted now. */
   private async store(good: Checked[], now: Date): Promise<Set<string>> {
-    const rows: { id: string }[] = await this.ds.query(
+    const rows = await queryPrepared<{ id: string }>(
+      this.ds,
       `WITH input AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::char(20)[], $4::text[], $5::text[], $6::jsonb[]) WITH ORDINALITY
                   AS i(id, type, recipient_oin, correlation_ids, xml, content, n)),

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { queryPrepared } from '@vir/persistence';
 
 export type ClaimResult = 'claimed' | 'replay' | 'conflict';
 
@@ -18,7 +19,8 @@ export class IngressLedger {
    */
   async claimMany(claims: { messageId: string; partyOin: string; contentHash: string; sameContent: string[]; xml?: string }[], at: Date): Promise<ClaimResult[]> {
     if (claims.length === 0) return [];
-    const inserted: { message_id: string }[] = await this.ds.query(
+    const inserted = await queryPrepared<{ message_id: string }>(
+      this.ds,
       `INSERT INTO ingress_message (message_id, party_oin, content_hash, received_at, xml)
        SELECT u.id, u.oin, u.hash, $4, u.xml FROM unnest($1::uuid[], $2::text[], $3::text[], $5::text[]) AS u(id, oin, hash, xml)
        ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts, type FlowEvent, type MatchsignaalBericht, type MeldingBericht } from '@vir/contracts';
 import { endOfActivePeriod, matchBatch, type MatchCandidate, type MeldingStatus } from '@vir/domain';
+import { queryPrepared } from '@vir/persistence';
 import type { Pseudonyms } from './pseudonymizer';
 import type { OutboxRecord, UnsignedSignal } from './outbox.relay';
 
@@ -110,10 +111,11 @@ class Statement {
     this.params.push(...params);
   }
 
-  run(em: EntityManager): Promise<unknown> {
+  /** `prepared`: only for inserts from the parameters, whose plan cannot go stale as tables grow. */
+  run(em: EntityManager, prepared: boolean): Promise<unknown> {
     const last = this.parts.length - 1;
     const sql = this.parts.map((p, i) => (i < last ? `${i === 0 ? 'WITH' : ','} w${i} AS (${p})` : p)).join('\n');
-    return em.query(sql, this.params);
+    return prepared ? queryPrepared(em, sql, this.params) : em.query(sql, this.params);
   }
 }
 
@@ -180,14 +182,14 @@ export class MeldingStore {
     // One lock per pseudonym, taken in one order (by the lock key itself) by every instance; before
     // the inbox, so a message redelivered to another instance meanwhile waits here and then finds
     // its id taken.
-    await em.query(
-      'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS s',
-      [[...lookupChild, ...lookupOuders]],
-    );
+    await queryPrepared(em, 'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS s', [
+      [...lookupChild, ...lookupOuders],
+    ]);
     // The inbox and the candidates in one round trip (a statement after the locks, so it sees every
     // melding committed before them). Sorted ids: two transactions inserting the same ids wait for
     // each other in one order.
     const inbox = inputs.map((i) => ({ id: i.melding.berichtId.toLowerCase(), oin: i.melding.afzenderOin })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // Not a prepared statement: it reads tables (see queryPrepared).
     const [{ fresh: freshIds, candidates }]: { fresh: string[]; candidates: StoredMelding[] }[] = await em.query(INBOX_AND_CANDIDATES_SQL, [
       ...columns(inbox, ['id', 'oin']),
       [...lookupChild],
@@ -346,7 +348,8 @@ export class MeldingStore {
       );
     }
     if (records.length > 0) writes.add('INSERT INTO outbox (records, created_at) VALUES ($1, $2)', [JSON.stringify(records), at.toISOString()]);
-    if (!writes.empty) await writes.run(em);
+    // The UPDATE joins melding: planned per call (see queryPrepared).
+    if (!writes.empty) await writes.run(em, updates.size === 0);
     return results;
   }
 
