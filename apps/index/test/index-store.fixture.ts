@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { MeldingBericht } from '@vir/contracts';
-import { DEV_INDEX, DEV_INDEX_ENCRYPTION, DEV_INDEX_SIGNING, ensureDevPki } from '@vir/devstack';
+import { DEV_INDEX, devIndexCryptoFiles, ensureDevPki } from '@vir/devstack';
 import type { Clock } from '@vir/domain';
 import { openDataSource } from '@vir/persistence';
 import { ROOT_DIR, testBsn } from '@vir/testing';
@@ -48,17 +48,6 @@ export function recordAs(store: MeldingStore, clock: Clock, o: { party: string; 
 }
 
 /** The dev PKI's files as the index is configured with them. */
-export async function devIndexCryptoFiles(): Promise<IndexCryptoFiles> {
-  const pki = await ensureDevPki(ROOT_DIR);
-  return {
-    keyFile: pki.key(DEV_INDEX.name),
-    certFile: pki.cert(DEV_INDEX.name),
-    decryptionKeyFile: pki.key(DEV_INDEX_ENCRYPTION.name),
-    decryptionCertFile: pki.cert(DEV_INDEX_ENCRYPTION.name),
-    signingKeyFile: pki.key(DEV_INDEX_SIGNING.name),
-    signingCertFile: pki.cert(DEV_INDEX_SIGNING.name),
-    rootFile: pki.rootCert,
-    intermediatesFile: pki.intermediateCert,
-    crlFile: pki.crl,
-  };
+export async function devIndexFiles(): Promise<IndexCryptoFiles> {
+  return devIndexCryptoFiles(await ensureDevPki(ROOT_DIR));
 }

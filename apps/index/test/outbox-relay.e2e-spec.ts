@@ -10,7 +10,7 @@ import { IndexCrypto } from '../src/matching/index-crypto';
 import { InThreadXml } from '../src/matching/index-xml';
 import type { MeldingStore } from '../src/matching/melding.store';
 import { OutboxRelay } from '../src/matching/outbox.relay';
-import { devIndexCryptoFiles, openTestStore, recordAs } from './index-store.fixture';
+import { devIndexFiles, openTestStore, recordAs } from './index-store.fixture';
 
 // Signals wait in the outbox unsigned (signing inside the chunk's transaction held its pseudonym
 // locks for that long); the relay signs them after the commit and produces them to the real
@@ -56,7 +56,7 @@ it('keeps signals unsigned in the outbox and produces them signed, in order, onc
   )) as { id: string }[];
   expect(stored).toHaveLength(6); // n1–t1, then t2 with n1 and with t1: two signals each
 
-  const crypto = new IndexCrypto(await devIndexCryptoFiles());
+  const crypto = new IndexCrypto(await devIndexFiles());
   const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), 60_000);
   await relay.flush();
   await relay.stop();

@@ -10,7 +10,7 @@ import { toMeldingBericht, type RegionaleMeldingDto } from '@vir/contracts';
 import { IndexCrypto, type IndexCryptoFiles } from '../src/matching/index-crypto';
 import { InThreadXml } from '../src/matching/index-xml';
 import { XmlWorkerPool } from '../src/matching/xml-worker.pool';
-import { devIndexCryptoFiles } from './index-store.fixture';
+import { devIndexFiles } from './index-store.fixture';
 
 // The worker threads give exactly what the calling thread gives: the same opened melding, the
 // same coded refusal (an XmlMessageError rebuilt on this side), signals that verify. The worker
@@ -21,7 +21,7 @@ let local: InThreadXml;
 let files: IndexCryptoFiles;
 
 beforeAll(async () => {
-  files = await devIndexCryptoFiles();
+  files = await devIndexFiles();
   const crypto = new IndexCrypto(files);
   local = new InThreadXml(crypto);
   pool = new XmlWorkerPool(crypto.signer.oin, { files, crlRefreshMs: 600_000 }, 2, join(ROOT_DIR, 'dist', 'apps', 'index', 'src', 'matching', 'xml.worker.js'));

@@ -17,6 +17,21 @@ export interface DevPkiLayout {
   key(name: string): string;
 }
 
+/** The index's key and certificate files in the dev PKI, in the shape the index's crypto takes them (benches, tests). */
+export function devIndexCryptoFiles(pki: DevPkiLayout) {
+  return {
+    keyFile: pki.key(DEV_INDEX.name),
+    certFile: pki.cert(DEV_INDEX.name),
+    decryptionKeyFile: pki.key(DEV_INDEX_ENCRYPTION.name),
+    decryptionCertFile: pki.cert(DEV_INDEX_ENCRYPTION.name),
+    signingKeyFile: pki.key(DEV_INDEX_SIGNING.name),
+    signingCertFile: pki.cert(DEV_INDEX_SIGNING.name),
+    rootFile: pki.rootCert,
+    intermediatesFile: pki.intermediateCert,
+    crlFile: pki.crl,
+  };
+}
+
 /**
  * Generates (first time only) the development PKI into certs/dev (or `dir`): CAs, the index (RSA
  * signing certificate and EC P-256 encryption certificate), the gateway, the demo webhooks, the

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Contracts, type MeldingBericht, type OrganisatieDomein } from '@vir/contracts';
-import { DEMO_PARTIES, DEV_INDEX, DEV_INDEX_ENCRYPTION, DEV_INDEX_SIGNING, ensureDevPki, startPostgres } from '@vir/devstack';
+import { DEMO_PARTIES, DEV_INDEX_ENCRYPTION, devIndexCryptoFiles, ensureDevPki, startPostgres } from '@vir/devstack';
 import { SystemClock } from '@vir/domain';
 import { FlowEventPublisher, type KafkaRecord, type MessageBus } from '@vir/messaging';
 import { loadCredentials } from '@vir/pki';
@@ -85,17 +85,7 @@ export async function runIndexBench(argv: string[]): Promise<void> {
   try {
     const ds = await openDataSource({ url: pg.url, schema: 'vir_index', entities: INDEX_ENTITIES, migrations: INDEX_MIGRATIONS, applicationName: 'bench-index', poolSize: 10 });
     const pki = await ensureDevPki(ROOT_DIR);
-    const files: IndexCryptoFiles = {
-      keyFile: pki.key(DEV_INDEX.name),
-      certFile: pki.cert(DEV_INDEX.name),
-      decryptionKeyFile: pki.key(DEV_INDEX_ENCRYPTION.name),
-      decryptionCertFile: pki.cert(DEV_INDEX_ENCRYPTION.name),
-      signingKeyFile: pki.key(DEV_INDEX_SIGNING.name),
-      signingCertFile: pki.cert(DEV_INDEX_SIGNING.name),
-      rootFile: pki.rootCert,
-      intermediatesFile: pki.intermediateCert,
-      crlFile: pki.crl,
-    };
+    const files: IndexCryptoFiles = devIndexCryptoFiles(pki);
     const crypto = new IndexCrypto(files);
     // As the index runs it (INDEX_XML_WORKERS, default 1): verification and signing on worker threads.
     const xml = workers > 0 ? new XmlWorkerPool(crypto.signer.oin, { files, crlRefreshMs: 600_000 }, workers) : new InThreadXml(crypto);
