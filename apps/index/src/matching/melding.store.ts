@@ -190,7 +190,7 @@ export class MeldingStore {
     // each other in one order.
     const inbox = inputs.map((i) => ({ id: i.melding.berichtId.toLowerCase(), oin: i.melding.afzenderOin })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     // Not a prepared statement: it reads tables (see queryPrepared).
-    const [{ fresh: freshIds, candidates }]: { fresh: string[]; candidates: StoredMelding[] }[] = await em.query(INBOX_AND_CANDIDATES_SQL, [
+    const [{ fresh: freshIds, candidates: stored }]: { fresh: string[]; candidates: StoredMelding[] }[] = await em.query(INBOX_AND_CANDIDATES_SQL, [
       ...columns(inbox, ['id', 'oin']),
       [...lookupChild],
       [...lookupOuders],
@@ -202,7 +202,6 @@ export class MeldingStore {
       if (fresh.delete(input.melding.berichtId.toLowerCase())) todo.push(i);
     });
     if (todo.length === 0) return results;
-    const stored = candidates;
     for (const s of stored) {
       s.jeugdigePseudonym = normalise(s.jeugdigePseudonym);
       s.ouders = s.ouders.map(normalise);
