@@ -26,8 +26,8 @@ export type OutboxRecord = { topic: string; key: string; value: object | string;
 /**
  * Publishes the outbox to Kafka in id order. Rows are deleted (skipping rows another relay holds,
  * so several index instances can relay side by side), their signals signed, and produced with
- * acks=all, in one transaction: a crash before the commit republishes them (a signal then under a fresh
- * signature, with the same message id), and consumers dedupe by id.
+ * acks=all, in one transaction: a crash before the commit republishes them (a signal then under a
+ * fresh signature, with the same message id), and consumers dedupe by id.
  */
 export class OutboxRelay {
   private readonly log = new Logger(OutboxRelay.name);
@@ -84,9 +84,9 @@ export class OutboxRelay {
   private async drain(): Promise<void> {
     for (;;) {
       const published = await this.ds.transaction(async (em) => {
-        // Taken and deleted in one statement; should producing fail, the rollback puts them back.
-        // By primary key (= ANY of an array: IN (subquery) was planned as a scan of the table and its dead rows).
-        // (TypeORM answers a DELETE with [rows, count].)
+        // Taken and deleted in one statement, by primary key (= ANY of an array: IN (subquery) was planned
+        // as a scan of the table and its dead rows); should producing fail, the rollback puts them back.
+        // TypeORM answers a DELETE with [rows, count].
         const [rows]: [OutboxEntry[], number] = await em.query(
           `DELETE FROM outbox WHERE id = ANY(ARRAY(SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED))
            RETURNING id::text, topic, key, payload, records`,
