@@ -35,5 +35,5 @@ export class InThreadXml implements IndexXml {
   async close(): Promise<void> {}
 }
 
-/** What the outbox relay needs: who signs, and signing. */
-export type SignalSigner = Pick<IndexXml, 'signerOin' | 'signMatchsignalen'>;
+/** What the outbox relay needs: signing (the signer's OIN is already in each bericht). */
+export type SignalSigner = Pick<IndexXml, 'signMatchsignalen'>;

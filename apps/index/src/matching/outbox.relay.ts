@@ -39,7 +39,7 @@ export class OutboxRelay {
   constructor(
     private readonly ds: DataSource,
     private readonly bus: MessageBus,
-    private readonly signer: Pick<SignalSigner, 'signMatchsignalen'>,
+    private readonly signer: SignalSigner,
     private readonly pollMs: number,
     /** Rows per pass; a chunk row holds a few hundred records. */
     private readonly batchSize = 50,
