@@ -34,6 +34,8 @@ export class IndexConfig {
   /** Worker threads that verify, decrypt and sign (0: all in the event loop's thread). */
   @IsInt() @Min(0) @Max(32) INDEX_XML_WORKERS: number = 1;
   @IsInt() @Min(10) OUTBOX_POLL_MS: number = 250;
+  /** A chunk's outbox row still unpublished after this long is published by any instance's relay (its writer publishes it from memory). */
+  @IsInt() @Min(0) OUTBOX_ORPHAN_AFTER_MS: number = 5_000;
   /** How often every instance re-reads the parties' local-matching settings (published by the gateway). */
   @IsInt() @Min(100) PARTY_SETTINGS_REFRESH_MS: number = 5_000;
   /** Comma-separated OINs of parties that may order a melding removed after an objection (verwijdering). */

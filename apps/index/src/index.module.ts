@@ -94,13 +94,14 @@ export class IndexModule {
         },
         {
           provide: MeldingStore,
-          useFactory: (ds: DataSource, xml: IndexXml, localMatching: LocalMatchingPolicy) => new MeldingStore(ds, xml.signerOin, { localMatchingOins: localMatching }),
-          inject: [DataSource, INDEX_XML, LocalMatchingPolicy],
+          useFactory: (ds: DataSource, xml: IndexXml, localMatching: LocalMatchingPolicy, relay: OutboxRelay) =>
+            new MeldingStore(ds, xml.signerOin, { localMatchingOins: localMatching, onOutboxCommitted: (row) => relay.handOver(row) }),
+          inject: [DataSource, INDEX_XML, LocalMatchingPolicy, OutboxRelay],
         },
         { provide: LocalMatchingPolicy, useFactory: (ds: DataSource) => new LocalMatchingPolicy(ds), inject: [DataSource] },
         {
           provide: OutboxRelay,
-          useFactory: (ds: DataSource, bus: MessageBus, xml: IndexXml) => new OutboxRelay(ds, bus, xml, config.OUTBOX_POLL_MS),
+          useFactory: (ds: DataSource, bus: MessageBus, xml: IndexXml) => new OutboxRelay(ds, bus, xml, config.OUTBOX_POLL_MS, undefined, config.OUTBOX_ORPHAN_AFTER_MS),
           inject: [DataSource, MessageBus, INDEX_XML],
         },
         {

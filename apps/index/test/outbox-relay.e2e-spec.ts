@@ -8,7 +8,7 @@ import { createKafka, ensureTopics, MessageBus } from '@vir/messaging';
 import { openMatchsignaal } from '@vir/xml';
 import { IndexCrypto } from '../src/matching/index-crypto';
 import { InThreadXml } from '../src/matching/index-xml';
-import type { MeldingStore } from '../src/matching/melding.store';
+import { MeldingStore } from '../src/matching/melding.store';
 import { OutboxRelay } from '../src/matching/outbox.relay';
 import { devIndexFiles, openTestStore, recordAs } from './index-store.fixture';
 
@@ -57,7 +57,8 @@ it('keeps signals unsigned in the outbox and produces them signed, in order, onc
   expect(stored).toHaveLength(6); // n1–t1, then t2 with n1 and with t1: two signals each
 
   const crypto = new IndexCrypto(await devIndexFiles());
-  const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), 60_000);
+  // Not handed over in memory: taken from the table (orphaned at once, for the test).
+  const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), 60_000, 50, 0);
   await relay.flush();
   await relay.stop();
   expect((await ds.query('SELECT count(*)::int AS n FROM outbox'))[0].n).toBe(0);
@@ -78,4 +79,40 @@ it('keeps signals unsigned in the outbox and produces them signed, in order, onc
     expect(opened.message.berichtId).toBe(p.messageId);
     expect(opened.message.ontvangerOin).toBe(p.recipientOin);
   }
+});
+
+it('publishes a committed chunk row from memory at once, and leaves a row nobody handed over until it is orphaned', async () => {
+  const crypto = new IndexCrypto(await devIndexFiles());
+  const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), 60_000, 50, 1_500);
+  const handed = new MeldingStore(ds, DEV_INDEX.oin, { onOutboxCommitted: (row) => relay.handOver(row) });
+  const before = new Set(kcat('vir.outbound.v1').map((line) => Contracts.outbound.parse(line).messageId));
+  const signalsOf = async () => (await ds.query(`SELECT r->'value'->>'messageId' AS id FROM outbox, jsonb_array_elements(records::jsonb) AS r WHERE r->>'topic' = 'vir.outbound.v1'`)) as { id: string }[];
+  const outboxRows = async () => (await ds.query('SELECT count(*)::int AS n FROM outbox'))[0].n as number;
+
+  // A row its writer never handed over (as after a crash between commit and hand-over).
+  await recordAs(store, clock, { party: NHN, convenant: '7', child: 'M', melderId: 'n9' });
+  await recordAs(store, clock, { party: TWENTE, convenant: '41', child: 'M', melderId: 't9' });
+  const orphaned = (await signalsOf()).map((s) => s.id);
+  expect(orphaned).toHaveLength(2);
+  expect(await outboxRows()).toBe(2); // a row per chunk: flow events, and signals
+
+  // The writer hands its row to the relay: published and deleted without waiting for a poll.
+  const started = Date.now();
+  await recordAs(handed, clock, { party: TWENTE, convenant: '41', child: 'M', melderId: 't10' });
+  await relay.flush();
+  const fresh = () => kcat('vir.outbound.v1').map((line) => Contracts.outbound.parse(line)).filter((p) => !before.has(p.messageId));
+  const first = fresh();
+  expect(first).toHaveLength(4); // t10 with n9 and with t9: two signals each
+  expect(first.map((p) => p.messageId)).not.toEqual(expect.arrayContaining([orphaned[0]]));
+  for (const p of first) expect(openMatchsignaal(p.xml, { trustStore: crypto.trustStore, at: new Date() }).signerOin).toBe(DEV_INDEX.oin);
+  expect(await outboxRows()).toBe(2); // the orphans, still waiting
+  expect(Date.now() - started).toBeLessThan(1_500);
+
+  // Once old enough, a table pass publishes it.
+  await new Promise((r) => setTimeout(r, 1_600));
+  await relay.flush();
+  await relay.stop();
+  expect(await outboxRows()).toBe(0);
+  expect(fresh().map((p) => p.messageId)).toEqual(expect.arrayContaining(orphaned));
+  expect(fresh()).toHaveLength(6);
 });

@@ -94,7 +94,7 @@ export async function runIndexBench(argv: string[]): Promise<void> {
     const processor = new MeldingProcessor(
       crypto,
       new Pseudonymizer({ version: 'v1', keyBase64: randomBytes(32).toString('base64') }),
-      new MeldingStore(ds, xml.signerOin),
+      new MeldingStore(ds, xml.signerOin, { onOutboxCommitted: (row) => relay.handOver(row) }),
       relay,
       new FlowEventPublisher(nullBus, clock, 'index'),
       clock,

@@ -222,17 +222,14 @@ export class MeldingProcessor {
         };
       }),
     );
-    let stored = false;
+    // The chunk's outbox row went to the relay with the commit (MeldingStore's onOutboxCommitted).
     for (const [k, result] of results.entries()) {
       const { envelope } = verified[k];
       if (result.outcome === 'duplicate') {
         // A redelivery (after a crash) or a replay: the inbox already holds this id; nothing changed.
         await this.flow.emit({ messageId: envelope.messageId, partyOin: envelope.senderOin, step: 'index.duplicate', outcome: 'ok', detail: 'already processed; nothing changed' });
-      } else {
-        stored = true;
       }
     }
-    if (stored) this.relay.kick();
     this.log.debug(`stored a chunk of ${verified.length} melding(en)`);
   }
 }

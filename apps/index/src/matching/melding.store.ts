@@ -4,7 +4,7 @@ import { Contracts, type FlowEvent, type MatchsignaalBericht, type MeldingBerich
 import { endOfActivePeriod, matchBatch, type MatchCandidate, type MeldingStatus } from '@vir/domain';
 import { queryPrepared } from '@vir/persistence';
 import type { Pseudonyms } from './pseudonymizer';
-import type { OutboxRecord, UnsignedSignal } from './outbox.relay';
+import type { CommittedOutboxRow, OutboxRecord, UnsignedSignal } from './outbox.relay';
 
 export interface RecordResult {
   outcome: 'duplicate' | 'new' | 'updated';
@@ -30,6 +30,11 @@ export interface MeldingStoreOptions {
    * cross-area matches only. The match itself is still recorded.
    */
   localMatchingOins?: { has(oin: string): boolean };
+  /**
+   * Gets each chunk's outbox row once committed (the relay's handOver): its writer publishes it
+   * from memory, without reading it back. Without it the row waits for a relay's table pass.
+   */
+  onOutboxCommitted?: (row: CommittedOutboxRow) => void;
 }
 
 /** A melding as the store reads and writes it (snake_case columns in SQL). */
@@ -112,10 +117,10 @@ class Statement {
   }
 
   /** `prepared`: only for inserts from the parameters, whose plan cannot go stale as tables grow. */
-  run(em: EntityManager, prepared: boolean): Promise<unknown> {
+  run(em: EntityManager, prepared: boolean): Promise<unknown[]> {
     const last = this.parts.length - 1;
     const sql = this.parts.map((p, i) => (i < last ? `${i === 0 ? 'WITH' : ','} w${i} AS (${p})` : p)).join('\n');
-    return prepared ? queryPrepared(em, sql, this.params) : em.query(sql, this.params);
+    return prepared ? queryPrepared(em, sql, this.params) : (em.query(sql, this.params) as Promise<unknown[]>);
   }
 }
 
@@ -156,10 +161,12 @@ export class MeldingStore {
     if (inputs.length === 0) return [];
     // READ COMMITTED (every connection's default, see @vir/persistence): each statement sees what
     // was committed before it, which is what the locks rely on.
-    return this.ds.transaction((em) => this.store(em, inputs));
+    const { results, outbox } = await this.ds.transaction((em) => this.store(em, inputs));
+    if (outbox) this.options.onOutboxCommitted?.(outbox);
+    return results;
   }
 
-  private async store(em: EntityManager, inputs: RecordInput[]): Promise<RecordResult[]> {
+  private async store(em: EntityManager, inputs: RecordInput[]): Promise<{ results: RecordResult[]; outbox?: CommittedOutboxRow }> {
     const results: RecordResult[] = inputs.map(() => ({ outcome: 'duplicate', matches: 0, signals: 0 }));
     const at = inputs[0].at;
     // Rows made under a previous pseudonym key are the same people: read them as current.
@@ -201,7 +208,7 @@ export class MeldingStore {
     inputs.forEach((input, i) => {
       if (fresh.delete(input.melding.berichtId.toLowerCase())) todo.push(i);
     });
-    if (todo.length === 0) return results;
+    if (todo.length === 0) return { results };
     for (const s of stored) {
       s.jeugdigePseudonym = normalise(s.jeugdigePseudonym);
       s.ouders = s.ouders.map(normalise);
@@ -346,10 +353,11 @@ export class MeldingStore {
         [...columns(matchRows, ['id', 'soort', 'reikwijdte', 'a', 'b']), at.toISOString()],
       );
     }
-    if (records.length > 0) writes.add('INSERT INTO outbox (records, created_at) VALUES ($1, $2)', [JSON.stringify(records), at.toISOString()]);
+    // Last, so the statement answers the row's id.
+    if (records.length > 0) writes.add('INSERT INTO outbox (records, created_at) VALUES ($1, $2) RETURNING id::text', [JSON.stringify(records), at.toISOString()]);
     // The UPDATE joins melding: planned per call (see queryPrepared).
-    if (!writes.empty) await writes.run(em, updates.size === 0);
-    return results;
+    const written = writes.empty ? [] : ((await writes.run(em, updates.size === 0)) as { id: string }[]);
+    return { results, ...(records.length > 0 ? { outbox: { id: written[0].id, records } } : {}) };
   }
 
   private bericht(

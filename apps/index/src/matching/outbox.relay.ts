@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { Contracts, type MatchsignaalBericht, type OutboundMessage } from '@vir/contracts';
 import type { MessageBus } from '@vir/messaging';
+import { queryPrepared } from '@vir/persistence';
 import type { SignalSigner } from './index-xml';
 
 interface OutboxEntry {
@@ -23,11 +24,30 @@ export type UnsignedSignal = Omit<OutboundMessage, 'xml'>;
  */
 export type OutboxRecord = { topic: string; key: string; value: object | string; sign?: undefined } | { topic: string; key: string; value: UnsignedSignal; sign: MatchsignaalBericht };
 
+/** A chunk's outbox row as its transaction committed it (MeldingStore hands it to the relay). */
+export interface CommittedOutboxRow {
+  id: string;
+  records: OutboxRecord[];
+}
+
+/** One record to produce, in order; a signal waits for its signature. */
+type Pending = { topic: string; key: string; value: string } | { topic: string; key: string; envelope: UnsignedSignal; signal: number };
+
 /**
- * Publishes the outbox to Kafka in id order. Rows are deleted (skipping rows another relay holds,
- * so several index instances can relay side by side), their signals signed, and produced with
- * acks=all, in one transaction: a crash before the commit republishes them (a signal then under a
- * fresh signature, with the same message id), and consumers dedupe by id.
+ * Publishes the outbox to Kafka, signing its signals first (outside the transaction that stored
+ * them). Two ways in:
+ *
+ * - **From memory**: the instance that committed a chunk row hands it over (handOver) and
+ *   publishes it without reading it back, then deletes it by id. A crash between the produce and
+ *   the delete leaves the row, and a table pass publishes it again (a signal then under a fresh
+ *   signature, with the same message id): consumers dedupe by id.
+ * - **From the table**: rows written by other writers (the lifecycle job), and chunk rows older
+ *   than `orphanAfterMs` (their writer died, or is far behind), are taken and deleted (skipping
+ *   rows another relay holds, so several instances relay side by side), signed and produced in one
+ *   transaction: a crash before the commit puts them back. On a timer, and when kicked.
+ *
+ * Reading a chunk row back cost the index a JSON parse of a few hundred records and PostgreSQL
+ * the row's transfer, and the transaction three round trips, for every chunk.
  */
 export class OutboxRelay {
   private readonly log = new Logger(OutboxRelay.name);
@@ -35,6 +55,8 @@ export class OutboxRelay {
   private running = false;
   private again = false;
   private stopped = false;
+  private memory: CommittedOutboxRow[] = [];
+  private tableDue = false;
 
   constructor(
     private readonly ds: DataSource,
@@ -43,6 +65,10 @@ export class OutboxRelay {
     private readonly pollMs: number,
     /** Rows per pass; a chunk row holds a few hundred records. */
     private readonly batchSize = 50,
+    /** A chunk row still in the table after this long is taken from the table (its writer did not publish it). */
+    private readonly orphanAfterMs = 5_000,
+    /** Rows held in memory at most (Kafka down): beyond it, rows wait for a table pass. */
+    private readonly memoryLimit = 2_000,
   ) {}
 
   start(): void {
@@ -56,14 +82,26 @@ export class OutboxRelay {
     while (this.running) await new Promise((r) => setTimeout(r, 20));
   }
 
-  /** Resolves once a pass has found the outbox empty of what was committed before the call (benches, tools). */
+  /** Resolves once the rows handed over and the table's due rows committed before the call are published (benches, tools). */
   async flush(): Promise<void> {
     this.kick();
     while (this.running) await new Promise((r) => setTimeout(r, 2));
   }
 
-  /** Ask for a pass now (after a commit); passes never overlap within one instance. */
+  /** A committed chunk row, to publish from memory now. */
+  handOver(row: CommittedOutboxRow): void {
+    if (this.stopped || this.memory.length >= this.memoryLimit) return;
+    this.memory.push(row);
+    this.run();
+  }
+
+  /** Ask for a table pass now (after a commit of other rows); passes never overlap within one instance. */
   kick(): void {
+    this.tableDue = true;
+    this.run();
+  }
+
+  private run(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
@@ -76,50 +114,71 @@ export class OutboxRelay {
         this.running = false;
         if (this.again && !this.stopped) {
           this.again = false;
-          this.kick();
+          this.run();
         }
       });
   }
 
   private async drain(): Promise<void> {
-    for (;;) {
-      const published = await this.ds.transaction(async (em) => {
-        // Taken and deleted in one statement, by primary key (= ANY of an array: IN (subquery) was planned
-        // as a scan of the table and its dead rows); should producing fail, the rollback puts them back.
-        // TypeORM answers a DELETE with [rows, count].
-        const [rows]: [OutboxEntry[], number] = await em.query(
-          `DELETE FROM outbox WHERE id = ANY(ARRAY(SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED))
-           RETURNING id::text, topic, key, payload, records`,
-          [this.batchSize],
-        );
-        if (rows.length === 0) return 0;
-        rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-        // In row and record order; a signal waits for its signature.
-        const pending: ({ topic: string; key: string; value: string } | { topic: string; key: string; envelope: UnsignedSignal; signal: number })[] = [];
-        const berichten: MatchsignaalBericht[] = [];
-        for (const r of rows) {
-          if (r.records === null) {
-            pending.push({ topic: r.topic!, key: r.key!, value: r.payload! });
-            continue;
-          }
-          for (const x of JSON.parse(r.records) as OutboxRecord[]) {
-            if (x.sign) pending.push({ topic: x.topic, key: x.key, envelope: x.value, signal: berichten.push(x.sign) - 1 });
-            else pending.push({ topic: x.topic, key: x.key, value: typeof x.value === 'string' ? x.value : JSON.stringify(x.value) });
-          }
-        }
-        // One call for the pass's signals: the worker pool spreads them over its threads.
-        const signed = await this.signer.signMatchsignalen(berichten);
-        const byTopic = new Map<string, { key: string; value: string }[]>();
-        for (const p of pending) {
-          const value = 'signal' in p ? JSON.stringify(Contracts.outbound.validate({ ...p.envelope, xml: signed[p.signal] })) : p.value;
-          const list = byTopic.get(p.topic) ?? [];
-          list.push({ key: p.key, value });
-          byTopic.set(p.topic, list);
-        }
-        for (const [topic, records] of byTopic) await this.bus.publishRaw(topic, records);
-        return rows.length;
-      });
-      if (published < this.batchSize || this.stopped) return;
+    while (!this.stopped) {
+      if (this.memory.length > 0) await this.fromMemory();
+      else if (this.tableDue) {
+        this.tableDue = false;
+        if ((await this.fromTable()) === this.batchSize) this.tableDue = true;
+      } else return;
     }
+  }
+
+  private async fromMemory(): Promise<void> {
+    const rows = this.memory.splice(0, this.batchSize);
+    try {
+      await this.publish(rows.flatMap((r) => r.records));
+    } catch (err) {
+      this.memory.unshift(...rows);
+      throw err;
+    }
+    // Should this fail, the rows are published again by a table pass once orphaned.
+    await queryPrepared(this.ds, 'DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+  }
+
+  private async fromTable(): Promise<number> {
+    return this.ds.transaction(async (em) => {
+      // Taken and deleted in one statement, by primary key (= ANY of an array: IN (subquery) was planned
+      // as a scan of the table and its dead rows); should producing fail, the rollback puts them back.
+      // Not the rows waiting in this instance's memory. TypeORM answers a DELETE with [rows, count].
+      const [rows]: [OutboxEntry[], number] = await em.query(
+        `DELETE FROM outbox WHERE id = ANY(ARRAY(
+           SELECT id FROM outbox
+           WHERE (records IS NULL OR written_at <= now() - $2::int * interval '1 millisecond') AND id <> ALL($3::bigint[])
+           ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED))
+         RETURNING id::text, topic, key, payload, records`,
+        [this.batchSize, this.orphanAfterMs, this.memory.map((r) => r.id)],
+      );
+      if (rows.length === 0) return 0;
+      rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      await this.publish(
+        rows.flatMap((r) => (r.records === null ? [{ topic: r.topic!, key: r.key!, value: r.payload! }] : (JSON.parse(r.records) as OutboxRecord[]))),
+      );
+      return rows.length;
+    });
+  }
+
+  /** Signs the signals among the records (one call: the worker pool spreads them) and produces all, in order. */
+  private async publish(records: OutboxRecord[]): Promise<void> {
+    const pending: Pending[] = [];
+    const berichten: MatchsignaalBericht[] = [];
+    for (const x of records) {
+      if (x.sign) pending.push({ topic: x.topic, key: x.key, envelope: x.value, signal: berichten.push(x.sign) - 1 });
+      else pending.push({ topic: x.topic, key: x.key, value: typeof x.value === 'string' ? x.value : JSON.stringify(x.value) });
+    }
+    const signed = berichten.length > 0 ? await this.signer.signMatchsignalen(berichten) : [];
+    const byTopic = new Map<string, { key: string; value: string }[]>();
+    for (const p of pending) {
+      const value = 'signal' in p ? JSON.stringify(Contracts.outbound.validate({ ...p.envelope, xml: signed[p.signal] })) : p.value;
+      const list = byTopic.get(p.topic) ?? [];
+      list.push({ key: p.key, value });
+      byTopic.set(p.topic, list);
+    }
+    for (const [topic, list] of byTopic) await this.bus.publishRaw(topic, list);
   }
 }

@@ -67,6 +67,8 @@ export class OutboxRow {
   /** A whole chunk's records as a JSON array of {topic, key, value}, in order (then the three above are null). */
   @Column('text', { nullable: true }) records!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  /** Commit time by the database's clock: how long a chunk row has waited for its relay. */
+  @Column('timestamptz', { name: 'written_at', default: () => 'now()' }) writtenAt!: Date;
 }
 
 export const INDEX_ENTITIES = [InboxEntry, MeldingRow, MeldingOuderRow, MatchRow, OutboxRow];
