@@ -14,6 +14,17 @@ interface Queued {
   topic: string;
   messages: Message[];
   done: (err?: unknown) => void;
+  /** Set for records that may wait for a request to ride with (see publish): when they were queued. */
+  lingerSince?: number;
+}
+
+export interface PublishOptions {
+  /**
+   * The records may wait up to the bus's `lingerMs` for another send to go out with (flow events):
+   * a produce request of their own costs the sender, the broker and the process woken by it more
+   * than the records themselves. The promise settles when they are on the broker.
+   */
+  linger?: boolean;
 }
 
 /**
@@ -31,11 +42,14 @@ export class MessageBus {
   private connected = false;
   private queue: Queued[] = [];
   private sending = false;
+  private lingerTimer?: NodeJS.Timeout;
 
   /** `topicPrefix` lets several environments (or test runs) share one cluster. */
   constructor(
     kafka: Kafka,
     readonly topicPrefix = '',
+    /** How long records published with `linger` wait at most for a request to ride with. */
+    private readonly lingerMs = 20,
   ) {
     this.producer = kafka.producer({
       idempotent: true,
@@ -54,15 +68,20 @@ export class MessageBus {
 
   async disconnect(): Promise<void> {
     if (this.connected) {
+      // Lingering records go out now.
+      while (this.sending) await new Promise((r) => setTimeout(r, 5));
+      if (this.queue.length > 0) await this.drain(true);
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
       this.connected = false;
       await this.producer.disconnect();
     }
   }
 
-  async publish<T extends object>(contract: MessageContract<T>, records: OutgoingRecord<T>[]): Promise<void> {
+  async publish<T extends object>(contract: MessageContract<T>, records: OutgoingRecord<T>[], options: PublishOptions = {}): Promise<void> {
     if (records.length === 0) return;
     const messages = records.map((r) => ({ key: r.key, value: contract.serialize(r.value), headers: r.headers }));
-    return this.enqueue(this.topicPrefix + contract.topic.name, messages);
+    return this.enqueue(this.topicPrefix + contract.topic.name, messages, options.linger === true);
   }
 
   /** Raw bytes, for relays that publish already-validated stored payloads (outbox); unprefixed topic name. */
@@ -71,18 +90,31 @@ export class MessageBus {
     return this.enqueue(this.topicPrefix + topic, records);
   }
 
-  private enqueue(topic: string, messages: Message[]): Promise<void> {
+  private enqueue(topic: string, messages: Message[], linger = false): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ topic, messages, done: (err) => (err ? reject(err) : resolve()) });
-      if (!this.sending) void this.drain();
+      this.queue.push({ topic, messages, done: (err) => (err ? reject(err) : resolve()), ...(linger ? { lingerSince: Date.now() } : {}) });
+      if (this.sending) return;
+      if (!linger) void this.drain();
+      else this.lingerTimer ??= setTimeout(() => this.lingerOver(), this.lingerMs);
     });
   }
 
+  private lingerOver(): void {
+    this.lingerTimer = undefined;
+    if (!this.sending && this.queue.length > 0) void this.drain();
+  }
+
+  /** Something to send now: a record that does not linger, or one that lingered long enough. */
+  private due(): boolean {
+    const now = Date.now();
+    return this.queue.some((q) => q.lingerSince === undefined || now - q.lingerSince >= this.lingerMs);
+  }
+
   /** One request at a time, each carrying everything queued meanwhile (in order, per topic). */
-  private async drain(): Promise<void> {
+  private async drain(force = false): Promise<void> {
     this.sending = true;
     try {
-      while (this.queue.length > 0) {
+      while (this.queue.length > 0 && (force || this.due())) {
         // Callers' records are never split; a request takes callers until ~512 KB of values (the
         // broker refuses a record batch over message.max.bytes, 1 MB by default).
         let bytes = 0;
@@ -105,6 +137,12 @@ export class MessageBus {
       }
     } finally {
       this.sending = false;
+      // Only lingering records left: they wait for the next send, or their time.
+      if (this.queue.length > 0) this.lingerTimer ??= setTimeout(() => this.lingerOver(), this.lingerMs);
+      else if (this.lingerTimer) {
+        clearTimeout(this.lingerTimer);
+        this.lingerTimer = undefined;
+      }
     }
   }
 }
