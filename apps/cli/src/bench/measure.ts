@@ -46,7 +46,24 @@ export function processCpuSeconds(root: number): number {
   return total;
 }
 
-/** CPU seconds per process group of this process's tree (gateway, index, monitor, kafka, postgres, the bench). */
+/** The machine's busy CPU seconds so far, all processes (from /proc/stat): it counts what exited too. */
+function machineBusySeconds(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: busy is all but idle, iowait and steal.
+    return (fields[0] + fields[1] + fields[2] + fields[5] + fields[6]) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+const MACHINE = '(machine)';
+
+/**
+ * CPU seconds per process group of this process's tree (gateway, index, monitor, kafka, postgres,
+ * the bench), and the whole machine's busy seconds: PostgreSQL's backends that exited meanwhile
+ * are missing from its group, not from the machine's figure.
+ */
 export function treeCpuSeconds(): Map<string, number> {
   const info = procStats();
   const inTree = (pid: number): boolean => {
@@ -62,6 +79,8 @@ export function treeCpuSeconds(): Map<string, number> {
     const name = groupOf(p.cmd);
     totals.set(name, (totals.get(name) ?? 0) + p.cpu);
   }
+  const machine = machineBusySeconds();
+  if (machine !== undefined) totals.set(MACHINE, machine);
   return totals;
 }
 
@@ -76,7 +95,11 @@ function groupOf(cmd: string): string {
 
 /** The CPU each group used between two readings, as a line. */
 export function cpuLine(before: Map<string, number>, after: Map<string, number>, wallSeconds: number): string {
-  const used = [...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as const).filter(([, v]) => v > 0.05).sort((a, b) => b[1] - a[1]);
+  const used = [...after].filter(([k]) => k !== MACHINE).map(([k, v]) => [k, v - (before.get(k) ?? 0)] as const).filter(([, v]) => v > 0.05).sort((a, b) => b[1] - a[1]);
   const total = used.reduce((n, [, v]) => n + v, 0);
-  return `CPU seconds over ${wallSeconds.toFixed(1)} s: ${used.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}; total ${total.toFixed(1)} (${(total / wallSeconds).toFixed(2)} cores)`;
+  const machine = after.has(MACHINE) && before.has(MACHINE) ? after.get(MACHINE)! - before.get(MACHINE)! : undefined;
+  return (
+    `CPU seconds over ${wallSeconds.toFixed(1)} s: ${used.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}; total ${total.toFixed(1)} (${(total / wallSeconds).toFixed(2)} cores)` +
+    (machine === undefined ? '' : `; machine ${machine.toFixed(1)} (${(machine / wallSeconds).toFixed(2)} cores)`)
+  );
 }
