@@ -80,6 +80,12 @@ export class OutboxRelay {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     while (this.running) await new Promise((r) => setTimeout(r, 20));
+    // What was handed over goes out now: left in the table, it would wait for the orphan age.
+    try {
+      while (this.memory.length > 0) await this.fromMemory();
+    } catch (err) {
+      this.log.warn(`Outbox rows left for a table pass at the next start: ${(err as Error).message}`);
+    }
   }
 
   /** Resolves once the rows handed over and the table's due rows committed before the call are published (benches, tools). */
