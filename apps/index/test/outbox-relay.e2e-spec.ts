@@ -58,7 +58,7 @@ it('keeps signals unsigned in the outbox and produces them signed, in order, onc
 
   const crypto = new IndexCrypto(await devIndexFiles());
   // Not handed over in memory: taken from the table (orphaned at once, for the test).
-  const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), 60_000, 50, 0);
+  const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), { pollMs: 60_000, orphanAfterMs: 0 });
   await relay.flush();
   await relay.stop();
   expect((await ds.query('SELECT count(*)::int AS n FROM outbox'))[0].n).toBe(0);
@@ -83,7 +83,7 @@ it('keeps signals unsigned in the outbox and produces them signed, in order, onc
 
 it('publishes a committed chunk row from memory at once, and leaves a row nobody handed over until it is orphaned', async () => {
   const crypto = new IndexCrypto(await devIndexFiles());
-  const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), 60_000, 50, 1_500);
+  const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), { pollMs: 60_000, orphanAfterMs: 1_500 });
   const handed = new MeldingStore(ds, DEV_INDEX.oin, { onOutboxCommitted: (row) => relay.handOver(row) });
   const before = new Set(kcat('vir.outbound.v1').map((line) => Contracts.outbound.parse(line).messageId));
   const signalsOf = async () => (await ds.query(`SELECT r->'value'->>'messageId' AS id FROM outbox, jsonb_array_elements(records::jsonb) AS r WHERE r->>'topic' = 'vir.outbound.v1'`)) as { id: string }[];

@@ -33,6 +33,17 @@ export interface CommittedOutboxRow {
 /** One record to produce, in order; a signal waits for its signature. */
 type Pending = { topic: string; key: string; value: string } | { topic: string; key: string; envelope: UnsignedSignal; signal: number };
 
+export interface OutboxRelayOptions {
+  /** How often the table is read (also after a kick). */
+  pollMs: number;
+  /** Rows per pass (default 50); a chunk row holds a few hundred records. */
+  batchSize?: number;
+  /** A chunk row still in the table after this long is taken from the table: its writer did not publish it (default 5 s). */
+  orphanAfterMs?: number;
+  /** Rows held in memory at most, as when Kafka is down (default 2,000): beyond it, rows wait for a table pass. */
+  memoryLimit?: number;
+}
+
 /**
  * Publishes the outbox to Kafka, signing its signals first (outside the transaction that stored
  * them). Two ways in:
@@ -58,21 +69,23 @@ export class OutboxRelay {
   private memory: CommittedOutboxRow[] = [];
   private tableDue = false;
 
+  private readonly batchSize: number;
+  private readonly orphanAfterMs: number;
+  private readonly memoryLimit: number;
+
   constructor(
     private readonly ds: DataSource,
     private readonly bus: MessageBus,
     private readonly signer: SignalSigner,
-    private readonly pollMs: number,
-    /** Rows per pass; a chunk row holds a few hundred records. */
-    private readonly batchSize = 50,
-    /** A chunk row still in the table after this long is taken from the table (its writer did not publish it). */
-    private readonly orphanAfterMs = 5_000,
-    /** Rows held in memory at most (Kafka down): beyond it, rows wait for a table pass. */
-    private readonly memoryLimit = 2_000,
-  ) {}
+    private readonly options: OutboxRelayOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 50;
+    this.orphanAfterMs = options.orphanAfterMs ?? 5_000;
+    this.memoryLimit = options.memoryLimit ?? 2_000;
+  }
 
   start(): void {
-    this.timer = setInterval(() => this.kick(), this.pollMs);
+    this.timer = setInterval(() => this.kick(), this.options.pollMs);
     this.kick();
   }
 
