@@ -23,7 +23,7 @@ import { INDEX_MIGRATIONS } from '../../../index/src/migrations';
 import { INDEX_ENTITIES } from '../../../index/src/persistence/index.entities';
 import { ROOT_DIR } from '../cli-paths';
 import { startProfiler } from './cpu-profiler';
-import { treeCpuSeconds } from './measure';
+import { threadCpuSeconds, treeCpuSeconds } from './measure';
 
 // `npm run bench -- index [--stored N] [--measure M] [--workers W]`: one index instance's processing of
 // meldingen (verification, decryption, pseudonyms, matching, signal signing, outbox and relay),
@@ -154,10 +154,12 @@ export async function runIndexBench(argv: string[]): Promise<void> {
 
     let cpuMs = 0;
     let pgMs = 0;
+    let threadsMs: { main: number; others: number } | undefined;
     const run = async (records: KafkaRecord[]) => {
       const started = process.hrtime.bigint();
       const cpu = process.cpuUsage();
       const tree = treeCpuSeconds();
+      const threads = threadCpuSeconds();
       // Three partitions' worth of concurrency, as PARTITIONS_CONCURRENTLY defaults to, each in
       // chunks of 200 records as the inbound handler takes them from a Kafka batch.
       await Promise.all(
@@ -173,6 +175,8 @@ export async function runIndexBench(argv: string[]): Promise<void> {
       await relay.flush();
       const used = process.cpuUsage(cpu);
       cpuMs = (used.user + used.system) / 1000;
+      const threadsAfter = threadCpuSeconds();
+      threadsMs = threads && threadsAfter ? { main: (threadsAfter.main - threads.main) * 1000, others: (threadsAfter.others - threads.others) * 1000 } : undefined;
       // PostgreSQL's processes (children of this one, when the bench started it): the other half of the cost.
       pgMs = ((treeCpuSeconds().get('postgres') ?? 0) - (tree.get('postgres') ?? 0)) * 1000;
       return Number(process.hrtime.bigint() - started) / 1e6;
@@ -194,7 +198,7 @@ export async function runIndexBench(argv: string[]): Promise<void> {
     const perMelding = (soort: string) => ((made(soort, after) - made(soort, before)) / measure).toFixed(2);
     // CPU time of this process per melding: what the index itself spends, whatever else the machine runs.
     const cpuOf = (ms: number) =>
-      `index CPU ${(cpuMs / measure).toFixed(3)} ms per melding, PostgreSQL ${(pgMs / measure).toFixed(3)} ms (${((cpuMs + pgMs) / ms).toFixed(2)} of the machine's cores)`;
+      `index CPU ${(cpuMs / measure).toFixed(3)} ms per melding${threadsMs ? ` (main thread ${(threadsMs.main / measure).toFixed(3)}, other threads ${(threadsMs.others / measure).toFixed(3)})` : ''}, PostgreSQL ${(pgMs / measure).toFixed(3)} ms (${((cpuMs + pgMs) / ms).toFixed(2)} of the machine's cores)`;
     log(`at ~10k stored: ${measure} meldingen in ${(msSmall / 1000).toFixed(1)} s; ${cpuOf(msSmall)}`);
     log(`  matches per melding: ${perMelding('kind')} child, ${perMelding('gezin')} family (nationally in 2020: 0.84 child, 1.13 family)`);
 

@@ -103,3 +103,28 @@ export function cpuLine(before: Map<string, number>, after: Map<string, number>,
     (machine === undefined ? '' : `; machine ${machine.toFixed(1)} (${(machine / wallSeconds).toFixed(2)} cores)`)
   );
 }
+
+/**
+ * This process's CPU seconds on its main thread and on all its other threads (worker threads,
+ * the garbage collector's helpers, libuv's pool), from /proc/self/task; undefined off Linux.
+ */
+export function threadCpuSeconds(): { main: number; others: number } | undefined {
+  try {
+    let main = 0;
+    let others = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const cpu = (Number(rest[11]) + Number(rest[12])) / 100;
+        if (Number(tid) === process.pid) main += cpu;
+        else others += cpu;
+      } catch {
+        // a thread that ended meanwhile
+      }
+    }
+    return { main, others };
+  } catch {
+    return undefined;
+  }
+}

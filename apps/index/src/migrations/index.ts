@@ -5,6 +5,7 @@ import { OutboxBatches1763820000000 } from './1763820000000-outbox-batches';
 import { PartySettings1763830000000 } from './1763830000000-party-settings';
 import { MeldingWoongemeente1764200000000 } from './1764200000000-melding-woongemeente';
 import { OutboxWrittenAt1764500000000 } from './1764500000000-outbox-written-at';
+import { OutboxUncompressed1764600000000 } from './1764600000000-outbox-uncompressed';
 
 /** In order; applied at start by the persistence module. */
-export const INDEX_MIGRATIONS = [InitialIndexSchema1763788800000, MeldingOuders1763800000000, LifecycleAndAudit1763810000000, OutboxBatches1763820000000, PartySettings1763830000000, MeldingWoongemeente1764200000000, OutboxWrittenAt1764500000000];
+export const INDEX_MIGRATIONS = [InitialIndexSchema1763788800000, MeldingOuders1763800000000, LifecycleAndAudit1763810000000, OutboxBatches1763820000000, PartySettings1763830000000, MeldingWoongemeente1764200000000, OutboxWrittenAt1764500000000, OutboxUncompressed1764600000000];
