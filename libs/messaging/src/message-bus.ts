@@ -81,22 +81,38 @@ export class MessageBus {
   async publish<T extends object>(contract: MessageContract<T>, records: OutgoingRecord<T>[], options: PublishOptions = {}): Promise<void> {
     if (records.length === 0) return;
     const messages = records.map((r) => ({ key: r.key, value: contract.serialize(r.value), headers: r.headers }));
-    return this.enqueue(this.topicPrefix + contract.topic.name, messages, options.linger === true);
+    const [settled] = this.enqueue([{ topic: this.topicPrefix + contract.topic.name, messages }], options.linger === true);
+    return settled;
   }
 
   /** Raw bytes, for relays that publish already-validated stored payloads (outbox); unprefixed topic name. */
   async publishRaw(topic: string, records: { key: string; value: Buffer | string }[]): Promise<void> {
-    if (records.length === 0) return;
-    return this.enqueue(this.topicPrefix + topic, records);
+    return this.publishRawTopics([{ topic, records }]);
   }
 
-  private enqueue(topic: string, messages: Message[], linger = false): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ topic, messages, done: (err) => (err ? reject(err) : resolve()), ...(linger ? { lingerSince: Date.now() } : {}) });
-      if (this.sending) return;
+  /**
+   * Raw records for several topics, in ONE produce request (unless over the request size): the
+   * outbox relay's signals and flow events used to take a broker round trip each, one after the other.
+   */
+  async publishRawTopics(groups: { topic: string; records: { key: string; value: Buffer | string }[] }[]): Promise<void> {
+    const entries = groups.filter((g) => g.records.length > 0).map((g) => ({ topic: this.topicPrefix + g.topic, messages: g.records }));
+    if (entries.length === 0) return;
+    await Promise.all(this.enqueue(entries, false));
+  }
+
+  /** Queues the entries (each settles on its own), then starts a send unless one is in flight or all linger. */
+  private enqueue(entries: { topic: string; messages: Message[] }[], linger: boolean): Promise<void>[] {
+    const settled = entries.map(
+      ({ topic, messages }) =>
+        new Promise<void>((resolve, reject) => {
+          this.queue.push({ topic, messages, done: (err) => (err ? reject(err) : resolve()), ...(linger ? { lingerSince: Date.now() } : {}) });
+        }),
+    );
+    if (!this.sending) {
       if (!linger) void this.drain();
       else this.lingerTimer ??= setTimeout(() => this.lingerOver(), this.lingerMs);
-    });
+    }
+    return settled;
   }
 
   private lingerOver(): void {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { ALL_TOPICS, Contracts, type FlowEvent } from '@vir/contracts';
 import { createKafka, ensureTopics, MessageBus } from '@vir/messaging';
+import type { Kafka, Producer } from 'kafkajs';
 
 // Flow events linger: they wait (up to lingerMs) for another produce request to ride with, so
 // tracing costs hardly a request of its own. On the real broker: a lingering record alone goes
@@ -15,11 +16,11 @@ beforeAll(async () => {
 });
 
 const event = (): FlowEvent => ({ eventId: randomUUID(), messageId: randomUUID(), component: 'gateway', step: 'gateway.received', outcome: 'ok', at: new Date().toISOString() });
-const onBroker = () =>
-  execFileSync('kcat', ['-b', process.env.VIR_TEST_KAFKA_BROKERS!, '-C', '-t', `${prefix}${Contracts.flowEvent.topic.name}`, '-e', '-q', '-f', '%s\\n'], { encoding: 'utf8', timeout: 30_000 })
+const lines = (topic: string) =>
+  execFileSync('kcat', ['-b', process.env.VIR_TEST_KAFKA_BROKERS!, '-C', '-t', `${prefix}${topic}`, '-e', '-q', '-f', '%s\\n'], { encoding: 'utf8', timeout: 30_000 })
     .split('\n')
-    .filter(Boolean)
-    .map((l) => (JSON.parse(l) as FlowEvent).eventId);
+    .filter(Boolean);
+const onBroker = () => lines(Contracts.flowEvent.topic.name).map((l) => (JSON.parse(l) as FlowEvent).eventId);
 const timed = async (p: Promise<void>, started: number) => {
   await p;
   return Date.now() - started;
@@ -56,6 +57,30 @@ it('sends a lingering record after lingerMs, with the next send when one comes f
     await lastDone;
     expect(Date.now() - started).toBeLessThan(1_400);
     expect(onBroker()).toContain(last.eventId);
+  } finally {
+    await bus.disconnect();
+  }
+});
+
+it('sends raw records for several topics in one produce request', async () => {
+  // The bus's own producer, watched through kafkajs's request instrumentation events.
+  let producer: Producer | undefined;
+  const watched = Object.create(kafka, { producer: { value: (config: Parameters<Kafka['producer']>[0]) => (producer = kafka.producer(config)) } }) as Kafka;
+  const bus = new MessageBus(watched, prefix);
+  await bus.connect();
+  const produceRequests: number[] = [];
+  producer!.on(producer!.events.REQUEST, (e) => {
+    if (e.payload.apiName === 'Produce') produceRequests.push(e.payload.size);
+  });
+  try {
+    const marker = randomUUID();
+    await bus.publishRawTopics([
+      { topic: Contracts.outbound.topic.name, records: [{ key: 'a', value: `signal ${marker}` }] },
+      { topic: Contracts.deadLetter.topic.name, records: [{ key: 'b', value: `dead ${marker}` }, { key: 'c', value: `dead2 ${marker}` }] },
+    ]);
+    expect(produceRequests).toHaveLength(1);
+    expect(lines(Contracts.outbound.topic.name)).toContain(`signal ${marker}`);
+    expect(lines(Contracts.deadLetter.topic.name)).toEqual(expect.arrayContaining([`dead ${marker}`, `dead2 ${marker}`]));
   } finally {
     await bus.disconnect();
   }

@@ -182,7 +182,7 @@ export class OutboxRelay {
     });
   }
 
-  /** Signs the signals among the records (one call: the worker pool spreads them) and produces all, in order. */
+  /** Signs the signals among the records (one call: the worker pool spreads them) and produces all, in order, in one request. */
   private async publish(records: OutboxRecord[]): Promise<void> {
     const pending: Pending[] = [];
     const berichten: MatchsignaalBericht[] = [];
@@ -198,6 +198,6 @@ export class OutboxRelay {
       list.push({ key: p.key, value });
       byTopic.set(p.topic, list);
     }
-    for (const [topic, list] of byTopic) await this.bus.publishRaw(topic, list);
+    await this.bus.publishRawTopics([...byTopic].map(([topic, records]) => ({ topic, records })));
   }
 }
