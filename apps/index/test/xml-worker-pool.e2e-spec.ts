@@ -55,6 +55,20 @@ it('rejects a tampered melding with the same coded XmlMessageError', async () =>
   expect(fromPool).toMatchObject({ code: (fromThread as XmlMessageError).code, detailCode: 'SIGNATURE_DIGEST_MISMATCH' });
 });
 
+it('opens a chunk in one request per worker: results in order, a refusal fails only its own melding', async () => {
+  const xmls = Array.from({ length: 7 }, (_, i) => sealed(7200 + i));
+  xmls[4] = xmls[4].replace(/<Referentie>[^<]*<\/Referentie>/, '<Referentie>changed</Referentie>');
+  const at = new Date();
+  const [viaPool, inThread] = await Promise.all([pool.openMeldingen(xmls, at), local.openMeldingen(xmls, at)]);
+  expect(viaPool.map((r) => r.ok)).toEqual([true, true, true, true, false, true, true]);
+  expect(viaPool.flatMap((r) => (r.ok ? [r.value.message.jeugdige.bsn] : []))).toEqual(xmls.flatMap((_, i) => (i === 4 ? [] : [testBsn(7200 + i)])));
+  expect(viaPool.filter((r) => r.ok)).toEqual(inThread.filter((r) => r.ok));
+  const refused = viaPool[4];
+  expect(refused.ok ? undefined : refused.error).toBeInstanceOf(XmlMessageError);
+  expect(refused.ok ? undefined : refused.error).toMatchObject({ detailCode: 'SIGNATURE_DIGEST_MISMATCH' });
+  expect(await pool.openMeldingen([], at)).toEqual([]);
+});
+
 it('signs matchsignalen across the workers, in order, and they verify as the index', async () => {
   const berichten: MatchsignaalBericht[] = Array.from({ length: 5 }, (_, i) => ({
     berichtId: randomUUID(),

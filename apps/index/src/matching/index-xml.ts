@@ -11,6 +11,8 @@ export interface IndexXml {
   /** The signing identity's OIN (afzender of every signal). */
   readonly signerOin: string;
   openMelding(xml: string, at: Date): Promise<Opened<MeldingBericht>>;
+  /** Several at once (a chunk's): one outcome per document, in order; a refusal fails only its own. */
+  openMeldingen(xmls: string[], at: Date): Promise<Settled<Opened<MeldingBericht>>[]>;
   /** One signed document per bericht, in order. */
   signMatchsignalen(berichten: MatchsignaalBericht[]): Promise<string[]>;
   close(): Promise<void>;
@@ -28,11 +30,25 @@ export class InThreadXml implements IndexXml {
     return openMelding(xml, { trustStore: this.crypto.trustStore, at, recipientKey: this.crypto.decryptionKeys });
   }
 
+  async openMeldingen(xmls: string[], at: Date): Promise<Settled<Opened<MeldingBericht>>[]> {
+    return Promise.all(xmls.map((xml) => settle(this.openMelding(xml, at))));
+  }
+
   async signMatchsignalen(berichten: MatchsignaalBericht[]): Promise<string[]> {
     return berichten.map((b) => signMatchsignaal(b, this.crypto.signer));
   }
 
   async close(): Promise<void> {}
+}
+
+export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** A promise that never rejects, so results can be awaited in order without unhandled rejections. */
+export function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 }
 
 /** What the outbox relay needs: signing (the signer's OIN is already in each bericht). */

@@ -6,7 +6,7 @@ import { FlowEventPublisher, PermanentMessageError, type DeadLetter, type KafkaR
 import { answerPing, openIntrekking, openPing, openVerwijdering, signFoutbericht, signPing, XmlMessageError, type Opened } from '@vir/xml';
 import { EndingRefused, type EndingRequest, type MeldingEndingService } from '../lifecycle/melding-ending.service';
 import type { IndexCrypto } from './index-crypto';
-import type { IndexXml } from './index-xml';
+import { settle, type IndexXml, type Settled } from './index-xml';
 import type { MeldingStore } from './melding.store';
 import type { OutboxRelay } from './outbox.relay';
 import type { Pseudonymizer } from './pseudonymizer';
@@ -37,7 +37,7 @@ export class MeldingProcessor {
     /** Parties (OINs) that may order a removal after an objection. */
     private readonly removalAuthorised: ReadonlySet<string>,
     /** Verification and decryption of meldingen (on worker threads in production). */
-    private readonly xml: Pick<IndexXml, 'openMelding'>,
+    private readonly xml: Pick<IndexXml, 'openMeldingen'>,
   ) {}
 
   /**
@@ -153,9 +153,17 @@ export class MeldingProcessor {
         throw err;
       }
     });
-    // Every melding of the chunk is handed to verification at once: worker threads verify and
-    // decrypt while this thread goes on; the results are then taken in order.
-    const opening = envelopes.map((e) => (e?.type === 'melding' ? settle(this.xml.openMelding(e.xml, at)) : undefined));
+    // Every melding of the chunk is handed to verification at once, in one request per worker
+    // thread; the results are then taken in order.
+    const meldingen = envelopes.flatMap((e, i) => (e?.type === 'melding' ? [i] : []));
+    // Settled, so a failed request (a worker died) fails each melding, and none goes unhandled.
+    const opened = settle(
+      this.xml.openMeldingen(
+        meldingen.map((i) => envelopes[i]!.xml),
+        at,
+      ),
+    );
+    const opening = new Map(meldingen.map((i, k) => [i, opened.then((all): Settled<Opened<MeldingBericht>> => (all.ok ? all.value[k] : all))]));
     let pending: Verified[] = [];
     // The chunk's index.verified events go out together and are awaited once, before the chunk's
     // offsets can be committed: awaiting each (a Kafka round trip, or at least a turn of the event
@@ -170,7 +178,7 @@ export class MeldingProcessor {
       if (!envelope) continue;
       const reject = (code: string, detail: string) => this.reject(envelope, code, detail);
       if (envelope.type === 'melding') {
-        const verified = await this.checkMelding(envelope, await opening[i]!, at, reject, verifiedEvents);
+        const verified = await this.checkMelding(envelope, await opening.get(i)!, at, reject, verifiedEvents);
         if (verified) pending.push(verified);
         continue;
       }
@@ -240,12 +248,3 @@ interface Verified {
   at: Date;
 }
 
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** A promise that never rejects, so results can be awaited in order without unhandled rejections. */
-function settle<T>(p: Promise<T>): Promise<Settled<T>> {
-  return p.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-}

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { MatchsignaalBericht, MeldingBericht } from '@vir/contracts';
 import { XmlMessageError, type Opened } from '@vir/xml';
-import type { IndexXml } from './index-xml';
+import type { IndexXml, Settled } from './index-xml';
 import { WorkerPool } from '@vir/workers';
-import type { XmlWorkerData, XmlWorkerFailure, XmlWorkerRequest } from './xml-worker.protocol';
+import type { XmlWorkerData, XmlWorkerFailure, XmlWorkerOpened, XmlWorkerRequest } from './xml-worker.protocol';
 
 /** A request without its id (per member of the union). */
 type Call = XmlWorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
@@ -43,11 +43,27 @@ export class XmlWorkerPool implements IndexXml {
     return this.call({ op: 'open', xml, at: at.toISOString() });
   }
 
+  /**
+   * A chunk's meldingen in one request per worker (each answers its share at once): a message per
+   * melding each way cost both threads a wake-up and a structured clone per melding.
+   */
+  async openMeldingen(xmls: string[], at: Date): Promise<Settled<Opened<MeldingBericht>>[]> {
+    if (xmls.length === 0) return [];
+    const parts = this.split(xmls);
+    const answers = await Promise.all(parts.map((part, k) => this.call<XmlWorkerOpened[]>({ op: 'openMany', xmls: part, at: at.toISOString() }, parts.length > 1 ? k : undefined)));
+    return answers.flat().map((r) => (r.ok ? { ok: true as const, value: r.value as Opened<MeldingBericht> } : { ok: false as const, error: failure(r.error) }));
+  }
+
+  /** `items` in consecutive parts, one per worker (fewer when there are fewer items). */
+  private split<T>(items: T[]): T[][] {
+    const parts = Math.min(this.pool.size, items.length);
+    const size = Math.ceil(items.length / parts);
+    return Array.from({ length: parts }, (_, k) => items.slice(k * size, (k + 1) * size));
+  }
+
   async signMatchsignalen(berichten: MatchsignaalBericht[]): Promise<string[]> {
     if (berichten.length === 0) return [];
-    const parts = Math.min(this.pool.size, berichten.length);
-    const size = Math.ceil(berichten.length / parts);
-    const signed = await Promise.all(Array.from({ length: parts }, (_, k) => this.call<string[]>({ op: 'sign', berichten: berichten.slice(k * size, (k + 1) * size) }, k)));
+    const signed = await Promise.all(this.split(berichten).map((part, k) => this.call<string[]>({ op: 'sign', berichten: part }, k)));
     return signed.flat();
   }
 
