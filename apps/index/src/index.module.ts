@@ -101,8 +101,9 @@ export class IndexModule {
         { provide: LocalMatchingPolicy, useFactory: (ds: DataSource) => new LocalMatchingPolicy(ds), inject: [DataSource] },
         {
           provide: OutboxRelay,
-          useFactory: (ds: DataSource, bus: MessageBus, xml: IndexXml) => new OutboxRelay(ds, bus, xml, { pollMs: config.OUTBOX_POLL_MS, orphanAfterMs: config.OUTBOX_ORPHAN_AFTER_MS }),
-          inject: [DataSource, MessageBus, INDEX_XML],
+          useFactory: (ds: DataSource, bus: MessageBus, xml: IndexXml, flow: FlowEventPublisher) =>
+            new OutboxRelay(ds, bus, xml, flow, { pollMs: config.OUTBOX_POLL_MS, orphanAfterMs: config.OUTBOX_ORPHAN_AFTER_MS }),
+          inject: [DataSource, MessageBus, INDEX_XML, FlowEventPublisher],
         },
         {
           provide: MeldingProcessor,

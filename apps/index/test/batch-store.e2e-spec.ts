@@ -106,7 +106,7 @@ it('a duplicate beside new meldingen: the new ones are stored, the duplicate cha
   expect((await ds.query(`SELECT count(*)::int AS n FROM melding WHERE jeugdige_pseudonym = 'E'`))[0].n).toBe(2);
 });
 
-it('keeps the municipality of residence, and puts the figure dimensions (no pseudonym) on index.matched and index.signal-queued', async () => {
+it('keeps the municipality of residence, and puts the figure dimensions (no pseudonym) on index.matched and on what index.signal-queued is built from', async () => {
   const first = input({ party: NHN, child: 'F', melderId: 'n9', woongemeente: '0400', subject: 'S'.repeat(22) });
   const second = input({ party: TWENTE, child: 'F', melderId: 't10', subject: 'S'.repeat(22) });
   await store.recordBatch([first]);
@@ -117,8 +117,16 @@ it('keeps the municipality of residence, and puts the figure dimensions (no pseu
   const matched = events.find((e) => e.step === 'index.matched')!;
   expect(matched).toMatchObject({ convenant: '41', domein: 'onderwijs', subject: 'S'.repeat(22), matches: [`kind|convenant-overstijgend|${first.melding.berichtId}|7|0400|onderwijs`] });
   expect(matched.gemeente).toBeUndefined();
-  const queued = events.filter((e) => e.step === 'index.signal-queued').map((e) => [e.partyOin, e.convenant, e.gemeente ?? '']);
-  expect(queued.sort()).toEqual([[NHN, '7', '0400'], [TWENTE, '41', '']].sort());
+  // A signal's index.signal-queued event is built by the relay from what its record carries.
+  const signals = (await ds.query(`SELECT r AS v FROM outbox, jsonb_array_elements(records::jsonb) AS r WHERE r->>'topic' = 'vir.outbound.v1'`)) as {
+    v: { value: { recipientOin: string; correlationIds: string[] }; queued: { detail: string; dimensions: { convenant: string; gemeente?: string } } };
+  }[];
+  const queued = signals
+    .map((r) => r.v)
+    .filter((v) => v.value.correlationIds.includes(second.melding.berichtId))
+    .map((v) => [v.value.recipientOin, v.queued.dimensions.convenant, v.queued.dimensions.gemeente ?? '', v.queued.detail]);
+  expect(queued.sort()).toEqual([[NHN, '7', '0400', 'convenant-overstijgend kind-match'], [TWENTE, '41', '', 'convenant-overstijgend kind-match']].sort());
+  expect(JSON.stringify(signals)).not.toContain('"F"');
   expect(JSON.stringify(events)).not.toContain('"F"');
   expect((await ds.query(`SELECT woongemeente FROM melding WHERE jeugdige_pseudonym = 'F' ORDER BY melder_id`)).map((r: { woongemeente: string | null }) => r.woongemeente)).toEqual(['0400', null]);
   // The same professional again, now with the residence: the earlier melding is refreshed.

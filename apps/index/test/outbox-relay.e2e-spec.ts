@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { ALL_TOPICS, Contracts } from '@vir/contracts';
+import { ALL_TOPICS, Contracts, type FlowEvent } from '@vir/contracts';
 import { DEV_INDEX } from '@vir/devstack';
 import { FixedClock } from '@vir/domain';
-import { createKafka, ensureTopics, MessageBus } from '@vir/messaging';
+import { createKafka, ensureTopics, FlowEventPublisher, MessageBus, nameBasedId } from '@vir/messaging';
 import { openMatchsignaal } from '@vir/xml';
 import { IndexCrypto } from '../src/matching/index-crypto';
 import { InThreadXml } from '../src/matching/index-xml';
@@ -24,6 +24,7 @@ let ds: DataSource;
 let store: MeldingStore;
 let drop: () => Promise<void>;
 let bus: MessageBus;
+let flow: FlowEventPublisher;
 
 beforeAll(async () => {
   ({ ds, store, drop } = await openTestStore(clock));
@@ -31,6 +32,7 @@ beforeAll(async () => {
   await ensureTopics(kafka, ALL_TOPICS, prefix);
   bus = new MessageBus(kafka, prefix);
   await bus.connect();
+  flow = new FlowEventPublisher(bus, clock, 'index');
 });
 
 afterAll(async () => {
@@ -51,6 +53,8 @@ it('keeps signals unsigned in the outbox and produces them signed, in order, onc
   const [{ text }] = await ds.query(`SELECT string_agg(records, '') AS text FROM outbox`);
   expect(text).toContain('"sign":');
   expect(text).not.toContain('Signature');
+  // A signal's index.signal-queued event is not a record of its own: the relay builds it.
+  expect(text).not.toContain('index.signal-queued');
   const stored = (await ds.query(
     `SELECT r->'value'->>'messageId' AS id FROM outbox, jsonb_array_elements(records::jsonb) AS r WHERE r->>'topic' = 'vir.outbound.v1' ORDER BY outbox.id`,
   )) as { id: string }[];
@@ -58,7 +62,7 @@ it('keeps signals unsigned in the outbox and produces them signed, in order, onc
 
   const crypto = new IndexCrypto(await devIndexFiles());
   // Not handed over in memory: taken from the table (orphaned at once, for the test).
-  const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), { pollMs: 60_000, orphanAfterMs: 0 });
+  const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), flow, { pollMs: 60_000, orphanAfterMs: 0 });
   await relay.flush();
   await relay.stop();
   expect((await ds.query('SELECT count(*)::int AS n FROM outbox'))[0].n).toBe(0);
@@ -79,11 +83,23 @@ it('keeps signals unsigned in the outbox and produces them signed, in order, onc
     expect(opened.message.berichtId).toBe(p.messageId);
     expect(opened.message.ontvangerOin).toBe(p.recipientOin);
   }
+  // One index.signal-queued per signal, under an id derived from the signal's (a republished row
+  // gives the same event), at the time its transaction queued it.
+  const queued = kcat(Contracts.flowEvent.topic.name)
+    .map((line) => Contracts.flowEvent.parse(line))
+    .filter((e: FlowEvent) => e.step === 'index.signal-queued');
+  expect(queued.map((e) => e.messageId).sort()).toEqual(stored.map((s) => s.id).sort());
+  for (const e of queued) {
+    const signal = produced.find((p) => p.messageId === e.messageId)!;
+    expect(e).toMatchObject({ eventId: nameBasedId(`index.signal-queued:${e.messageId}`), component: 'index', outcome: 'ok', partyOin: signal.recipientOin, correlationIds: signal.correlationIds, at: clock.now().toISOString() });
+    expect(e.detail).toMatch(/^(binnen-convenant|convenant-overstijgend) kind-match$/);
+    expect(e.convenant).toBe(signal.recipientOin === NHN ? '7' : '41');
+  }
 });
 
 it('publishes a committed chunk row from memory at once, and leaves a row nobody handed over until it is orphaned', async () => {
   const crypto = new IndexCrypto(await devIndexFiles());
-  const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), { pollMs: 60_000, orphanAfterMs: 1_500 });
+  const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), flow, { pollMs: 60_000, orphanAfterMs: 1_500 });
   const handed = new MeldingStore(ds, DEV_INDEX.oin, { onOutboxCommitted: (row) => relay.handOver(row) });
   const before = new Set(kcat('vir.outbound.v1').map((line) => Contracts.outbound.parse(line).messageId));
   const signalsOf = async () => (await ds.query(`SELECT r->'value'->>'messageId' AS id FROM outbox, jsonb_array_elements(records::jsonb) AS r WHERE r->>'topic' = 'vir.outbound.v1'`)) as { id: string }[];

@@ -3,7 +3,8 @@ import { Contracts, type Component, type FlowEvent } from '@vir/contracts';
 import type { Clock } from '@vir/domain';
 import type { MessageBus } from './message-bus';
 
-export type FlowStep = Omit<FlowEvent, 'eventId' | 'at' | 'component'> & { at?: string };
+/** A step to trace; `eventId` and `at` default to a fresh id and the clock's now. */
+export type FlowStep = Omit<FlowEvent, 'eventId' | 'at' | 'component'> & { at?: string; eventId?: string };
 
 /**
  * Emits flow events. Calls made in the same tick are sent as one batch, and that batch waits
@@ -28,7 +29,7 @@ export class FlowEventPublisher {
 
   /** Builds the event now (its time is the step's time) without sending it. */
   build(step: FlowStep): FlowEvent {
-    const event: FlowEvent = { eventId: randomUUID(), component: this.component, ...step, at: step.at ?? this.clock.now().toISOString() };
+    const event: FlowEvent = { component: this.component, ...step, eventId: step.eventId ?? randomUUID(), at: step.at ?? this.clock.now().toISOString() };
     for (const o of this.observers) o(event);
     return event;
   }

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, RpcException, Server } from '@nestjs/microservices';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import { Contracts } from '@vir/contracts';
 import type { FlowEventPublisher } from './flow-event.publisher';
 import type { MessageBus } from './message-bus';
+import { nameBasedId } from './name-based-id';
 
 /** What a handler receives: the raw record; the handler parses it with its contract. */
 export interface KafkaRecord {
@@ -74,11 +74,6 @@ export interface KafkaConsumerTransportOptions {
 /** A long poll; an idle consumer asks again every 0.5 s (which also bounds how long stopping waits for a fetch). */
 export const DEFAULT_FETCH = { minBytes: 1, maxWaitMs: 500 } as const;
 
-/** A UUID (version-4 layout) from a SHA-256 of `text`. */
-function uuidOf(text: string): string {
-  const h = createHash('sha256').update(text).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 /** A record a batch handler could never process: parked on the dead-letter topic with its reason. */
 export interface DeadLetter {
@@ -234,7 +229,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     for (const { record, code } of dead) {
       const where = `${record.topic}[${record.partition}]@${record.offset}`;
       // Its message id is derived from where the record was, so a repeat shows in one trace.
-      await this.options.flow?.emit({ messageId: uuidOf(`${group}|${where}`), step: 'consumer.dead-lettered', outcome: 'failed', code, detail: `${where} group ${group}`.slice(0, 500) });
+      await this.options.flow?.emit({ messageId: nameBasedId(`${group}|${where}`), step: 'consumer.dead-lettered', outcome: 'failed', code, detail: `${where} group ${group}`.slice(0, 500) });
     }
   }
 

@@ -90,13 +90,14 @@ export async function runIndexBench(argv: string[]): Promise<void> {
     // As the index runs it (INDEX_XML_WORKERS, default 1): verification and signing on worker threads.
     const xml = workers > 0 ? new XmlWorkerPool(crypto.signer.oin, { files, crlRefreshMs: 600_000 }, workers) : new InThreadXml(crypto);
     const clock = new SystemClock();
-    const relay = new OutboxRelay(ds, nullBus, xml, { pollMs: 250 });
+    const flow = new FlowEventPublisher(nullBus, clock, 'index');
+    const relay = new OutboxRelay(ds, nullBus, xml, flow, { pollMs: 250 });
     const processor = new MeldingProcessor(
       crypto,
       new Pseudonymizer({ version: 'v1', keyBase64: randomBytes(32).toString('base64') }),
       new MeldingStore(ds, xml.signerOin, { onOutboxCommitted: (row) => relay.handOver(row) }),
       relay,
-      new FlowEventPublisher(nullBus, clock, 'index'),
+      flow,
       clock,
       nullBus,
       new MeldingEndingService(ds, clock),

@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { ContractViolation, Contracts, type FoutBericht, type InboundMessage, type MeldingBericht } from '@vir/contracts';
 import { checkMelding, type Clock } from '@vir/domain';
-import { FlowEventPublisher, PermanentMessageError, type DeadLetter, type KafkaRecord, type MessageBus } from '@vir/messaging';
+import { FlowEventPublisher, nameBasedId, PermanentMessageError, type DeadLetter, type KafkaRecord, type MessageBus } from '@vir/messaging';
 import { answerPing, openIntrekking, openPing, openVerwijdering, signFoutbericht, signPing, XmlMessageError, type Opened } from '@vir/xml';
 import { EndingRefused, type EndingRequest, type MeldingEndingService } from '../lifecycle/melding-ending.service';
 import type { IndexCrypto } from './index-crypto';
@@ -10,12 +9,6 @@ import { settle, type IndexXml, type Settled } from './index-xml';
 import type { MeldingStore } from './melding.store';
 import type { OutboxRelay } from './outbox.relay';
 import type { Pseudonymizer } from './pseudonymizer';
-
-/** A UUID (v4 layout) derived from a name: the same input always gives the same id. */
-function derivedId(kind: string, id: string): string {
-  const h = createHash('sha256').update(`${kind}:${id}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
 
 /**
  * The index's use case for one inbound message: verify (signature, trust, sender), decrypt
@@ -47,7 +40,7 @@ export class MeldingProcessor {
    */
   private async reject(envelope: InboundMessage, code: string, detail: string): Promise<void> {
     const fout: FoutBericht = {
-      berichtId: derivedId('foutbericht', envelope.messageId),
+      berichtId: nameBasedId(`foutbericht:${envelope.messageId}`),
       afzenderOin: this.crypto.signer.oin,
       ontvangerOin: envelope.senderOin,
       verzonden: this.clock.now().toISOString(),

@@ -4,7 +4,7 @@ import { Contracts, type FlowEvent, type MatchsignaalBericht, type MeldingBerich
 import { endOfActivePeriod, matchBatch, type MatchCandidate, type MeldingStatus } from '@vir/domain';
 import { queryPrepared } from '@vir/persistence';
 import type { Pseudonyms } from './pseudonymizer';
-import type { CommittedOutboxRow, OutboxRecord, UnsignedSignal } from './outbox.relay';
+import type { CommittedOutboxRow, OutboxRecord, QueuedSignal, UnsignedSignal } from './outbox.relay';
 
 export interface RecordResult {
   outcome: 'duplicate' | 'new' | 'updated';
@@ -256,8 +256,12 @@ export class MeldingStore {
     const entries: (OutboxRecord | { signal: number })[] = [];
     const signals: UnsignedSignal[] = [];
     const berichten: MatchsignaalBericht[] = [];
-    const event = (input: RecordInput, step: Parameters<RecordInput['flow']>[0]) =>
-      entries.push({ topic: Contracts.flowEvent.topic.name, key: step.messageId, value: Contracts.flowEvent.validate(input.flow(step)) });
+    const queued: QueuedSignal[] = [];
+    const event = (input: RecordInput, step: Parameters<RecordInput['flow']>[0]): FlowEvent => {
+      const built = Contracts.flowEvent.validate(input.flow(step));
+      entries.push({ topic: Contracts.flowEvent.topic.name, key: step.messageId, value: built });
+      return built;
+    };
 
     outcomes.forEach((outcome, k) => {
       const input = inputs[todo[k]];
@@ -285,7 +289,7 @@ export class MeldingStore {
       }
       inserts.push(row);
       byId.set(row.id, row);
-      event(input, { messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.stored', outcome: 'ok' });
+      const storedAt = event(input, { messageId: m.berichtId, partyOin: m.afzenderOin, step: 'index.stored', outcome: 'ok' }).at;
       let signalCount = 0;
       const figureMatches: string[] = [];
       for (const match of outcome.matches) {
@@ -301,7 +305,8 @@ export class MeldingStore {
           entries.push({ signal: signals.length });
           signals.push(signal);
           berichten.push(bericht);
-          event(input, { messageId: signal.messageId, correlationIds: signal.correlationIds, partyOin: self.partyOin, step: 'index.signal-queued', outcome: 'ok', detail: `${match.reikwijdte} ${match.soort}-match`, ...dimensions(self) });
+          // Its index.signal-queued event is built by the relay (see QueuedSignal).
+          queued.push({ at: storedAt, detail: `${match.reikwijdte} ${match.soort}-match`, dimensions: dimensions(self) });
         }
       }
       event(input, {
@@ -322,7 +327,7 @@ export class MeldingStore {
     // chunk's pseudonym locks for the length of the signing, and concurrent chunks that share a
     // family wait for those locks (measured: half of a chunk's transaction was that wait).
     const records: OutboxRecord[] = entries.map((e) =>
-      'signal' in e ? { topic: Contracts.outbound.topic.name, key: signals[e.signal].recipientOin, value: signals[e.signal], sign: berichten[e.signal] } : e,
+      'signal' in e ? { topic: Contracts.outbound.topic.name, key: signals[e.signal].recipientOin, value: signals[e.signal], sign: berichten[e.signal], queued: queued[e.signal] } : e,
     );
     // Every write of the chunk in one statement: each round trip to PostgreSQL costs both processes
     // a wake-up, and the locks are held until the commit.

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { Contracts, type MatchsignaalBericht, type OutboundMessage } from '@vir/contracts';
-import type { MessageBus } from '@vir/messaging';
+import { Contracts, type FlowEvent, type MatchsignaalBericht, type OutboundMessage } from '@vir/contracts';
+import { nameBasedId, type FlowEventPublisher, type MessageBus } from '@vir/messaging';
 import { queryPrepared } from '@vir/persistence';
 import type { SignalSigner } from './index-xml';
 
@@ -22,7 +22,25 @@ export type UnsignedSignal = Omit<OutboundMessage, 'xml'>;
  * of its signed XML: the relay signs it, outside the transaction that stored it. Rows written
  * before held the serialised string or the signed envelope; all are read.
  */
-export type OutboxRecord = { topic: string; key: string; value: object | string; sign?: undefined } | { topic: string; key: string; value: UnsignedSignal; sign: MatchsignaalBericht };
+export type OutboxRecord =
+  | { topic: string; key: string; value: object | string; sign?: undefined }
+  | { topic: string; key: string; value: UnsignedSignal; sign: MatchsignaalBericht; queued?: QueuedSignal };
+
+/**
+ * The signal's `index.signal-queued` flow event, in the few fields it does not share with the
+ * signal: the relay builds the event when it publishes the signal, under an id derived from the
+ * signal's (a republished row gives the same event, which the monitor ignores). Carried as a
+ * flow-event record of its own, it made up a quarter of the outbox row, and the store validated
+ * and serialised it for the table besides the relay's serialising it for Kafka. Rows written
+ * before hold that record instead; both are read.
+ */
+export interface QueuedSignal {
+  /** When the transaction queued it (the event's time). */
+  at: string;
+  detail: string;
+  /** The receiving party's melding's figure dimensions. */
+  dimensions: Pick<FlowEvent, 'convenant' | 'gemeente' | 'domein'>;
+}
 
 /** A chunk's outbox row as its transaction committed it (MeldingStore hands it to the relay). */
 export interface CommittedOutboxRow {
@@ -77,6 +95,8 @@ export class OutboxRelay {
     private readonly ds: DataSource,
     private readonly bus: MessageBus,
     private readonly signer: SignalSigner,
+    /** Builds the signals' `index.signal-queued` events (the same publisher as the store's events). */
+    private readonly flow: Pick<FlowEventPublisher, 'build'>,
     private readonly options: OutboxRelayOptions,
   ) {
     this.batchSize = options.batchSize ?? 50;
@@ -182,13 +202,31 @@ export class OutboxRelay {
     });
   }
 
+  private queuedEvent(signal: UnsignedSignal, queued: QueuedSignal): FlowEvent {
+    return Contracts.flowEvent.validate(
+      this.flow.build({
+        eventId: nameBasedId(`index.signal-queued:${signal.messageId}`),
+        at: queued.at,
+        messageId: signal.messageId,
+        correlationIds: signal.correlationIds,
+        partyOin: signal.recipientOin,
+        step: 'index.signal-queued',
+        outcome: 'ok',
+        detail: queued.detail,
+        ...queued.dimensions,
+      }),
+    );
+  }
+
   /** Signs the signals among the records (one call: the worker pool spreads them) and produces all, in order, in one request. */
   private async publish(records: OutboxRecord[]): Promise<void> {
     const pending: Pending[] = [];
     const berichten: MatchsignaalBericht[] = [];
     for (const x of records) {
-      if (x.sign) pending.push({ topic: x.topic, key: x.key, envelope: x.value, signal: berichten.push(x.sign) - 1 });
-      else pending.push({ topic: x.topic, key: x.key, value: typeof x.value === 'string' ? x.value : JSON.stringify(x.value) });
+      if (x.sign) {
+        pending.push({ topic: x.topic, key: x.key, envelope: x.value, signal: berichten.push(x.sign) - 1 });
+        if (x.queued) pending.push({ topic: Contracts.flowEvent.topic.name, key: x.value.messageId, value: JSON.stringify(this.queuedEvent(x.value, x.queued)) });
+      } else pending.push({ topic: x.topic, key: x.key, value: typeof x.value === 'string' ? x.value : JSON.stringify(x.value) });
     }
     const signed = berichten.length > 0 ? await this.signer.signMatchsignalen(berichten) : [];
     const byTopic = new Map<string, { key: string; value: string }[]>();
