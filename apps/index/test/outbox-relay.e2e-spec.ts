@@ -9,7 +9,7 @@ import { openMatchsignaal } from '@vir/xml';
 import { IndexCrypto } from '../src/matching/index-crypto';
 import { InThreadXml } from '../src/matching/index-xml';
 import { MeldingStore } from '../src/matching/melding.store';
-import { OutboxRelay } from '../src/matching/outbox.relay';
+import { OutboxRelay, type OutboxRecord } from '../src/matching/outbox.relay';
 import { devIndexFiles, openTestStore, recordAs } from './index-store.fixture';
 
 // Signals wait in the outbox unsigned (signing inside the chunk's transaction held its pseudonym
@@ -131,4 +131,36 @@ it('publishes a committed chunk row from memory at once, and leaves a row nobody
   expect(await outboxRows()).toBe(0);
   expect(fresh().map((p) => p.messageId)).toEqual(expect.arrayContaining(orphaned));
   expect(fresh()).toHaveLength(6);
+});
+
+it('publishes a row written before signal-queued events were built by the relay: its own event records, no second event', async () => {
+  await recordAs(store, clock, { party: NHN, convenant: '7', child: 'Q', melderId: 'n20' });
+  await recordAs(store, clock, { party: TWENTE, convenant: '41', child: 'Q', melderId: 't20' });
+  // Rewrite the newest row into the earlier form: each signal followed by its event as a record.
+  const [row] = (await ds.query('SELECT id::text AS id, records FROM outbox ORDER BY id DESC LIMIT 1')) as { id: string; records: string }[];
+  const earlier: OutboxRecord[] = [];
+  const eventIds: string[] = [];
+  for (const r of JSON.parse(row.records) as OutboxRecord[]) {
+    if (!r.sign || !r.queued) {
+      earlier.push(r);
+      continue;
+    }
+    const { queued, ...signal } = r;
+    const event: FlowEvent = { eventId: randomUUID(), component: 'index', messageId: signal.value.messageId, correlationIds: signal.value.correlationIds, partyOin: signal.value.recipientOin, step: 'index.signal-queued', outcome: 'ok', detail: queued.detail, at: queued.at, ...queued.dimensions };
+    eventIds.push(event.eventId);
+    earlier.push(signal, { topic: Contracts.flowEvent.topic.name, key: event.messageId, value: event });
+  }
+  expect(eventIds).toHaveLength(2);
+  await ds.query('UPDATE outbox SET records = $2 WHERE id = $1', [row.id, JSON.stringify(earlier)]);
+
+  const crypto = new IndexCrypto(await devIndexFiles());
+  const relay = new OutboxRelay(ds, bus, new InThreadXml(crypto), flow, { pollMs: 60_000, orphanAfterMs: 0 });
+  await relay.flush();
+  await relay.stop();
+  const signalIds = earlier.flatMap((r) => (r.sign ? [r.value.messageId] : []));
+  const queuedEvents = kcat(Contracts.flowEvent.topic.name)
+    .map((line) => Contracts.flowEvent.parse(line))
+    .filter((e) => e.step === 'index.signal-queued' && signalIds.includes(e.messageId));
+  expect(queuedEvents.map((e) => e.eventId).sort()).toEqual([...eventIds].sort());
+  expect(kcat('vir.outbound.v1').map((line) => Contracts.outbound.parse(line).messageId)).toEqual(expect.arrayContaining(signalIds));
 });
