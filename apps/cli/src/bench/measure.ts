@@ -16,9 +16,17 @@ interface ProcStat {
   cmd: string;
 }
 
+/** A process's or thread's parent and CPU seconds (user + system) from its /proc stat file. */
+function readStat(file: string): { ppid: number; cpu: number } {
+  const stat = readFileSync(file, 'utf8');
+  // After the command name in parentheses (which may hold spaces): state, ppid, …, utime (14th), stime (15th).
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = 100; // USER_HZ on Linux
+  return { ppid: Number(rest[1]), cpu: (Number(rest[11]) + Number(rest[12])) / ticks };
+}
+
 /** Every process's parent, CPU seconds and command line, by pid. */
 function procStats(): Map<number, ProcStat> {
-  const ticks = 100; // USER_HZ on Linux
   const stats = new Map<number, ProcStat>();
   let pids: string[];
   try {
@@ -28,9 +36,7 @@ function procStats(): Map<number, ProcStat> {
   }
   for (const d of pids) {
     try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(d), { ppid: Number(rest[1]), cpu: (Number(rest[11]) + Number(rest[12])) / ticks, cmd: readFileSync(`/proc/${d}/cmdline`, 'utf8').replaceAll('\0', ' ') });
+      stats.set(Number(d), { ...readStat(`/proc/${d}/stat`), cmd: readFileSync(`/proc/${d}/cmdline`, 'utf8').replaceAll('\0', ' ') });
     } catch {
       // gone meanwhile
     }
@@ -114,9 +120,7 @@ export function threadCpuSeconds(): { main: number; others: number } | undefined
     let others = 0;
     for (const tid of readdirSync('/proc/self/task')) {
       try {
-        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-        const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const cpu = (Number(rest[11]) + Number(rest[12])) / 100;
+        const { cpu } = readStat(`/proc/self/task/${tid}/stat`);
         if (Number(tid) === process.pid) main += cpu;
         else others += cpu;
       } catch {

@@ -149,6 +149,7 @@ export class MeldingProcessor {
     // Every melding of the chunk is handed to verification at once, in one request per worker
     // thread; the results are then taken in order.
     const meldingen = envelopes.flatMap((e, i) => (e?.type === 'melding' ? [i] : []));
+    const position = new Map(meldingen.map((i, k) => [i, k]));
     // Settled, so a failed request (a worker died) fails each melding, and none goes unhandled.
     const opened = settle(
       this.xml.openMeldingen(
@@ -156,7 +157,6 @@ export class MeldingProcessor {
         at,
       ),
     );
-    const opening = new Map(meldingen.map((i, k) => [i, opened.then((all): Settled<Opened<MeldingBericht>> => (all.ok ? all.value[k] : all))]));
     let pending: Verified[] = [];
     // The chunk's index.verified events go out together and are awaited once, before the chunk's
     // offsets can be committed: awaiting each (a Kafka round trip, or at least a turn of the event
@@ -171,7 +171,8 @@ export class MeldingProcessor {
       if (!envelope) continue;
       const reject = (code: string, detail: string) => this.reject(envelope, code, detail);
       if (envelope.type === 'melding') {
-        const verified = await this.checkMelding(envelope, await opening.get(i)!, at, reject, verifiedEvents);
+        const all = await opened;
+        const verified = await this.checkMelding(envelope, all.ok ? all.value[position.get(i)!] : all, at, reject, verifiedEvents);
         if (verified) pending.push(verified);
         continue;
       }

@@ -4,7 +4,7 @@ import { Contracts, type FlowEvent, type MatchsignaalBericht, type MeldingBerich
 import { endOfActivePeriod, matchBatch, type MatchCandidate, type MeldingStatus } from '@vir/domain';
 import { queryPrepared } from '@vir/persistence';
 import type { Pseudonyms } from './pseudonymizer';
-import type { CommittedOutboxRow, OutboxRecord, QueuedSignal, UnsignedSignal } from './outbox.relay';
+import type { CommittedOutboxRow, OutboxRecord, UnsignedSignal } from './outbox.relay';
 
 export interface RecordResult {
   outcome: 'duplicate' | 'new' | 'updated';
@@ -252,14 +252,14 @@ export class MeldingStore {
     const inserts: StoredMelding[] = [];
     const updates = new Map<string, StoredMelding>();
     const matchRows: { id: string; soort: string; reikwijdte: string; a: string; b: string }[] = [];
-    // In order: flow events, and signals (signed by the relay, after the commit).
-    const entries: (OutboxRecord | { signal: number })[] = [];
-    const signals: UnsignedSignal[] = [];
-    const berichten: MatchsignaalBericht[] = [];
-    const queued: QueuedSignal[] = [];
+    // In order: flow events, and signals. Signals go into the outbox unsigned and the relay signs
+    // them: signing here would hold this chunk's pseudonym locks for the length of the signing, and
+    // concurrent chunks that share a family wait for those locks (measured: half of a chunk's
+    // transaction was that wait).
+    const records: OutboxRecord[] = [];
     const event = (input: RecordInput, step: Parameters<RecordInput['flow']>[0]): FlowEvent => {
       const built = Contracts.flowEvent.validate(input.flow(step));
-      entries.push({ topic: Contracts.flowEvent.topic.name, key: step.messageId, value: built });
+      records.push({ topic: Contracts.flowEvent.topic.name, key: step.messageId, value: built });
       return built;
     };
 
@@ -300,13 +300,16 @@ export class MeldingStore {
         for (const [self, counterpart] of [[other, row], [row, other]] as const) {
           if (match.reikwijdte === 'binnen-convenant' && this.options.localMatchingOins?.has(self.partyOin)) continue;
           const bericht = this.bericht(matchId, match.soort, match.reikwijdte, self, counterpart, at);
-          const signal = { messageId: bericht.berichtId, type: 'matchsignaal' as const, recipientOin: self.partyOin, correlationIds: [self.messageId, counterpart.messageId], producedAt: at.toISOString() };
+          const signal: UnsignedSignal = { messageId: bericht.berichtId, type: 'matchsignaal', recipientOin: self.partyOin, correlationIds: [self.messageId, counterpart.messageId], producedAt: at.toISOString() };
           signalCount++;
-          entries.push({ signal: signals.length });
-          signals.push(signal);
-          berichten.push(bericht);
-          // Its index.signal-queued event is built by the relay (see QueuedSignal).
-          queued.push({ at: storedAt, detail: `${match.reikwijdte} ${match.soort}-match`, dimensions: dimensions(self) });
+          records.push({
+            topic: Contracts.outbound.topic.name,
+            key: self.partyOin,
+            value: signal,
+            sign: bericht,
+            // Its index.signal-queued event is built by the relay (see QueuedSignal).
+            queued: { at: storedAt, detail: `${match.reikwijdte} ${match.soort}-match`, dimensions: dimensions(self) },
+          });
         }
       }
       event(input, {
@@ -323,12 +326,6 @@ export class MeldingStore {
       results[todo[k]] = { outcome: 'new', matches: outcome.matches.length, signals: signalCount };
     });
 
-    // Signals go into the outbox unsigned and the relay signs them: signing here would hold this
-    // chunk's pseudonym locks for the length of the signing, and concurrent chunks that share a
-    // family wait for those locks (measured: half of a chunk's transaction was that wait).
-    const records: OutboxRecord[] = entries.map((e) =>
-      'signal' in e ? { topic: Contracts.outbound.topic.name, key: signals[e.signal].recipientOin, value: signals[e.signal], sign: berichten[e.signal], queued: queued[e.signal] } : e,
-    );
     // Every write of the chunk in one statement: each round trip to PostgreSQL costs both processes
     // a wake-up, and the locks are held until the commit.
     const writes = new Statement();

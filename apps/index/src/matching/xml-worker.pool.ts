@@ -39,8 +39,10 @@ export class XmlWorkerPool implements IndexXml {
     return this.pool.call<T>(request, index);
   }
 
-  openMelding(xml: string, at: Date): Promise<Opened<MeldingBericht>> {
-    return this.call({ op: 'open', xml, at: at.toISOString() });
+  async openMelding(xml: string, at: Date): Promise<Opened<MeldingBericht>> {
+    const [opened] = await this.openMeldingen([xml], at);
+    if (!opened.ok) throw opened.error;
+    return opened.value;
   }
 
   /**
@@ -50,7 +52,7 @@ export class XmlWorkerPool implements IndexXml {
   async openMeldingen(xmls: string[], at: Date): Promise<Settled<Opened<MeldingBericht>>[]> {
     if (xmls.length === 0) return [];
     const parts = this.split(xmls);
-    const answers = await Promise.all(parts.map((part, k) => this.call<XmlWorkerOpened[]>({ op: 'openMany', xmls: part, at: at.toISOString() }, parts.length > 1 ? k : undefined)));
+    const answers = await Promise.all(parts.map((part, k) => this.call<XmlWorkerOpened[]>({ op: 'open', xmls: part, at: at.toISOString() }, parts.length > 1 ? k : undefined)));
     return answers.flat().map((r) => (r.ok ? { ok: true as const, value: r.value as Opened<MeldingBericht> } : { ok: false as const, error: failure(r.error) }));
   }
 

@@ -7,10 +7,7 @@ export interface XmlWorkerData {
   crlRefreshMs: number;
 }
 
-export type XmlWorkerRequest =
-  | { id: number; op: 'open'; xml: string; at: string }
-  | { id: number; op: 'openMany'; xmls: string[]; at: string }
-  | { id: number; op: 'sign'; berichten: MatchsignaalBericht[] };
+export type XmlWorkerRequest = { id: number; op: 'open'; xmls: string[]; at: string } | { id: number; op: 'sign'; berichten: MatchsignaalBericht[] };
 
 /** A refusal crosses the thread boundary as data and becomes an XmlMessageError again. */
 export interface XmlWorkerFailure {
@@ -18,7 +15,7 @@ export interface XmlWorkerFailure {
   message: string;
 }
 
-/** One melding's outcome in an openMany answer: a refusal of one does not fail the others. */
+/** One melding's outcome in an open answer: a refusal of one does not fail the others. */
 export type XmlWorkerOpened = { ok: true; value: unknown } | { ok: false; error: XmlWorkerFailure };
 
 export type XmlWorkerResponse = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: XmlWorkerFailure };

@@ -5,7 +5,7 @@ import { InThreadXml } from './index-xml';
 import type { XmlWorkerData, XmlWorkerFailure, XmlWorkerOpened, XmlWorkerRequest, XmlWorkerResponse } from './xml-worker.protocol';
 
 // A worker thread of XmlWorkerPool: loads the index's keys and trust store itself (CRL re-read
-// on the same schedule) and answers open, openMany and sign requests one at a time.
+// on the same schedule) and answers open (a chunk's meldingen) and sign requests one at a time.
 
 const data = workerData as XmlWorkerData;
 const xml = new InThreadXml(new IndexCrypto(data.files, { intervalMs: data.crlRefreshMs, warn: (line) => console.warn(`[xml worker] ${line}`) }));
@@ -23,8 +23,6 @@ function failure(err: unknown): XmlWorkerFailure {
 function work(request: XmlWorkerRequest): Promise<unknown> {
   switch (request.op) {
     case 'open':
-      return xml.openMelding(request.xml, new Date(request.at));
-    case 'openMany':
       return xml.openMeldingen(request.xmls, new Date(request.at)).then((all) => all.map((r): XmlWorkerOpened => (r.ok ? r : { ok: false, error: failure(r.error) })));
     case 'sign':
       return xml.signMatchsignalen(request.berichten);
