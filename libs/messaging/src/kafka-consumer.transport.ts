@@ -86,6 +86,20 @@ export interface KafkaConsumerTransportOptions {
 export const DEFAULT_FETCH = { minBytes: 1, maxWaitMs: 500 } as const;
 
 
+/** One partition's small batch waiting to be handled together with others (see gather). */
+interface GatheredPart {
+  partition: number;
+  messages: KafkaMessage[];
+  go: () => boolean;
+}
+
+interface Gathering {
+  parts: GatheredPart[];
+  count: number;
+  /** The parts whose records were handled. */
+  done: Promise<Set<GatheredPart>>;
+}
+
 /** A record a batch handler could never process: parked on the dead-letter topic with its reason. */
 export interface DeadLetter {
   record: KafkaRecord;
@@ -95,9 +109,11 @@ export interface DeadLetter {
 
 /**
  * Marks an @EventPattern handler as a batch handler: `@EventPattern(topic, batchHandler(200))`.
- * It receives up to `maxRecords` consecutive records of one partition as `KafkaRecord[]` and
- * returns the ones it could never process (`DeadLetter[]`); throwing means "retry the chunk".
- * Why: one database transaction per chunk instead of per record is what lets the index keep up.
+ * It receives up to `maxRecords` records as `KafkaRecord[]`, each partition's in order: consecutive
+ * records of one partition, or the small batches of several partitions that one fetch brought,
+ * together. It returns the ones it could never process (`DeadLetter[]`); throwing means "retry the
+ * chunk". Why: one database transaction per chunk instead of per record is what lets the index
+ * keep up, and per fetch instead of per partition what keeps it cheap when records trickle in.
  */
 export function batchHandler(maxRecords: number): { batch: number } {
   if (!Number.isInteger(maxRecords) || maxRecords < 1) throw new Error('batchHandler: maxRecords must be a positive integer');
@@ -118,6 +134,8 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   private commitTimer?: NodeJS.Timeout;
   private committing: Promise<void> = Promise.resolve();
   private closing = false;
+  /** Per topic, the chunk that small partition batches of one fetch are joining. */
+  private readonly gathering = new Map<string, Gathering>();
   /** Batches being processed (close() waits for them before the last commit). */
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -190,10 +208,16 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
         throw err;
       }
     };
-    if (chunk) {
+    if (chunk && batch.messages.length <= chunk) {
+      // A small batch waits one turn of the event loop for the other partitions' batches of the
+      // same fetch, and they go to the handler as one chunk (when together they fit): one
+      // transaction instead of one per partition when records trickle in.
+      const joined = await this.gather(topic, chunk, { partition: batch.partition, messages: batch.messages, go });
+      if (joined) await step(batch.messages[batch.messages.length - 1].offset);
+    } else if (chunk) {
       for (let i = 0; i < batch.messages.length && go(); i += chunk) {
         const messages = batch.messages.slice(i, i + chunk);
-        await this.handleChunk(topic, batch.partition, messages);
+        await this.handleChunk(topic, messages.map((m) => KafkaConsumerTransport.record(topic, batch.partition, m)));
         await step(messages[messages.length - 1].offset);
       }
     } else {
@@ -202,6 +226,33 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
         await step(batch.messages[i].offset);
       }
     }
+  }
+
+  /**
+   * Adds a partition's small batch to the topic's gathering chunk (started now if there is none,
+   * or if this batch would not fit) and resolves when that chunk was handled: true when this
+   * batch's records were in it, false when it was skipped (stopping, or the partition was sought).
+   */
+  private gather(topic: string, chunk: number, part: GatheredPart): Promise<boolean> {
+    let g = this.gathering.get(topic);
+    if (g && g.count + part.messages.length > chunk) {
+      this.gathering.delete(topic);
+      g = undefined;
+    }
+    if (!g) {
+      const started: Gathering = { parts: [], count: 0, done: undefined as unknown as Promise<Set<GatheredPart>> };
+      started.done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        if (this.gathering.get(topic) === started) this.gathering.delete(topic);
+        const taken = new Set(started.parts.filter((x) => x.go()));
+        const records = [...taken].flatMap((x) => x.messages.map((m) => KafkaConsumerTransport.record(topic, x.partition, m)));
+        if (records.length > 0) await this.handleChunk(topic, records);
+        return taken;
+      });
+      this.gathering.set(topic, (g = started));
+    }
+    g.parts.push(part);
+    g.count += part.messages.length;
+    return g.done.then((taken) => taken.has(part));
   }
 
   private markProcessed(topic: string, partition: number, offset: string): void {
@@ -270,10 +321,9 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     }
   }
 
-  private async handleChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+  private async handleChunk(topic: string, records: KafkaRecord[]): Promise<void> {
     const handler = this.getHandlerByPattern(topic);
     if (!handler) throw new Error(`No handler for ${topic}`);
-    const records = messages.map((m) => KafkaConsumerTransport.record(topic, partition, m));
     const dead = (await this.settle(handler(records))) as DeadLetter[] | undefined;
     if (dead && dead.length > 0) await this.deadLetter(dead);
   }

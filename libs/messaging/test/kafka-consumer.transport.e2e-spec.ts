@@ -117,3 +117,37 @@ it('commits what it processed when it closes, before the interval is up', async 
     if (!closed) await transport.close();
   }
 });
+
+it("hands a batch handler the small batches of several partitions that one fetch brought as one chunk, each partition's in order", async () => {
+  const inbound = Contracts.inbound.topic.name;
+  const run = randomUUID().slice(0, 8);
+  // On the broker before the consumer starts, so its first fetch brings all three partitions.
+  await producer.send({ topic: prefix + inbound, messages: [0, 1, 2].flatMap((p) => [0, 1, 2].map((k) => ({ partition: p, key: `${run}-${p}`, value: `${run}-${p}-${k}` }))) });
+  const chunks = async (limit: number): Promise<{ partition: number; value: string }[][]> => {
+    const seen: { partition: number; value: string }[][] = [];
+    const transport = new KafkaConsumerTransport({ kafka, groupId: `gather-${randomUUID().slice(0, 8)}`, topics: [inbound], bus: new MessageBus(kafka, prefix), now: () => new Date() });
+    transport.addHandler(inbound, async (records: KafkaRecord[]) => void seen.push(records.map((r) => ({ partition: r.partition, value: String(r.value) }))), true, { batch: limit });
+    await new Promise<void>((resolve, reject) => void transport.listen((err?: unknown) => (err ? reject(err) : resolve())));
+    try {
+      await until(() => seen.flat().filter((r) => r.value.startsWith(run)).length === 9);
+    } finally {
+      await transport.close();
+    }
+    return seen.map((c) => c.filter((r) => r.value.startsWith(run))).filter((c) => c.length > 0);
+  };
+  const inOrder = (all: { partition: number; value: string }[]) =>
+    [0, 1, 2].forEach((p) => expect(all.filter((r) => r.partition === p).map((r) => r.value)).toEqual([0, 1, 2].map((k) => `${run}-${p}-${k}`)));
+
+  // Together they fit: one chunk of nine, from three partitions.
+  const together = await chunks(50);
+  expect(together).toHaveLength(1);
+  expect(new Set(together[0].map((r) => r.partition))).toEqual(new Set([0, 1, 2]));
+  inOrder(together[0]);
+
+  // They do not: no chunk over the limit, every record once, each partition in order.
+  const apart = await chunks(4);
+  expect(apart.length).toBeGreaterThanOrEqual(3);
+  for (const c of apart) expect(c.length).toBeLessThanOrEqual(4);
+  expect(apart.flat()).toHaveLength(9);
+  inOrder(apart.flat());
+});

@@ -126,7 +126,7 @@ export class MeldingProcessor {
   }
 
   /**
-   * A chunk of one partition, in order. Consecutive meldingen are verified and decrypted one by
+   * A chunk of records, each partition's in order (see batchHandler). Consecutive meldingen are verified and decrypted one by
    * one, then stored, matched and signalled in ONE transaction; an intrekking, verwijdering or
    * ping in between is handled on its own after the meldingen before it, so order holds.
    * Returns the records that can never be processed (for the dead-letter topic); throws on
