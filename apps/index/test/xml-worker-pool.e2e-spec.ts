@@ -8,7 +8,7 @@ import { ROOT_DIR, regionalMelding, testBsn } from '@vir/testing';
 import { openMatchsignaal, sealMelding, XmlMessageError } from '@vir/xml';
 import { toMeldingBericht, type RegionaleMeldingDto } from '@vir/contracts';
 import { IndexCrypto, type IndexCryptoFiles } from '../src/matching/index-crypto';
-import { InThreadXml } from '../src/matching/index-xml';
+import { InThreadXml, type IndexXml } from '../src/matching/index-xml';
 import { XmlWorkerPool } from '../src/matching/xml-worker.pool';
 import { devIndexFiles } from './index-store.fixture';
 
@@ -41,16 +41,20 @@ function sealed(n: number): string {
 it('opens meldingen on worker threads exactly as in the calling thread', async () => {
   const xmls = Array.from({ length: 8 }, (_, i) => sealed(7000 + i));
   const at = new Date();
-  const [viaPool, inThread] = await Promise.all([Promise.all(xmls.map((x) => pool.openMelding(x, at))), Promise.all(xmls.map((x) => local.openMelding(x, at)))]);
+  const [viaPool, inThread] = await Promise.all([pool.openMeldingen(xmls, at), local.openMeldingen(xmls, at)]);
   expect(viaPool).toEqual(inThread);
-  expect(viaPool.map((o) => o.message.jeugdige.bsn)).toEqual(xmls.map((_, i) => testBsn(7000 + i)));
+  expect(viaPool.map((o) => (o.ok ? o.value.message.jeugdige.bsn : o.error))).toEqual(xmls.map((_, i) => testBsn(7000 + i)));
 });
 
 it('rejects a tampered melding with the same coded XmlMessageError', async () => {
   const tampered = sealed(7100).replace(/<Referentie>[^<]*<\/Referentie>/, '<Referentie>changed</Referentie>');
   const at = new Date();
-  const fromPool = await pool.openMelding(tampered, at).catch((e: unknown) => e);
-  const fromThread = await local.openMelding(tampered, at).catch((e: unknown) => e);
+  const error = async (xml: IndexXml) => {
+    const [opened] = await xml.openMeldingen([tampered], at);
+    return opened.ok ? opened.value : opened.error;
+  };
+  const [fromPool, fromThread] = [await error(pool), await error(local)];
+  expect(fromThread).toBeInstanceOf(XmlMessageError);
   expect(fromPool).toBeInstanceOf(XmlMessageError);
   expect(fromPool).toMatchObject({ code: (fromThread as XmlMessageError).code, detailCode: 'SIGNATURE_DIGEST_MISMATCH' });
 });

@@ -95,10 +95,11 @@ interface GatheredPart {
 
 interface Gathering {
   parts: GatheredPart[];
-  count: number;
   /** The parts whose records were handled. */
   done: Promise<Set<GatheredPart>>;
 }
+
+const recordsIn = (g: Gathering) => g.parts.reduce((n, p) => n + p.messages.length, 0);
 
 /** A record a batch handler could never process: parked on the dead-letter topic with its reason. */
 export interface DeadLetter {
@@ -235,23 +236,19 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
    */
   private gather(topic: string, chunk: number, part: GatheredPart): Promise<boolean> {
     let g = this.gathering.get(topic);
-    if (g && g.count + part.messages.length > chunk) {
-      this.gathering.delete(topic);
-      g = undefined;
-    }
-    if (!g) {
-      const started: Gathering = { parts: [], count: 0, done: undefined as unknown as Promise<Set<GatheredPart>> };
-      started.done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-        if (this.gathering.get(topic) === started) this.gathering.delete(topic);
-        const taken = new Set(started.parts.filter((x) => x.go()));
+    if (!g || recordsIn(g) + part.messages.length > chunk) {
+      // A full one is left to its turn of the event loop; later batches start another.
+      const parts: GatheredPart[] = [];
+      const done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        if (this.gathering.get(topic)?.parts === parts) this.gathering.delete(topic);
+        const taken = new Set(parts.filter((x) => x.go()));
         const records = [...taken].flatMap((x) => x.messages.map((m) => KafkaConsumerTransport.record(topic, x.partition, m)));
         if (records.length > 0) await this.handleChunk(topic, records);
         return taken;
       });
-      this.gathering.set(topic, (g = started));
+      this.gathering.set(topic, (g = { parts, done }));
     }
     g.parts.push(part);
-    g.count += part.messages.length;
     return g.done.then((taken) => taken.has(part));
   }
 

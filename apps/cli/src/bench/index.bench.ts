@@ -31,7 +31,7 @@ import { threadCpuSeconds, treeCpuSeconds } from './measure';
 // left out on purpose: its produce is replaced by a no-op, so the figure is the index's own cost.
 
 /** Kafka replaced by nothing: the bench measures the index, not the broker. */
-const nullBus = { topicPrefix: '', publish: async () => undefined, publishRaw: async () => undefined, publishRawTopics: async () => undefined, connect: async () => undefined, disconnect: async () => undefined } as unknown as MessageBus;
+const nullBus = { topicPrefix: '', publish: async () => undefined, publishRawTopics: async () => undefined, connect: async () => undefined, disconnect: async () => undefined } as unknown as MessageBus;
 
 const DOMEINEN: OrganisatieDomein[] = ['onderwijs', 'jeugdhulp', 'jeugdgezondheidszorg', 'gezondheidszorg', 'politie-en-justitie'];
 

@@ -5,13 +5,12 @@ import type { IndexCrypto } from './index-crypto';
 /**
  * The index's CPU-heavy XML work: verify + decrypt meldingen, sign matchsignalen. Behind an
  * interface so it can run on worker threads (XmlWorkerPool) or in the calling thread (tests,
- * INDEX_XML_WORKERS=0). Refusals reject with the XmlMessageError @vir/xml throws.
+ * INDEX_XML_WORKERS=0). A refusal is the XmlMessageError @vir/xml throws.
  */
 export interface IndexXml {
   /** The signing identity's OIN (afzender of every signal). */
   readonly signerOin: string;
-  openMelding(xml: string, at: Date): Promise<Opened<MeldingBericht>>;
-  /** Several at once (a chunk's): one outcome per document, in order; a refusal fails only its own. */
+  /** A chunk's meldingen: one outcome per document, in order; a refusal fails only its own. */
   openMeldingen(xmls: string[], at: Date): Promise<Settled<Opened<MeldingBericht>>[]>;
   /** One signed document per bericht, in order. */
   signMatchsignalen(berichten: MatchsignaalBericht[]): Promise<string[]>;
@@ -26,12 +25,15 @@ export class InThreadXml implements IndexXml {
     this.signerOin = crypto.signer.oin;
   }
 
-  async openMelding(xml: string, at: Date): Promise<Opened<MeldingBericht>> {
-    return openMelding(xml, { trustStore: this.crypto.trustStore, at, recipientKey: this.crypto.decryptionKeys });
-  }
-
   async openMeldingen(xmls: string[], at: Date): Promise<Settled<Opened<MeldingBericht>>[]> {
-    return Promise.all(xmls.map((xml) => settle(this.openMelding(xml, at))));
+    const options = { trustStore: this.crypto.trustStore, at, recipientKey: this.crypto.decryptionKeys };
+    return xmls.map((xml): Settled<Opened<MeldingBericht>> => {
+      try {
+        return { ok: true, value: openMelding(xml, options) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
   }
 
   async signMatchsignalen(berichten: MatchsignaalBericht[]): Promise<string[]> {

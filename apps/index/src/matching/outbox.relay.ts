@@ -86,10 +86,7 @@ export class OutboxRelay {
   private stopped = false;
   private memory: CommittedOutboxRow[] = [];
   private tableDue = false;
-
-  private readonly batchSize: number;
-  private readonly orphanAfterMs: number;
-  private readonly memoryLimit: number;
+  private readonly options: Required<OutboxRelayOptions>;
 
   constructor(
     private readonly ds: DataSource,
@@ -97,11 +94,9 @@ export class OutboxRelay {
     private readonly signer: SignalSigner,
     /** Builds the signals' `index.signal-queued` events (the same publisher as the store's events). */
     private readonly flow: Pick<FlowEventPublisher, 'build'>,
-    private readonly options: OutboxRelayOptions,
+    options: OutboxRelayOptions,
   ) {
-    this.batchSize = options.batchSize ?? 50;
-    this.orphanAfterMs = options.orphanAfterMs ?? 5_000;
-    this.memoryLimit = options.memoryLimit ?? 2_000;
+    this.options = { batchSize: 50, orphanAfterMs: 5_000, memoryLimit: 2_000, ...options };
   }
 
   start(): void {
@@ -129,7 +124,7 @@ export class OutboxRelay {
 
   /** A committed chunk row, to publish from memory now. */
   handOver(row: CommittedOutboxRow): void {
-    if (this.stopped || this.memory.length >= this.memoryLimit) return;
+    if (this.stopped || this.memory.length >= this.options.memoryLimit) return;
     this.memory.push(row);
     this.run();
   }
@@ -163,13 +158,13 @@ export class OutboxRelay {
       if (this.memory.length > 0) await this.fromMemory();
       else if (this.tableDue) {
         this.tableDue = false;
-        if ((await this.fromTable()) === this.batchSize) this.tableDue = true;
+        if ((await this.fromTable()) === this.options.batchSize) this.tableDue = true;
       } else return;
     }
   }
 
   private async fromMemory(): Promise<void> {
-    const rows = this.memory.splice(0, this.batchSize);
+    const rows = this.memory.splice(0, this.options.batchSize);
     try {
       await this.publish(rows.flatMap((r) => r.records));
     } catch (err) {
@@ -191,7 +186,7 @@ export class OutboxRelay {
            WHERE (records IS NULL OR written_at <= now() - $2::int * interval '1 millisecond') AND id <> ALL($3::bigint[])
            ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED))
          RETURNING id::text, topic, key, payload, records`,
-        [this.batchSize, this.orphanAfterMs, this.memory.map((r) => r.id)],
+        [this.options.batchSize, this.options.orphanAfterMs, this.memory.map((r) => r.id)],
       );
       if (rows.length === 0) return 0;
       rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));

@@ -39,12 +39,6 @@ export class XmlWorkerPool implements IndexXml {
     return this.pool.call<T>(request, index);
   }
 
-  async openMelding(xml: string, at: Date): Promise<Opened<MeldingBericht>> {
-    const [opened] = await this.openMeldingen([xml], at);
-    if (!opened.ok) throw opened.error;
-    return opened.value;
-  }
-
   /**
    * A chunk's meldingen in one request per worker (each answers its share at once): a message per
    * melding each way cost both threads a wake-up and a structured clone per melding.
