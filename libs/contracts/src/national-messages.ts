@@ -69,12 +69,26 @@ export interface MatchsignaalBericht {
   andereOrganisatie: Organisatie;
 }
 
-/** Root elements of the national messages (schemas/vir-berichten-v1.xsd, version 1.3). */
+/**
+ * Matchsignalen for one party under one signature (schema 1.4): the index's signing budget at
+ * national volume. Every signal's afzender and ontvanger are the bundle's.
+ */
+export interface MatchsignalenBericht {
+  /** Bundle id (UUID); each signal keeps its own berichtId. */
+  berichtId: string;
+  afzenderOin: string;
+  ontvangerOin: string;
+  verzonden: string;
+  signalen: MatchsignaalBericht[];
+}
+
+/** Root elements of the national messages (schemas/vir-berichten-v1.xsd, version 1.4). */
 export const BERICHT_SOORTEN = [
   'Melding',
   'Intrekking',
   'Verwijdering',
   'Matchsignaal',
+  'Matchsignalen',
   'Ontvangstbevestiging',
   'Foutbericht',
   'Ping',

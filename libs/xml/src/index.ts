@@ -8,7 +8,7 @@ export { sealMelding, verifyMelding, openMelding } from './melding-codec';
 export type { BsnEncryption, SealOptions, VerifiedMelding, OpenMeldingOptions } from './melding-codec';
 export type { RecipientKey, RecipientKeys, KeyAgreementSessionOptions } from './bsn-encryptor';
 export { KeyAgreementSession, DEFAULT_SESSION_MAX_MESSAGES, DEFAULT_SESSION_MAX_AGE_MS } from './bsn-encryptor';
-export { signMatchsignaal, openMatchsignaal } from './matchsignaal-codec';
+export { signMatchsignaal, openMatchsignaal, signMatchsignalen, openMatchsignalen, MAX_SIGNALEN, MATCHSIGNALEN_MAX_BYTES } from './matchsignaal-codec';
 export { signIntrekking, openIntrekking } from './intrekking-codec';
 export { signVerwijdering, openVerwijdering } from './verwijdering-codec';
 export { signOntvangstbevestiging, openOntvangstbevestiging, MAX_RESULTATEN } from './ontvangstbevestiging-codec';

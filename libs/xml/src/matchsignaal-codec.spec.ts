@@ -1,5 +1,6 @@
-import { openMatchsignaal, signMatchsignaal, XmlMessageError } from './index';
-import { createTestPki, NOW, OIN, sampleMatchsignaal, type TestPki } from './test-pki.fixture';
+import { MAX_SIGNALEN, openMatchsignaal, openMatchsignalen, signMatchsignaal, signMatchsignalen, XmlMessageError } from './index';
+import { createTestPki, NOW, OIN, sampleMatchsignaal, sampleMatchsignalen, stripSignature, type TestPki } from './test-pki.fixture';
+import { signDocument } from './xml-signer';
 
 let pki: TestPki;
 beforeAll(async () => {
@@ -68,5 +69,66 @@ describe('signMatchsignaal / openMatchsignaal', () => {
     const xml = signMatchsignaal(sampleMatchsignaal(), pki.index);
     const asMelding = xml.replace('<Matchsignaal ', '<Melding ').replace('</Matchsignaal>', '</Melding>');
     expect(codeOf(() => open(asMelding))).toBe('XML_SCHEMA_VIOLATION');
+  });
+});
+
+describe('signMatchsignalen / openMatchsignalen (a party\'s signals under one signature)', () => {
+  const openBundle = (xml: string) => openMatchsignalen(xml, { trustStore: pki.trustStore, at: NOW });
+
+  it('round-trips a bundle, in order, under ONE signature, with RSA and with ECDSA', () => {
+    for (const signer of [pki.index, pki.indexEc]) {
+      const bundle = sampleMatchsignalen(5);
+      const xml = signMatchsignalen(bundle, signer);
+      expect(xml.match(/<ds:Signature /g)).toHaveLength(1);
+      expect(xml.match(/<Matchsignaal>/g)).toHaveLength(5);
+      const opened = openBundle(xml);
+      expect(opened.message).toEqual(bundle);
+      expect(opened.signerOin).toBe(OIN.index);
+    }
+  });
+
+  it('produces the documented shape: each Matchsignaal as a single one, without a signature of its own', () => {
+    const bundle = sampleMatchsignalen(2);
+    const xml = signMatchsignalen(bundle, pki.indexEc);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Matchsignalen xmlns="urn:nl:vir:berichten:v1"><Kop><BerichtId>[^<]+<\/BerichtId><AfzenderOin>/);
+    const single = signMatchsignaal(bundle.signalen[0], pki.indexEc);
+    const body = (x: string) => /<Kop>[\s\S]*<\/AndereOrganisatie>/.exec(x)![0];
+    expect(xml).toContain(`<Matchsignaal>${body(single)}</Matchsignaal>`);
+    expect(xml).toMatch(/<\/Matchsignaal><ds:Signature [\s\S]*<\/ds:Signature><\/Matchsignalen>$/);
+  });
+
+  it('rejects a bundle with one signal altered, removed or added', () => {
+    const bundle = sampleMatchsignalen(3);
+    const xml = signMatchsignalen(bundle, pki.indexEc);
+    expect(codeOf(() => openBundle(xml.replace('<Soort>kind</Soort>', '<Soort>gezin</Soort>')))).toBe('SIGNATURE_INVALID');
+    const second = /<Matchsignaal>[\s\S]*?<\/Matchsignaal>/g;
+    const items = xml.match(second)!;
+    expect(codeOf(() => openBundle(xml.replace(items[1], '')))).toBe('SIGNATURE_INVALID');
+    expect(codeOf(() => openBundle(xml.replace(items[2], items[2] + items[0])))).toBe('SIGNATURE_INVALID');
+  });
+
+  it('refuses to sign (and to open) a signal for another party or from another sender in the bundle', () => {
+    const forOther = sampleMatchsignalen(2);
+    forOther.signalen[1] = { ...forOther.signalen[1], ontvangerOin: OIN.rvdk };
+    expect(codeOf(() => signMatchsignalen(forOther, pki.indexEc))).toBe('XML_SCHEMA_VIOLATION');
+    // Signed anyway (built by hand, the bundle's Kop naming another party): the reader refuses it too.
+    const valid = signMatchsignalen(sampleMatchsignalen(2, OIN.rvdk), pki.indexEc);
+    const kop = /<Kop>[\s\S]*?<\/Kop>/.exec(valid)![0];
+    const handMade = signDocument(stripSignature(valid).replace(kop, kop.replace(OIN.rvdk, OIN.regio)), pki.indexEc);
+    expect(codeOf(() => openBundle(handMade))).toBe('XML_SCHEMA_VIOLATION');
+    expect(codeOf(() => openBundle(valid))).toBe('accepted');
+  });
+
+  it(`holds 1 to ${MAX_SIGNALEN} signals`, () => {
+    expect(codeOf(() => signMatchsignalen(sampleMatchsignalen(0), pki.indexEc))).toBe('XML_SCHEMA_VIOLATION');
+    expect(codeOf(() => signMatchsignalen(sampleMatchsignalen(MAX_SIGNALEN + 1), pki.indexEc))).toBe('XML_SCHEMA_VIOLATION');
+    const full = signMatchsignalen(sampleMatchsignalen(MAX_SIGNALEN), pki.indexEc);
+    expect(openBundle(full).message.signalen).toHaveLength(MAX_SIGNALEN);
+  });
+
+  it('is not accepted as a single matchsignaal, nor a single one as a bundle', () => {
+    const bundleXml = signMatchsignalen(sampleMatchsignalen(1), pki.indexEc);
+    expect(codeOf(() => open(bundleXml))).toBe('XML_SCHEMA_VIOLATION');
+    expect(codeOf(() => openBundle(signMatchsignaal(sampleMatchsignaal(), pki.indexEc)))).toBe('XML_SCHEMA_VIOLATION');
   });
 });

@@ -9,6 +9,7 @@ import {
   signFoutbericht,
   signIntrekking,
   signMatchsignaal,
+  signMatchsignalen,
   signOntvangstbevestiging,
   signPing,
   signVerwijdering,
@@ -24,6 +25,7 @@ import {
   sampleFoutbericht,
   sampleIntrekking,
   sampleMatchsignaal,
+  sampleMatchsignalen,
   sampleMelding,
   sampleOntvangstbevestiging,
   samplePing,
@@ -88,6 +90,7 @@ describe('validator agrees with xmllint --schema', () => {
         { signer: pki.rvdk, recipientCertificatePem: pki.indexEnc.certificatePem },
       ),
       matchsignaal: signMatchsignaal(sampleMatchsignaal(), pki.index),
+      matchsignalen: signMatchsignalen(sampleMatchsignalen(3), pki.indexEc),
       intrekking: signIntrekking(sampleIntrekking(), pki.rvdk),
       verwijdering: signVerwijdering(sampleVerwijdering(), pki.regio),
       ontvangstbevestiging: signOntvangstbevestiging(sampleOntvangstbevestiging(), pki.index),
@@ -127,6 +130,11 @@ describe('validator agrees with xmllint --schema', () => {
     m('melding without signature', /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(melding)![0], '');
     m('melding with an uppercase UUID', /<BerichtId>([^<]+)/.exec(melding)![0], '<BerichtId>6F1D3A52-3D5E-4B8F-9A51-0C6F2A0E9D11');
     m('melding with five parents', '<Ouders>', `<Ouders>${'<Ouder><Bsn><xenc:EncryptedData/></Bsn></Ouder>'.repeat(3)}`, melding12);
+    const inBundle = /<Matchsignaal>[\s\S]*?<\/Matchsignaal>/.exec(valid.matchsignalen)![0];
+    m('matchsignalen without a signal', /<\/Kop>[\s\S]*<\/Matchsignaal>/.exec(valid.matchsignalen)![0], '</Kop>', valid.matchsignalen);
+    m('matchsignalen with a signed signal inside', inBundle, inBundle.replace('</AndereOrganisatie>', `</AndereOrganisatie>${/<ds:Signature[\s\S]*<\/ds:Signature>/.exec(valid.matchsignaal)![0]}`), valid.matchsignalen);
+    m('matchsignalen with 201 signals', inBundle, inBundle.repeat(199), valid.matchsignalen);
+    m('matchsignalen with 200 signals', inBundle, inBundle.repeat(198), valid.matchsignalen);
     m('intrekking with only a Referentie', /<MeldingVerwijzing>[\s\S]*<\/MeldingVerwijzing>/.exec(valid.intrekking)![0], '<MeldingVerwijzing><Referentie>R-1</Referentie></MeldingVerwijzing>', valid.intrekking);
     m('intrekking with an empty reference', /<MeldingVerwijzing>[\s\S]*<\/MeldingVerwijzing>/.exec(valid.intrekking)![0], '<MeldingVerwijzing></MeldingVerwijzing>', valid.intrekking);
     m(

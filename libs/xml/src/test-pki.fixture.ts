@@ -9,6 +9,7 @@ import type {
   FoutBericht,
   IntrekkingBericht,
   MatchsignaalBericht,
+  MatchsignalenBericht,
   MeldingBericht,
   OntvangstbevestigingBericht,
   PingBericht,
@@ -133,6 +134,17 @@ export function sampleMatchsignaal(ontvangerOin: string = OIN.rvdk): Matchsignaa
     eigenMelding: { referentie: 'RvdK-2025-0042', berichtId: randomUUID() },
     andereMelder: { id: 'lk-3', naam: 'Piet Pietersen', email: 'p.pietersen@school.example', convenant: '7' },
     andereOrganisatie: { naam: 'Basisschool De Regenboog', domein: 'onderwijs' },
+  };
+}
+
+/** A Matchsignalen of `count` signals for one party, as the index bundles them. */
+export function sampleMatchsignalen(count = 3, ontvangerOin: string = OIN.regio): MatchsignalenBericht {
+  return {
+    berichtId: randomUUID(),
+    afzenderOin: OIN.index,
+    ontvangerOin,
+    verzonden: '2025-03-01T10:15:31Z',
+    signalen: Array.from({ length: count }, (_, i) => ({ ...sampleMatchsignaal(ontvangerOin), soort: i % 2 === 0 ? ('gezin' as const) : ('kind' as const) })),
   };
 }
 

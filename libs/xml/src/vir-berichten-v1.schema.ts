@@ -3,12 +3,13 @@ import type { CompiledSchema } from './schema-model';
 
 export const VIR_BERICHTEN_V1: CompiledSchema = {
   "targetNamespace": "urn:nl:vir:berichten:v1",
-  "version": "1.3",
+  "version": "1.4",
   "elements": {
     "Melding": "MeldingType",
     "Intrekking": "IntrekkingType",
     "Verwijdering": "VerwijderingType",
     "Matchsignaal": "MatchsignaalType",
+    "Matchsignalen": "MatchsignalenType",
     "Ontvangstbevestiging": "OntvangstbevestigingType",
     "Foutbericht": "FoutberichtType",
     "Ping": "PingType"
@@ -616,6 +617,144 @@ export const VIR_BERICHTEN_V1: CompiledSchema = {
         "kind": "sequence",
         "items": [
           {
+            "kind": "sequence",
+            "items": [
+              {
+                "kind": "element",
+                "name": "Kop",
+                "type": "MatchsignaalKopType",
+                "min": 1,
+                "max": 1
+              },
+              {
+                "kind": "element",
+                "name": "MatchId",
+                "type": "Tekst64Type",
+                "min": 1,
+                "max": 1
+              },
+              {
+                "kind": "element",
+                "name": "Soort",
+                "type": "MatchSoortType",
+                "min": 1,
+                "max": 1
+              },
+              {
+                "kind": "element",
+                "name": "Reikwijdte",
+                "type": "MatchReikwijdteType",
+                "min": 1,
+                "max": 1
+              },
+              {
+                "kind": "element",
+                "name": "EigenMelding",
+                "type": "EigenMeldingType",
+                "min": 1,
+                "max": 1
+              },
+              {
+                "kind": "element",
+                "name": "AndereMelder",
+                "type": "AndereMelderType",
+                "min": 1,
+                "max": 1
+              },
+              {
+                "kind": "element",
+                "name": "AndereOrganisatie",
+                "type": "OrganisatieType",
+                "min": 1,
+                "max": 1
+              }
+            ],
+            "min": 1,
+            "max": 1
+          },
+          {
+            "kind": "any",
+            "namespaces": [
+              "http://www.w3.org/2000/09/xmldsig#"
+            ],
+            "min": 1,
+            "max": 1
+          }
+        ],
+        "min": 1,
+        "max": 1
+      }
+    },
+    "GebundeldMatchsignaalType": {
+      "content": {
+        "kind": "sequence",
+        "items": [
+          {
+            "kind": "sequence",
+            "items": [
+              {
+                "kind": "element",
+                "name": "Kop",
+                "type": "MatchsignaalKopType",
+                "min": 1,
+                "max": 1
+              },
+              {
+                "kind": "element",
+                "name": "MatchId",
+                "type": "Tekst64Type",
+                "min": 1,
+                "max": 1
+              },
+              {
+                "kind": "element",
+                "name": "Soort",
+                "type": "MatchSoortType",
+                "min": 1,
+                "max": 1
+              },
+              {
+                "kind": "element",
+                "name": "Reikwijdte",
+                "type": "MatchReikwijdteType",
+                "min": 1,
+                "max": 1
+              },
+              {
+                "kind": "element",
+                "name": "EigenMelding",
+                "type": "EigenMeldingType",
+                "min": 1,
+                "max": 1
+              },
+              {
+                "kind": "element",
+                "name": "AndereMelder",
+                "type": "AndereMelderType",
+                "min": 1,
+                "max": 1
+              },
+              {
+                "kind": "element",
+                "name": "AndereOrganisatie",
+                "type": "OrganisatieType",
+                "min": 1,
+                "max": 1
+              }
+            ],
+            "min": 1,
+            "max": 1
+          }
+        ],
+        "min": 1,
+        "max": 1
+      }
+    },
+    "MatchsignalenType": {
+      "content": {
+        "kind": "sequence",
+        "items": [
+          {
             "kind": "element",
             "name": "Kop",
             "type": "MatchsignaalKopType",
@@ -624,45 +763,10 @@ export const VIR_BERICHTEN_V1: CompiledSchema = {
           },
           {
             "kind": "element",
-            "name": "MatchId",
-            "type": "Tekst64Type",
+            "name": "Matchsignaal",
+            "type": "GebundeldMatchsignaalType",
             "min": 1,
-            "max": 1
-          },
-          {
-            "kind": "element",
-            "name": "Soort",
-            "type": "MatchSoortType",
-            "min": 1,
-            "max": 1
-          },
-          {
-            "kind": "element",
-            "name": "Reikwijdte",
-            "type": "MatchReikwijdteType",
-            "min": 1,
-            "max": 1
-          },
-          {
-            "kind": "element",
-            "name": "EigenMelding",
-            "type": "EigenMeldingType",
-            "min": 1,
-            "max": 1
-          },
-          {
-            "kind": "element",
-            "name": "AndereMelder",
-            "type": "AndereMelderType",
-            "min": 1,
-            "max": 1
-          },
-          {
-            "kind": "element",
-            "name": "AndereOrganisatie",
-            "type": "OrganisatieType",
-            "min": 1,
-            "max": 1
+            "max": 200
           },
           {
             "kind": "any",

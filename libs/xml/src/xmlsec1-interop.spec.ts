@@ -11,6 +11,7 @@ import {
   signFoutbericht,
   signIntrekking,
   signMatchsignaal,
+  signMatchsignalen,
   signOntvangstbevestiging,
   signPing,
   signVerwijdering,
@@ -23,6 +24,7 @@ import {
   sampleFoutbericht,
   sampleIntrekking,
   sampleMatchsignaal,
+  sampleMatchsignalen,
   sampleMelding,
   sampleOntvangstbevestiging,
   samplePing,
@@ -90,6 +92,7 @@ describe('independent tools', () => {
     Foutbericht: signFoutbericht(sampleFoutbericht(), pki.index),
     Ping: signPing(samplePing(), pki.regio),
     'Matchsignaal (ECDSA)': signMatchsignaal(sampleMatchsignaal(), pki.indexEc),
+    'Matchsignalen (ECDSA)': signMatchsignalen(sampleMatchsignalen(4), pki.indexEc),
     'Melding (ECDSA, ECDH-ES)': sealMelding(sampleMelding(), { signer: pki.rvdkEc, recipientCertificatePem: pki.indexEnc.certificatePem }),
   });
   const xmlsec1Verify = (xml: string) =>
@@ -112,6 +115,8 @@ describe('independent tools', () => {
     }
     const altered = produced().Matchsignaal.replace('<Soort>gezin</Soort>', '<Soort>kind</Soort>');
     expect(xmlsec1Verify(altered).status).not.toBe(0);
+    const alteredBundle = produced()['Matchsignalen (ECDSA)'].replace('<Soort>kind</Soort>', '<Soort>gezin</Soort>');
+    expect(xmlsec1Verify(alteredBundle).status).not.toBe(0);
   });
 
   (HAVE_XMLSEC1 ? it : it.skip)('we verify and decrypt a melding xmlsec1 signed (default-namespace Signature, whitespace)', () => {
