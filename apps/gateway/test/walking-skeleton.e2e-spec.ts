@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { DEMO_PARTIES, DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, type DevParty } from '@vir/devstack';
 import { TrustStore } from '@vir/pki';
 import { postJson, regionalMelding, request, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack, type HttpAnswer } from '@vir/testing';
-import { openFoutbericht, openMatchsignaal, openOntvangstbevestiging, openPing, sealMelding, signPing } from '@vir/xml';
+import { openFoutbericht, openMatchsignaal, openMatchsignalen, openOntvangstbevestiging, openPing, sealMelding, signPing } from '@vir/xml';
 import type { MeldingBericht } from '@vir/contracts';
 
 // The walking skeleton end to end: real gateway HTTP API, real Kafka, real PostgreSQL, the index
@@ -180,6 +180,21 @@ describe('walking skeleton', () => {
     const opened = openMatchsignaal(toRvdk.body, { trustStore: trust, at: new Date() });
     expect(opened.signerOin).toBe(DEV_INDEX.oin);
     expect(opened.message).toMatchObject({ ontvangerOin: rvdk.oin, eigenMelding: { referentie: f.referentie, berichtId: f.berichtId }, andereMelder: { naam: 'Eva Huisarts' } });
+
+    // On Kafka (read with kcat): the RvdK, which takes XML, got its signal signed on its own; the
+    // tenant, which takes JSON, got its signal in a Matchsignalen (schema 1.4) that the gateway
+    // verified and split.
+    const outbound = kcat(`${e2e.namespace}.vir.outbound.v1`, '%s\\n')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { type: string; recipientOin: string; correlationIds: string[]; xml: string });
+    const aboutF = outbound.filter((o) => o.correlationIds.includes(f.berichtId));
+    expect(aboutF.filter((o) => o.recipientOin === rvdk.oin).map((o) => o.type)).toEqual(['matchsignaal']);
+    const bundles = aboutF.filter((o) => o.recipientOin === twente.oin);
+    expect(bundles.map((o) => o.type)).toEqual(['matchsignalen']);
+    const bundle = openMatchsignalen(bundles[0].xml, { trustStore: trust, at: new Date() });
+    expect(bundle.signerOin).toBe(DEV_INDEX.oin);
+    expect(bundle.message.signalen.filter((s) => s.eigenMelding.referentie === e.referentie)).toMatchObject([{ ontvangerOin: twente.oin, andereMelder: { naam: 'Frank Raadsonderzoeker' } }]);
   });
 });
 

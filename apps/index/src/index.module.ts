@@ -21,7 +21,7 @@ import { API_TOKENS } from './inzage/api-token.guard';
 import { InzageController } from './inzage/inzage.controller';
 import { InzageService } from './inzage/inzage.service';
 import { INDEX_ENTITIES } from './persistence/index.entities';
-import { LocalMatchingPolicy } from './parties/local-matching.policy';
+import { PartySettingsPolicy } from './parties/party-settings.policy';
 import { PartySettingsController } from './parties/party-settings.controller';
 
 const CONFIG = Symbol('INDEX_CONFIG');
@@ -34,15 +34,15 @@ class BackgroundWork implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(LifecycleJob) private readonly lifecycle: LifecycleJob,
     @Inject(CONFIG) private readonly config: IndexConfig,
     @Inject(INDEX_XML) private readonly xml: IndexXml,
-    @Inject(LocalMatchingPolicy) private readonly localMatching: LocalMatchingPolicy,
+    @Inject(PartySettingsPolicy) private readonly partySettings: PartySettingsPolicy,
   ) {}
   async onApplicationBootstrap(): Promise<void> {
-    await this.localMatching.start(this.config.PARTY_SETTINGS_REFRESH_MS);
+    await this.partySettings.start(this.config.PARTY_SETTINGS_REFRESH_MS);
     this.relay.start();
     this.lifecycle.start(this.config.LIFECYCLE_INTERVAL_MS);
   }
   async onApplicationShutdown(): Promise<void> {
-    this.localMatching.stop();
+    this.partySettings.stop();
     await this.lifecycle.stop();
     await this.relay.stop();
     await this.xml.close();
@@ -94,11 +94,11 @@ export class IndexModule {
         },
         {
           provide: MeldingStore,
-          useFactory: (ds: DataSource, xml: IndexXml, localMatching: LocalMatchingPolicy, relay: OutboxRelay) =>
-            new MeldingStore(ds, xml.signerOin, { localMatchingOins: localMatching, onOutboxCommitted: (row) => relay.handOver(row) }),
-          inject: [DataSource, INDEX_XML, LocalMatchingPolicy, OutboxRelay],
+          useFactory: (ds: DataSource, xml: IndexXml, settings: PartySettingsPolicy, relay: OutboxRelay) =>
+            new MeldingStore(ds, xml.signerOin, { localMatchingOins: settings, bundledSignalOins: settings.bundledSignals, onOutboxCommitted: (row) => relay.handOver(row) }),
+          inject: [DataSource, INDEX_XML, PartySettingsPolicy, OutboxRelay],
         },
-        { provide: LocalMatchingPolicy, useFactory: (ds: DataSource) => new LocalMatchingPolicy(ds), inject: [DataSource] },
+        { provide: PartySettingsPolicy, useFactory: (ds: DataSource) => new PartySettingsPolicy(ds), inject: [DataSource] },
         {
           provide: OutboxRelay,
           useFactory: (ds: DataSource, bus: MessageBus, xml: IndexXml, flow: FlowEventPublisher) =>

@@ -31,7 +31,7 @@ export class InboundMessage {
   @IsString() @MaxLength(1_048_576) xml!: string;
 }
 
-export const OUTBOUND_TYPES = ['matchsignaal', 'foutbericht', 'ping'] as const;
+export const OUTBOUND_TYPES = ['matchsignaal', 'matchsignalen', 'foutbericht', 'ping'] as const;
 export type OutboundType = (typeof OUTBOUND_TYPES)[number];
 
 /** vir.outbound.v1 — a signed message (matchsignaal, or a foutbericht about a refused message) from the index to one party, keyed by its OIN. */
@@ -39,7 +39,11 @@ export class OutboundMessage {
   @IsUUID() messageId!: string;
   @IsIn(OUTBOUND_TYPES) type!: OutboundType;
   @Matches(OIN_PATTERN) recipientOin!: string;
-  /** The message ids (tracking ids) of the meldingen this signal is about. */
+  /**
+   * The message ids (tracking ids) of the meldingen this signal is about: its party's own melding's,
+   * then the other's. For a Matchsignalen (type matchsignalen), those two of every signal in it,
+   * in the bundle's order (messageId is then the bundle's id).
+   */
   @IsArray() @IsUUID('all', { each: true }) correlationIds!: string[];
   @IsISO8601() producedAt!: string;
   @IsString() @MaxLength(1_048_576) xml!: string;
@@ -99,6 +103,12 @@ export class PartySettings {
   @Matches(OIN_PATTERN) partyOin!: string;
   /** The party matches within its own covenant area itself: it gets only cross-area signals. */
   @IsBoolean() localMatching!: boolean;
+  /**
+   * The party's matchsignalen may reach the gateway in bundles (Matchsignalen, schema 1.4), one
+   * signature per bundle: the gateway verifies the bundle and hands each signal on as JSON. Absent
+   * (older gateways) means no: each signal signed on its own, as a party taking XML must get it.
+   */
+  @IsOptional() @IsBoolean() bundledSignals?: boolean;
   /** When the settings were last changed (an older record never overwrites a newer one). */
   @IsISO8601() changedAt!: string;
 }

@@ -95,7 +95,8 @@ export async function runIndexBench(argv: string[]): Promise<void> {
     const processor = new MeldingProcessor(
       crypto,
       new Pseudonymizer({ version: 'v1', keyBase64: randomBytes(32).toString('base64') }),
-      new MeldingStore(ds, xml.signerOin, { onOutboxCommitted: (row) => relay.handOver(row) }),
+      // Both tenants take JSON from the gateway, as the dev stack's regional parties do: their signals go out in bundles.
+      new MeldingStore(ds, xml.signerOin, { bundledSignalOins: new Set(DEMO_PARTIES.filter((p) => p.deliveryFormat === 'json').map((p) => p.oin)), onOutboxCommitted: (row) => relay.handOver(row) }),
       relay,
       flow,
       clock,

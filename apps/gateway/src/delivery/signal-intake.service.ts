@@ -2,16 +2,16 @@ import { ContractViolation, Contracts, type OutboundMessage } from '@vir/contrac
 import type { Clock } from '@vir/domain';
 import type { DeadLetter, FlowEventPublisher, KafkaRecord } from '@vir/messaging';
 import type { TrustStore } from '@vir/pki';
-import { XmlMessageError } from '@vir/xml';
+import { openMatchsignalen, VIR_NS, XmlMessageError } from '@vir/xml';
 import { Logger } from '@nestjs/common';
-import { openOutbound } from './outbound-message.reader';
+import { openOutbound, type SingleOutboundType } from './outbound-message.reader';
 import type { DataSource } from 'typeorm';
 import { queryPrepared } from '@vir/persistence';
 import type { PartyRegistry } from '../parties/party.registry';
 import type { DeliveryWorker } from './delivery.worker';
 
 interface Checked {
-  envelope: OutboundMessage;
+  envelope: OutboundMessage & { type: SingleOutboundType };
   content: object;
 }
 
@@ -42,7 +42,7 @@ export class SignalIntake {
     for (const record of records) {
       const checked = this.check(record, now);
       if ('code' in checked) dead.push(checked);
-      else good.push(checked);
+      else good.push(...checked);
     }
     if (good.length > 0) {
       const inserted = await this.store(good, now);
@@ -57,7 +57,8 @@ export class SignalIntake {
 
   private readonly flowFailed = (err: unknown) => this.log.warn(`Flow event not published: ${(err as Error).message}`);
 
-  private check(record: KafkaRecord, now: Date): Checked | DeadLetter {
+  /** One checked signal per record, or each signal of a Matchsignalen; or why the record can never be delivered. */
+  private check(record: KafkaRecord, now: Date): Checked[] | DeadLetter {
     let envelope: OutboundMessage;
     try {
       envelope = Contracts.outbound.parse(record.value);
@@ -70,18 +71,58 @@ export class SignalIntake {
       this.flow.record({ ...base, step: 'gateway.signal-received', outcome: 'rejected', code, detail: reason }, this.flowFailed);
       return { record, code, reason };
     };
-    let content: object;
+    let checked: Checked[] | string;
     try {
-      const opened = openOutbound(envelope.type, envelope.xml, this.trustStore, now);
-      if (opened.signerOin !== this.indexOin) throw new XmlMessageError('OIN_MISMATCH', 'signal not signed by the national index');
-      if (opened.message.ontvangerOin !== envelope.recipientOin) throw new XmlMessageError('OIN_MISMATCH', 'recipient differs from the envelope');
-      content = opened.message;
+      checked = envelope.type === 'matchsignalen' ? this.split(envelope, now) : [this.open(envelope as Checked['envelope'], now)];
     } catch (err) {
       if (err instanceof XmlMessageError) return reject(err.code, err.message);
       throw err;
     }
+    if (typeof checked === 'string') return reject('ENVELOPE_MISMATCH', checked);
     if (!this.parties.find(envelope.recipientOin)) return reject('UNKNOWN_PARTY', 'signal for a party the gateway does not know');
-    return { envelope, content };
+    return checked;
+  }
+
+  private open(envelope: Checked['envelope'], now: Date): Checked {
+    const opened = openOutbound(envelope.type, envelope.xml, this.trustStore, now);
+    this.checkSender(opened.signerOin, opened.message.ontvangerOin, envelope.recipientOin);
+    return { envelope, content: opened.message };
+  }
+
+  private checkSender(signerOin: string, ontvangerOin: string, recipientOin: string): void {
+    if (signerOin !== this.indexOin) throw new XmlMessageError('OIN_MISMATCH', 'signal not signed by the national index');
+    if (ontvangerOin !== recipientOin) throw new XmlMessageError('OIN_MISMATCH', 'recipient differs from the envelope');
+  }
+
+  /**
+   * A Matchsignalen (schema 1.4): verified once, then each signal stored as if it had come alone,
+   * with its two correlation ids from the envelope (its party's own melding's must be the one the
+   * signal names). Its xml is its own Matchsignaal as a document, without a signature: the bundle's
+   * signature covered it here, and the index bundles only for parties that take JSON. A string: why
+   * the envelope does not fit the bundle.
+   */
+  private split(envelope: OutboundMessage, now: Date): Checked[] | string {
+    const opened = openMatchsignalen(envelope.xml, { trustStore: this.trustStore, at: now });
+    this.checkSender(opened.signerOin, opened.message.ontvangerOin, envelope.recipientOin);
+    const signalen = opened.message.signalen;
+    const ids = envelope.correlationIds;
+    if (ids.length !== 2 * signalen.length || signalen.some((s, i) => s.eigenMelding.berichtId.toLowerCase() !== ids[2 * i].toLowerCase())) {
+      return "the envelope's correlation ids do not match the bundle's signals";
+    }
+    // The verified text, as the index wrote it: each signal is one <Matchsignaal> element without attributes.
+    const items = envelope.xml.match(/<Matchsignaal>[\s\S]*?<\/Matchsignaal>/g) ?? [];
+    if (items.length !== signalen.length) return 'the bundle could not be split into its signals';
+    return signalen.map((s, i) => ({
+      envelope: {
+        messageId: s.berichtId,
+        type: 'matchsignaal' as const,
+        recipientOin: envelope.recipientOin,
+        correlationIds: [ids[2 * i], ids[2 * i + 1]],
+        producedAt: envelope.producedAt,
+        xml: `<?xml version="1.0" encoding="UTF-8"?><Matchsignaal xmlns="${VIR_NS}">${items[i].slice('<Matchsignaal>'.length)}`,
+      },
+      content: s,
+    }));
   }
 
   /** Inserts the signals in their Kafka order (their seq is each party's delivery order); the ids inserted now. */

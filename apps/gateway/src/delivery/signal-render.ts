@@ -1,11 +1,11 @@
-import type { OutboundType, PingBericht } from '@vir/contracts';
+import type { PingBericht } from '@vir/contracts';
 import type { TrustStore } from '@vir/pki';
 import type { DeliveryFormat } from '../parties/party';
-import { openOutbound } from './outbound-message.reader';
+import { openOutbound, type SingleOutboundType } from './outbound-message.reader';
 
 /** What delivery needs of a stored signal to render it for its party. */
 export interface RenderableSignal {
-  type: OutboundType;
+  type: SingleOutboundType;
   xml: string;
   /** Verified at intake; older rows (before it was kept) are verified here. */
   content: object | null;

@@ -1,11 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { OutboundType } from '@vir/contracts';
+import type { SingleOutboundType } from './outbound-message.reader';
 import type { FollowUp, FollowUpRedenCode, SignalStatus } from './signal-lifecycle';
 
 /** A signal row as delivery reads it. */
 export interface SignalRecord {
   id: string;
-  type: OutboundType;
+  type: SingleOutboundType;
   seq: string;
   recipient_oin: string;
   correlation_ids: string[];
@@ -42,7 +42,7 @@ export interface SignalHistoryEntry {
 /** A signal's status and history (no content). */
 export interface SignalStatusView {
   id: string;
-  type: OutboundType;
+  type: SingleOutboundType;
   recipientOin: string;
   correlationIds: string[];
   status: SignalStatus;
@@ -273,7 +273,7 @@ export class SignalStore {
     const status = s.status as SignalStatus;
     return {
       id: s.id as string,
-      type: s.type as OutboundType,
+      type: s.type as SingleOutboundType,
       recipientOin: s.recipient_oin as string,
       correlationIds: s.correlation_ids as string[],
       status,
@@ -289,8 +289,8 @@ export class SignalStore {
   }
 
   /** The party's own signal, for a follow-up report. */
-  async forFollowUp(id: string, oin: string): Promise<{ type: OutboundType; status: SignalStatus; received_at: Date; correlation_ids: string[] } | undefined> {
-    const [row] = await this.q<{ type: OutboundType; status: SignalStatus; received_at: Date; correlation_ids: string[] }>(
+  async forFollowUp(id: string, oin: string): Promise<{ type: SingleOutboundType; status: SignalStatus; received_at: Date; correlation_ids: string[] } | undefined> {
+    const [row] = await this.q<{ type: SingleOutboundType; status: SignalStatus; received_at: Date; correlation_ids: string[] }>(
       'SELECT type, status, received_at, correlation_ids FROM signal WHERE id = $1 AND recipient_oin = $2',
       [id, oin],
     );

@@ -84,9 +84,11 @@ export class PartyStore {
   }
 
   /** What the index must know of every party (vir.party-settings.v1), with the time of its last change. */
-  async settings(): Promise<{ oin: string; localMatching: boolean; changedAt: Date }[]> {
-    const rows: { oin: string; local_matching: boolean; updated_at: Date }[] = await this.ds.query('SELECT oin, local_matching, updated_at FROM party ORDER BY oin');
-    return rows.map((r) => ({ oin: r.oin, localMatching: r.local_matching, changedAt: r.updated_at }));
+  async settings(): Promise<{ oin: string; localMatching: boolean; deliveryFormat: PartyRecord['deliveryFormat']; changedAt: Date }[]> {
+    const rows: { oin: string; local_matching: boolean; delivery_format: PartyRecord['deliveryFormat']; updated_at: Date }[] = await this.ds.query(
+      'SELECT oin, local_matching, delivery_format, updated_at FROM party ORDER BY oin',
+    );
+    return rows.map((r) => ({ oin: r.oin, localMatching: r.local_matching, deliveryFormat: r.delivery_format, changedAt: r.updated_at }));
   }
 
   async get(oin: string): Promise<PartyRecord | undefined> {

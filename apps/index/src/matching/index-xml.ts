@@ -1,5 +1,5 @@
-import type { MatchsignaalBericht, MeldingBericht } from '@vir/contracts';
-import { openMelding, signMatchsignaal, type Opened } from '@vir/xml';
+import type { MatchsignaalBericht, MatchsignalenBericht, MeldingBericht } from '@vir/contracts';
+import { openMelding, signMatchsignaal, signMatchsignalen, type Opened } from '@vir/xml';
 import type { IndexCrypto } from './index-crypto';
 
 /**
@@ -12,8 +12,8 @@ export interface IndexXml {
   readonly signerOin: string;
   /** A chunk's meldingen: one outcome per document, in order; a refusal fails only its own. */
   openMeldingen(xmls: string[], at: Date): Promise<Settled<Opened<MeldingBericht>>[]>;
-  /** One signed document per bericht, in order. */
-  signMatchsignalen(berichten: MatchsignaalBericht[]): Promise<string[]>;
+  /** One signed document per item, in order: a Matchsignaal on its own, or a party's Matchsignalen under one signature. */
+  signMatchsignalen(documents: SignalDocument[]): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -36,12 +36,15 @@ export class InThreadXml implements IndexXml {
     });
   }
 
-  async signMatchsignalen(berichten: MatchsignaalBericht[]): Promise<string[]> {
-    return berichten.map((b) => signMatchsignaal(b, this.crypto.signer));
+  async signMatchsignalen(documents: SignalDocument[]): Promise<string[]> {
+    return documents.map((d) => ('signalen' in d ? signMatchsignalen(d, this.crypto.signer) : signMatchsignaal(d, this.crypto.signer)));
   }
 
   async close(): Promise<void> {}
 }
+
+/** What the index signs for a party: one signal, or a bundle of them (schema 1.4). */
+export type SignalDocument = MatchsignaalBericht | MatchsignalenBericht;
 
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 

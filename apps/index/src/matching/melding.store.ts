@@ -31,6 +31,11 @@ export interface MeldingStoreOptions {
    */
   localMatchingOins?: { has(oin: string): boolean };
   /**
+   * Parties whose signals may go out in bundles (Matchsignalen, one signature per bundle): the
+   * relay bundles a pass's signals for each of them. The others get each signal signed on its own.
+   */
+  bundledSignalOins?: { has(oin: string): boolean };
+  /**
    * Gets each chunk's outbox row once committed (the relay's handOver): its writer publishes it
    * from memory, without reading it back. Without it the row waits for a relay's table pass.
    */
@@ -309,6 +314,7 @@ export class MeldingStore {
             sign: bericht,
             // Its index.signal-queued event is built by the relay (see QueuedSignal).
             queued: { at: storedAt, detail: `${match.reikwijdte} ${match.soort}-match`, dimensions: dimensions(self) },
+            ...(this.options.bundledSignalOins?.has(self.partyOin) ? { bundle: true as const } : {}),
           });
         }
       }

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { Contracts, type FlowEvent, type MatchsignaalBericht, type OutboundMessage } from '@vir/contracts';
+import { Contracts, type FlowEvent, type MatchsignaalBericht, type MatchsignalenBericht, type OutboundMessage } from '@vir/contracts';
 import { nameBasedId, type FlowEventPublisher, type MessageBus } from '@vir/messaging';
 import { queryPrepared } from '@vir/persistence';
-import type { SignalSigner } from './index-xml';
+import { MAX_SIGNALEN } from '@vir/xml';
+import type { SignalDocument, SignalSigner } from './index-xml';
 
 interface OutboxEntry {
   id: string;
@@ -19,12 +21,13 @@ export type UnsignedSignal = Omit<OutboundMessage, 'xml'>;
 /**
  * One record of a chunk row (outbox.records): the value is the message itself, already checked
  * against its contract, serialised when produced. A signal carries its bericht in `sign` instead
- * of its signed XML: the relay signs it, outside the transaction that stored it. Rows written
- * before held the serialised string or the signed envelope; all are read.
+ * of its signed XML: the relay signs it, outside the transaction that stored it; with `bundle`, in
+ * a Matchsignalen with the pass's other signals for its party. Rows written before held the
+ * serialised string or the signed envelope; all are read.
  */
 export type OutboxRecord =
   | { topic: string; key: string; value: object | string; sign?: undefined }
-  | { topic: string; key: string; value: UnsignedSignal; sign: MatchsignaalBericht; queued?: QueuedSignal };
+  | { topic: string; key: string; value: UnsignedSignal; sign: MatchsignaalBericht; queued?: QueuedSignal; bundle?: true };
 
 /**
  * The signal's `index.signal-queued` flow event, in the few fields it does not share with the
@@ -213,17 +216,37 @@ export class OutboxRelay {
     );
   }
 
-  /** Signs the signals among the records (one call: the worker pool spreads them) and produces all, in order, in one request. */
+  /**
+   * Signs the signals among the records (one call: the worker pool spreads them) and produces all,
+   * in order, in one request. A bundling party's signals of the pass go into Matchsignalen of at
+   * most MAX_SIGNALEN, each produced where its first signal was: one signature per bundle instead
+   * of one per signal (the index's largest CPU cost per melding after verification). A bundle
+   * republished from an orphaned row gets a new id, but its signals keep theirs (consumers dedupe
+   * signals by id).
+   */
   private async publish(records: OutboxRecord[]): Promise<void> {
     const pending: Pending[] = [];
-    const berichten: MatchsignaalBericht[] = [];
+    const documents: SignalDocument[] = [];
+    const bundles = new Map<string, { bundle: MatchsignalenBericht; envelope: UnsignedSignal }>();
     for (const x of records) {
-      if (x.sign) {
-        pending.push({ topic: x.topic, key: x.key, envelope: x.value, signal: berichten.push(x.sign) - 1 });
-        if (x.queued) pending.push({ topic: Contracts.flowEvent.topic.name, key: x.value.messageId, value: JSON.stringify(this.queuedEvent(x.value, x.queued)) });
-      } else pending.push({ topic: x.topic, key: x.key, value: typeof x.value === 'string' ? x.value : JSON.stringify(x.value) });
+      if (x.sign && x.bundle) {
+        let open = bundles.get(x.value.recipientOin);
+        if (!open || open.bundle.signalen.length >= MAX_SIGNALEN) {
+          const bundle: MatchsignalenBericht = { berichtId: randomUUID(), afzenderOin: x.sign.afzenderOin, ontvangerOin: x.sign.ontvangerOin, verzonden: x.sign.verzonden, signalen: [] };
+          open = { bundle, envelope: { messageId: bundle.berichtId, type: 'matchsignalen', recipientOin: x.value.recipientOin, correlationIds: [], producedAt: x.value.producedAt } };
+          bundles.set(x.value.recipientOin, open);
+          pending.push({ topic: x.topic, key: x.key, envelope: open.envelope, signal: documents.push(bundle) - 1 });
+        }
+        open.bundle.signalen.push(x.sign);
+        open.envelope.correlationIds.push(...x.value.correlationIds);
+      } else if (x.sign) {
+        pending.push({ topic: x.topic, key: x.key, envelope: x.value, signal: documents.push(x.sign) - 1 });
+      } else {
+        pending.push({ topic: x.topic, key: x.key, value: typeof x.value === 'string' ? x.value : JSON.stringify(x.value) });
+      }
+      if (x.sign && x.queued) pending.push({ topic: Contracts.flowEvent.topic.name, key: x.value.messageId, value: JSON.stringify(this.queuedEvent(x.value, x.queued)) });
     }
-    const signed = berichten.length > 0 ? await this.signer.signMatchsignalen(berichten) : [];
+    const signed = documents.length > 0 ? await this.signer.signMatchsignalen(documents) : [];
     const byTopic = new Map<string, { key: string; value: string }[]>();
     for (const p of pending) {
       const value = 'signal' in p ? JSON.stringify(Contracts.outbound.validate({ ...p.envelope, xml: signed[p.signal] })) : p.value;

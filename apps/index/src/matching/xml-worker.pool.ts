@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { MatchsignaalBericht, MeldingBericht } from '@vir/contracts';
+import type { MeldingBericht } from '@vir/contracts';
 import { XmlMessageError, type Opened } from '@vir/xml';
-import type { IndexXml, Settled } from './index-xml';
+import type { IndexXml, Settled, SignalDocument } from './index-xml';
 import { WorkerPool } from '@vir/workers';
 import type { XmlWorkerData, XmlWorkerFailure, XmlWorkerOpened, XmlWorkerRequest } from './xml-worker.protocol';
 
@@ -57,9 +57,9 @@ export class XmlWorkerPool implements IndexXml {
     return Array.from({ length: parts }, (_, k) => items.slice(k * size, (k + 1) * size));
   }
 
-  async signMatchsignalen(berichten: MatchsignaalBericht[]): Promise<string[]> {
-    if (berichten.length === 0) return [];
-    const signed = await Promise.all(this.split(berichten).map((part, k) => this.call<string[]>({ op: 'sign', berichten: part }, k)));
+  async signMatchsignalen(documents: SignalDocument[]): Promise<string[]> {
+    if (documents.length === 0) return [];
+    const signed = await Promise.all(this.split(documents).map((part, k) => this.call<string[]>({ op: 'sign', documents: part }, k)));
     return signed.flat();
   }
 

@@ -1,5 +1,5 @@
-import type { MatchsignaalBericht } from '@vir/contracts';
 import type { IndexCryptoFiles } from './index-crypto';
+import type { SignalDocument } from './index-xml';
 
 /** What a worker is started with: the same key and trust files the index loads. */
 export interface XmlWorkerData {
@@ -7,7 +7,7 @@ export interface XmlWorkerData {
   crlRefreshMs: number;
 }
 
-export type XmlWorkerRequest = { id: number; op: 'open'; xmls: string[]; at: string } | { id: number; op: 'sign'; berichten: MatchsignaalBericht[] };
+export type XmlWorkerRequest = { id: number; op: 'open'; xmls: string[]; at: string } | { id: number; op: 'sign'; documents: SignalDocument[] };
 
 /** A refusal crosses the thread boundary as data and becomes an XmlMessageError again. */
 export interface XmlWorkerFailure {

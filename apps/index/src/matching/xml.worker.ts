@@ -25,7 +25,7 @@ function work(request: XmlWorkerRequest): Promise<unknown> {
     case 'open':
       return xml.openMeldingen(request.xmls, new Date(request.at)).then((all) => all.map((r): XmlWorkerOpened => (r.ok ? r : { ok: false, error: failure(r.error) })));
     case 'sign':
-      return xml.signMatchsignalen(request.berichten);
+      return xml.signMatchsignalen(request.documents);
   }
 }
 

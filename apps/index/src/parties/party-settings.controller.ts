@@ -2,11 +2,11 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { ContractViolation, Contracts, TOPICS } from '@vir/contracts';
 import { PermanentMessageError, type KafkaRecord } from '@vir/messaging';
-import { LocalMatchingPolicy } from './local-matching.policy';
+import { PartySettingsPolicy } from './party-settings.policy';
 
 @Controller()
 export class PartySettingsController {
-  constructor(private readonly policy: LocalMatchingPolicy) {}
+  constructor(private readonly policy: PartySettingsPolicy) {}
 
   @EventPattern(TOPICS.partySettings.name)
   async handle(@Payload() record: KafkaRecord): Promise<void> {
