@@ -95,7 +95,7 @@ export class IndexModule {
         {
           provide: MeldingStore,
           useFactory: (ds: DataSource, xml: IndexXml, settings: PartySettingsPolicy, relay: OutboxRelay) =>
-            new MeldingStore(ds, xml.signerOin, { localMatchingOins: settings, bundledSignalOins: settings.bundledSignals, onOutboxCommitted: (row) => relay.handOver(row) }),
+            new MeldingStore(ds, xml.signerOin, { localMatchingOins: settings.localMatching, bundledSignalOins: settings.bundledSignals, onOutboxCommitted: (row) => relay.handOver(row) }),
           inject: [DataSource, INDEX_XML, PartySettingsPolicy, OutboxRelay],
         },
         { provide: PartySettingsPolicy, useFactory: (ds: DataSource) => new PartySettingsPolicy(ds), inject: [DataSource] },

@@ -229,7 +229,11 @@ export class OutboxRelay {
     const documents: SignalDocument[] = [];
     const bundles = new Map<string, { bundle: MatchsignalenBericht; envelope: UnsignedSignal }>();
     for (const x of records) {
-      if (x.sign && x.bundle) {
+      if (!x.sign) {
+        pending.push({ topic: x.topic, key: x.key, value: typeof x.value === 'string' ? x.value : JSON.stringify(x.value) });
+        continue;
+      }
+      if (x.bundle) {
         let open = bundles.get(x.value.recipientOin);
         if (!open || open.bundle.signalen.length >= MAX_SIGNALEN) {
           const bundle: MatchsignalenBericht = { berichtId: randomUUID(), afzenderOin: x.sign.afzenderOin, ontvangerOin: x.sign.ontvangerOin, verzonden: x.sign.verzonden, signalen: [] };
@@ -239,12 +243,10 @@ export class OutboxRelay {
         }
         open.bundle.signalen.push(x.sign);
         open.envelope.correlationIds.push(...x.value.correlationIds);
-      } else if (x.sign) {
-        pending.push({ topic: x.topic, key: x.key, envelope: x.value, signal: documents.push(x.sign) - 1 });
       } else {
-        pending.push({ topic: x.topic, key: x.key, value: typeof x.value === 'string' ? x.value : JSON.stringify(x.value) });
+        pending.push({ topic: x.topic, key: x.key, envelope: x.value, signal: documents.push(x.sign) - 1 });
       }
-      if (x.sign && x.queued) pending.push({ topic: Contracts.flowEvent.topic.name, key: x.value.messageId, value: JSON.stringify(this.queuedEvent(x.value, x.queued)) });
+      if (x.queued) pending.push({ topic: Contracts.flowEvent.topic.name, key: x.value.messageId, value: JSON.stringify(this.queuedEvent(x.value, x.queued)) });
     }
     const signed = documents.length > 0 ? await this.signer.signMatchsignalen(documents) : [];
     const byTopic = new Map<string, { key: string; value: string }[]>();

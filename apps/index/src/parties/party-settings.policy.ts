@@ -13,18 +13,16 @@ import type { DataSource } from 'typeorm';
  */
 export class PartySettingsPolicy {
   private readonly log = new Logger(PartySettingsPolicy.name);
-  private oins: ReadonlySet<string> = new Set();
+  private local: ReadonlySet<string> = new Set();
   private bundled: ReadonlySet<string> = new Set();
   private timer?: NodeJS.Timeout;
 
   constructor(private readonly ds: DataSource) {}
 
-  /** The party matches within its own area (MeldingStoreOptions.localMatchingOins). */
-  has(oin: string): boolean {
-    return this.oins.has(oin);
-  }
+  /** Parties that match within their own area (MeldingStoreOptions.localMatchingOins), as last read. */
+  readonly localMatching = { has: (oin: string): boolean => this.local.has(oin) };
 
-  /** The party's signals may go out in bundles (MeldingStoreOptions.bundledSignalOins). */
+  /** Parties whose signals may go out in bundles (MeldingStoreOptions.bundledSignalOins), as last read. */
   readonly bundledSignals = { has: (oin: string): boolean => this.bundled.has(oin) };
 
   /** Stores a party's settings (an older record than the stored one changes nothing) and applies them here at once. */
@@ -42,7 +40,7 @@ export class PartySettingsPolicy {
     const rows: { party_oin: string; local_matching: boolean; bundled_signals: boolean }[] = await this.ds.query(
       'SELECT party_oin, local_matching, bundled_signals FROM party_setting WHERE local_matching OR bundled_signals',
     );
-    this.oins = new Set(rows.filter((r) => r.local_matching).map((r) => r.party_oin));
+    this.local = new Set(rows.filter((r) => r.local_matching).map((r) => r.party_oin));
     this.bundled = new Set(rows.filter((r) => r.bundled_signals).map((r) => r.party_oin));
   }
 
