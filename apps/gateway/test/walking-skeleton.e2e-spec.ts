@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { DEMO_PARTIES, DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, type DevParty } from '@vir/devstack';
 import { TrustStore } from '@vir/pki';
@@ -195,6 +196,56 @@ describe('walking skeleton', () => {
     const bundle = openMatchsignalen(bundles[0].xml, { trustStore: trust, at: new Date() });
     expect(bundle.signerOin).toBe(DEV_INDEX.oin);
     expect(bundle.message.signalen.filter((s) => s.eigenMelding.referentie === e.referentie)).toMatchObject([{ ontvangerOin: twente.oin, andereMelder: { naam: 'Frank Raadsonderzoeker' } }]);
+  });
+
+  it('dead-letters a Matchsignalen whose envelope does not fit its signals (ENVELOPE_MISMATCH), storing none of it', async () => {
+    // The envelope is not signed: a bundle re-sent with its correlation ids out of order would give
+    // each signal the wrong "own melding". Built from a real bundle the index signed.
+    const g = regionalMelding({ bsn: testBsn(1006), melderId: 'nhn-env', naam: 'Gert Envelop' });
+    const h = regionalMelding({ bsn: testBsn(1006), melderId: 'tw-env', naam: 'Hanna Envelop' });
+    expect((await postJson(gateway('/v1/meldingen'), g, asParty(nhn))).status).toBe(202);
+    expect((await postJson(gateway('/v1/meldingen'), h, asParty(twente))).status).toBe(202);
+    const topic = `${e2e.namespace}.vir.outbound.v1`;
+    const bundle = await waitUntil(
+      async () =>
+        kcat(topic, '%s\\n')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { messageId: string; type: string; recipientOin: string; correlationIds: string[]; producedAt: string; xml: string })
+          .find((o) => o.type === 'matchsignalen' && o.correlationIds.includes(g.berichtId) && o.recipientOin === nhn.oin),
+      20_000,
+      'the bundle with the signal about g',
+    );
+    const swapped = bundle.correlationIds.map((_id, i, ids) => ids[i % 2 === 0 ? i + 1 : i - 1]);
+    const tampered = [
+      { ...bundle, messageId: crypto.randomUUID(), correlationIds: swapped },
+      { ...bundle, messageId: crypto.randomUUID(), correlationIds: bundle.correlationIds.slice(2) },
+    ];
+    const stored = async () => Number((await db.query(`SELECT count(*) FROM "${e2e.namespace}_gateway".signal`)).rows[0].count);
+    const before = await stored();
+    const producer = new Kafka({ brokers: [process.env.VIR_TEST_KAFKA_BROKERS!], clientId: 'e2e-envelope', logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    await producer.send({ topic, messages: tampered.map((t) => ({ key: t.recipientOin, value: JSON.stringify(t) })) });
+    await producer.disconnect();
+
+    for (const t of tampered) {
+      const steps = (await trace(t.messageId, 'gateway.signal-received')).steps.filter((x) => x.step === 'gateway.signal-received');
+      expect(steps).toMatchObject([{ outcome: 'rejected', code: 'ENVELOPE_MISMATCH' }]);
+    }
+    const dead = await waitUntil(
+      async () => {
+        const letters = kcat(`${e2e.namespace}.vir.dead-letter.v1`, '%s\\n')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { code: string; valueBase64: string })
+          .filter((d) => tampered.some((t) => Buffer.from(d.valueBase64, 'base64').toString('utf8').includes(t.messageId)));
+        return letters.length === tampered.length ? letters : undefined;
+      },
+      20_000,
+      'both tampered bundles on the dead-letter topic',
+    );
+    expect(dead.map((d) => d.code)).toEqual(['ENVELOPE_MISMATCH', 'ENVELOPE_MISMATCH']);
+    expect(await stored()).toBe(before);
   });
 });
 
