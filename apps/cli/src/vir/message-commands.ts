@@ -1,11 +1,12 @@
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { DOMParser, type Element } from '@xmldom/xmldom';
-import { toMeldingBericht, type MatchsignaalBericht, type MeldingBericht } from '@vir/contracts';
+import { toMeldingBericht, type MatchsignaalBericht, type MatchsignalenBericht, type MeldingBericht } from '@vir/contracts';
 import { oinOfCertificate, readCertificateFields, readCrl, splitCrls, currentCrl, type TrustResult } from '@vir/pki';
 import {
   openFoutbericht,
   openIntrekking,
   openMatchsignaal,
+  openMatchsignalen,
   openOntvangstbevestiging,
   openPing,
   openVerwijdering,
@@ -13,6 +14,7 @@ import {
   signFoutbericht,
   signIntrekking,
   signMatchsignaal,
+  signMatchsignalen,
   signOntvangstbevestiging,
   signPing,
   signVerwijdering,
@@ -53,6 +55,7 @@ type SignFn = (message: Record<string, unknown>, signer: Signer, indexCertificat
 const SIGNERS: Record<MessageType, SignFn> = {
   Melding: (m, signer, index) => sealMelding(m as unknown as MeldingBericht, { signer, recipientCertificatePem: index() }),
   Matchsignaal: (m, signer) => signMatchsignaal(m as unknown as MatchsignaalBericht, signer),
+  Matchsignalen: (m, signer) => signMatchsignalen(m as unknown as MatchsignalenBericht, signer),
   Intrekking: (m, signer) => signIntrekking(m as unknown as Parameters<typeof signIntrekking>[0], signer),
   Verwijdering: (m, signer) => signVerwijdering(m as unknown as Parameters<typeof signVerwijdering>[0], signer),
   Ontvangstbevestiging: (m, signer) => signOntvangstbevestiging(m as unknown as Parameters<typeof signOntvangstbevestiging>[0], signer),
@@ -64,6 +67,7 @@ type OpenFn = (xml: string, o: OpenOptions) => { message: { berichtId: string };
 const OPENERS: Record<MessageType, OpenFn> = {
   Melding: verifyMelding, // without the index's key: BSNs stay encrypted
   Matchsignaal: openMatchsignaal,
+  Matchsignalen: openMatchsignalen,
   Intrekking: openIntrekking,
   Verwijdering: openVerwijdering,
   Ontvangstbevestiging: openOntvangstbevestiging,

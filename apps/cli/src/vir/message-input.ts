@@ -13,6 +13,7 @@ import { CliError } from './cli-io';
 export const MESSAGE_TYPES = [
   'Melding',
   'Matchsignaal',
+  'Matchsignalen',
   'Intrekking',
   'Verwijdering',
   'Ontvangstbevestiging',
@@ -72,6 +73,7 @@ export function checkMeldingRules(melding: MeldingFacts, today: string): void {
  */
 export function jsonKind(body: Record<string, unknown>): MessageType | 'RegionaleMelding' {
   const has = (key: string) => key in body;
+  if (has('signalen')) return 'Matchsignalen';
   if (has('matchId')) return 'Matchsignaal';
   if (has('intrekkingsdatum')) return 'Intrekking';
   if (has('gemeentecode')) return 'Verwijdering';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDevPki, loadCaBundle, loadCredentials, TrustStore } from '@vir/pki';
-import { openMelding, openMatchsignaal } from '@vir/xml';
+import { openMelding, openMatchsignaal, openMatchsignalen } from '@vir/xml';
 import { memoryIo } from './cli-io';
 import { runVir, usage } from './vir-cli';
 
@@ -189,6 +189,37 @@ describe('vir sign', () => {
     const opened = openMatchsignaal(run.out, { trustStore: trustStore(), at: new Date() });
     expect(opened.message).toMatchObject({ ...signaal, afzenderOin: INDEX, berichtId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect((await vir(['verify', file('signaal.xml', run.out)])).code).toBe(0);
+  });
+
+  it('signs a Matchsignalen (schema 1.4) given as JSON under one signature; verify trusts it and refuses it altered', async () => {
+    const signaal = (n: number) => ({
+      berichtId: `7c3f0d2a-0000-4000-8000-00000000000${n}`,
+      afzenderOin: INDEX,
+      ontvangerOin: NHN,
+      verzonden: '2025-03-01T10:15:30Z',
+      matchId: `match-${n}`,
+      soort: 'gezin',
+      reikwijdte: 'convenant-overstijgend',
+      eigenMelding: { referentie: `NHN-2025-000${n}`, berichtId: '0b6f8e4c-8a57-4c1e-9a43-2f4f3c7f1a01' },
+      andereMelder: { id: `tw-${n}`, naam: `Tessa ${n}`, convenant: '41' },
+      andereOrganisatie: { naam: 'Wijkteam Enschede', domein: 'jeugdhulp' },
+    });
+    const bundle = { ontvangerOin: NHN, signalen: [signaal(1), signaal(2), signaal(3)] };
+    const run = await vir(['sign', file('bundle.json', bundle), '--party', 'landelijke-index']);
+    expect(run.code).toBe(0);
+    expect(run.out.match(/<ds:SignatureValue>/g)).toHaveLength(1);
+    const opened = openMatchsignalen(run.out, { trustStore: trustStore(), at: new Date() });
+    expect(opened.signerOin).toBe(INDEX);
+    expect(opened.message.signalen.map((x) => x.andereMelder.naam)).toEqual(['Tessa 1', 'Tessa 2', 'Tessa 3']);
+
+    const verified = await vir(['verify', file('bundle.xml', run.out), '--party', 'landelijke-index']);
+    expect(verified.code).toBe(0);
+    expect(verified.out).toMatch(new RegExp(`\\nTRUSTED: Matchsignalen ${opened.message.berichtId} from OIN ${INDEX}\\n$`));
+    const altered = await vir(['verify', file('bundle-altered.xml', run.out.replace('Tessa 2', 'Tessa X'))]);
+    expect(altered).toMatchObject({ code: 1, out: expect.stringMatching(/\nNOT TRUSTED: SIGNATURE_/) });
+    // A signal for another party cannot be put into the bundle.
+    const mixed = await vir(['sign', file('mixed.json', { ...bundle, signalen: [signaal(1), { ...signaal(2), ontvangerOin: '00000003273416560002' }] }), '--party', 'landelijke-index']);
+    expect(mixed).toMatchObject({ code: 2, out: '' });
   });
 
   it('signs an unsigned <Melding> draft with plain BSNs, encrypting them', async () => {
