@@ -8,7 +8,7 @@ import { DEMO_PARTIES, DEV_GATEWAY, DEV_INDEX, DEV_INDEX_ENCRYPTION, type DevPar
 import { TrustStore } from '@vir/pki';
 import { postJson, regionalMelding, request, ROOT_DIR, startE2eStack, testBsn, waitUntil, type E2eStack, type HttpAnswer } from '@vir/testing';
 import { openFoutbericht, openMatchsignaal, openMatchsignalen, openOntvangstbevestiging, openPing, sealMelding, signPing } from '@vir/xml';
-import type { MeldingBericht } from '@vir/contracts';
+import { Contracts, type MeldingBericht } from '@vir/contracts';
 
 // The walking skeleton end to end: real gateway HTTP API, real Kafka, real PostgreSQL, the index
 // and the monitor as real processes; webhooks stand in for the parties.
@@ -185,10 +185,7 @@ describe('walking skeleton', () => {
     // On Kafka (read with kcat): the RvdK, which takes XML, got its signal signed on its own; the
     // tenant, which takes JSON, got its signal in a Matchsignalen (schema 1.4) that the gateway
     // verified and split.
-    const outbound = kcat(`${e2e.namespace}.vir.outbound.v1`, '%s\\n')
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as { type: string; recipientOin: string; correlationIds: string[]; xml: string });
+    const outbound = topicValues('vir.outbound.v1').map((v) => Contracts.outbound.parse(v));
     const aboutF = outbound.filter((o) => o.correlationIds.includes(f.berichtId));
     expect(aboutF.filter((o) => o.recipientOin === rvdk.oin).map((o) => o.type)).toEqual(['matchsignaal']);
     const bundles = aboutF.filter((o) => o.recipientOin === twente.oin);
@@ -205,13 +202,10 @@ describe('walking skeleton', () => {
     const h = regionalMelding({ bsn: testBsn(1006), melderId: 'tw-env', naam: 'Hanna Envelop' });
     expect((await postJson(gateway('/v1/meldingen'), g, asParty(nhn))).status).toBe(202);
     expect((await postJson(gateway('/v1/meldingen'), h, asParty(twente))).status).toBe(202);
-    const topic = `${e2e.namespace}.vir.outbound.v1`;
     const bundle = await waitUntil(
       async () =>
-        kcat(topic, '%s\\n')
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as { messageId: string; type: string; recipientOin: string; correlationIds: string[]; producedAt: string; xml: string })
+        topicValues('vir.outbound.v1')
+          .map((v) => Contracts.outbound.parse(v))
           .find((o) => o.type === 'matchsignalen' && o.correlationIds.includes(g.berichtId) && o.recipientOin === nhn.oin),
       20_000,
       'the bundle with the signal about g',
@@ -225,7 +219,7 @@ describe('walking skeleton', () => {
     const before = await stored();
     const producer = new Kafka({ brokers: [process.env.VIR_TEST_KAFKA_BROKERS!], clientId: 'e2e-envelope', logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
-    await producer.send({ topic, messages: tampered.map((t) => ({ key: t.recipientOin, value: JSON.stringify(t) })) });
+    await producer.send({ topic: `${e2e.namespace}.vir.outbound.v1`, messages: tampered.map((t) => ({ key: t.recipientOin, value: JSON.stringify(t) })) });
     await producer.disconnect();
 
     for (const t of tampered) {
@@ -234,10 +228,8 @@ describe('walking skeleton', () => {
     }
     const dead = await waitUntil(
       async () => {
-        const letters = kcat(`${e2e.namespace}.vir.dead-letter.v1`, '%s\\n')
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as { code: string; valueBase64: string })
+        const letters = topicValues('vir.dead-letter.v1')
+          .map((v) => Contracts.deadLetter.parse(v))
           .filter((d) => tampered.some((t) => Buffer.from(d.valueBase64, 'base64').toString('utf8').includes(t.messageId)));
         return letters.length === tampered.length ? letters : undefined;
       },
@@ -282,6 +274,11 @@ function listFiles(dir: string): string[] {
 /** Reads a whole topic with kcat, an independent Kafka client. */
 function kcat(topic: string, format: string): string {
   return execFileSync('kcat', ['-b', process.env.VIR_TEST_KAFKA_BROKERS!, '-C', '-t', topic, '-e', '-q', '-f', format], { encoding: 'utf8', timeout: 30_000 });
+}
+
+/** Every record's value on one of this run's topics, read with kcat (one JSON value per line). */
+function topicValues(topic: string): string[] {
+  return kcat(`${e2e.namespace}.${topic}`, '%s\\n').split('\n').filter(Boolean);
 }
 
 describe('family match', () => {
