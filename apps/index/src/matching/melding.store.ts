@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts, type FlowEvent, type MatchsignaalBericht, type MeldingBericht } from '@vir/contracts';
 import { endOfActivePeriod, matchBatch, type MatchCandidate, type MeldingStatus } from '@vir/domain';
 import { queryPrepared } from '@vir/persistence';
+import { heldBack } from './lock-groups';
 import type { Pseudonyms } from './pseudonymizer';
 import type { CommittedOutboxRow, OutboxRecord, UnsignedSignal } from './outbox.relay';
 
@@ -87,6 +88,11 @@ const INBOX_AND_CANDIDATES_SQL = `
   SELECT COALESCE((SELECT array_agg(message_id::text) FROM ins), '{}') AS fresh,
          COALESCE((SELECT json_agg(to_jsonb(x) - 'created_at' ORDER BY x.created_at, x.id) FROM x), '[]') AS candidates`;
 
+/** Takes each free lock without waiting; answers the keys another transaction holds. */
+const TRY_LOCKS_SQL = `SELECT COALESCE(array_agg(k) FILTER (WHERE NOT pg_try_advisory_xact_lock(hashtextextended(k, 0))), '{}') AS busy FROM unnest($1::text[]) AS k`;
+
+type Locking = 'without-waiting' | 'waiting';
+
 const INSERT_MELDING_SQL = `
   INSERT INTO melding (id, message_id, party_oin, convenant, referentie, professional_key, melder_id, melder_naam, melder_telefoon, melder_email,
                        organisatie_naam, organisatie_domein, jeugdige_pseudonym, geboortedatum, meldingsdatum, ends_on, woongemeente, status, created_at, updated_at)
@@ -144,10 +150,12 @@ function columns<T>(rows: T[], fields: (keyof T)[]): unknown[][] {
  * transaction per chunk (transactional outbox): a crash anywhere either leaves no trace of the
  * chunk or all of it, and the consumer offset moves only after the commit.
  *
- * Concurrency: every pseudonym a chunk touches is locked (transaction-scoped advisory locks, in
- * one sorted order, so no two instances deadlock) before the candidates are read, so meldingen
- * about the same young person or family on different partitions or instances are serialised
- * and match exactly once. Inside the chunk, matchBatch matches the meldingen with each other too.
+ * Concurrency: every pseudonym a chunk touches is locked (transaction-scoped advisory locks)
+ * before the candidates are read, so meldingen about the same young person or family on different
+ * partitions or instances are serialised and match exactly once. A chunk first takes the locks
+ * that are free without waiting and stores what they cover; the rest waits for its locks, taken in
+ * one sorted order so no two instances deadlock (see recordBatch). Inside the chunk, matchBatch
+ * matches the meldingen with each other too.
  */
 export class MeldingStore {
   constructor(
@@ -161,17 +169,60 @@ export class MeldingStore {
     return (await this.recordBatch([input]))[0];
   }
 
-  /** One result per input, in order. Inputs must be verified and pass the domain rules. */
+  /**
+   * One result per input, in order. Inputs must be verified and pass the domain rules.
+   *
+   * Two transactions at most: the first stores every young person or family whose locks are free
+   * at once (taken without waiting); those another transaction holds wait for it in a second. A
+   * chunk used to wait whole for any one lock, and chunks that share a family at all (nearly every
+   * pair under load) ran one after the other.
+   */
   async recordBatch(inputs: RecordInput[]): Promise<RecordResult[]> {
     if (inputs.length === 0) return [];
+    const results = await this.transact(inputs, 'without-waiting');
+    const waiting = results.flatMap((r, i) => (r ? [] : [i]));
+    if (waiting.length > 0) {
+      const later = await this.transact(waiting.map((i) => inputs[i]), 'waiting');
+      waiting.forEach((i, k) => (results[i] = later[k]));
+    }
+    return results as RecordResult[];
+  }
+
+  private async transact(inputs: RecordInput[], locking: Locking): Promise<(RecordResult | undefined)[]> {
     // READ COMMITTED (every connection's default, see @vir/persistence): each statement sees what
     // was committed before it, which is what the locks rely on.
-    const { results, outbox } = await this.ds.transaction((em) => this.store(em, inputs));
+    const { results, outbox } = await this.ds.transaction((em) => this.store(em, inputs, locking));
     if (outbox) this.options.onOutboxCommitted?.(outbox);
     return results;
   }
 
-  private async store(em: EntityManager, inputs: RecordInput[]): Promise<{ results: RecordResult[]; outbox?: CommittedOutboxRow }> {
+  /**
+   * Locks every pseudonym of the inputs (one lock each), in one order (by the lock key itself) by
+   * every instance; before the inbox, so a message redelivered to another instance meanwhile waits
+   * here and then finds its id taken. `without-waiting`: only what is free is taken; the inputs
+   * connected to a busy lock are left out (undefined in the answer) for a later transaction.
+   */
+  private async store(em: EntityManager, all: RecordInput[], locking: Locking): Promise<{ results: (RecordResult | undefined)[]; outbox?: CommittedOutboxRow }> {
+    const keysOf = (input: RecordInput) => [...input.jeugdige.all, ...input.ouders.flatMap((o) => o.all)];
+    let taken = all.map((_input, i) => i);
+    if (locking === 'without-waiting') {
+      const keys = all.map(keysOf);
+      const [{ busy }] = await queryPrepared<{ busy: string[] }>(em, TRY_LOCKS_SQL, [[...new Set(keys.flat())]]);
+      const back = new Set(heldBack(keys, new Set(busy)));
+      taken = taken.filter((i) => !back.has(i));
+    } else {
+      await queryPrepared(em, 'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS s', [
+        [...new Set(all.flatMap(keysOf))],
+      ]);
+    }
+    const answer: (RecordResult | undefined)[] = all.map(() => undefined);
+    if (taken.length === 0) return { results: answer };
+    const { results, outbox } = await this.storeLocked(em, taken.map((i) => all[i]));
+    taken.forEach((i, k) => (answer[i] = results[k]));
+    return { results: answer, ...(outbox ? { outbox } : {}) };
+  }
+
+  private async storeLocked(em: EntityManager, inputs: RecordInput[]): Promise<{ results: RecordResult[]; outbox?: CommittedOutboxRow }> {
     const results: RecordResult[] = inputs.map(() => ({ outcome: 'duplicate', matches: 0, signals: 0 }));
     const at = inputs[0].at;
     // Rows made under a previous pseudonym key are the same people: read them as current.
@@ -191,12 +242,6 @@ export class MeldingStore {
       }
     }
     const normalise = (p: string) => asCurrent.get(p) ?? p;
-    // One lock per pseudonym, taken in one order (by the lock key itself) by every instance; before
-    // the inbox, so a message redelivered to another instance meanwhile waits here and then finds
-    // its id taken.
-    await queryPrepared(em, 'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS s', [
-      [...lookupChild, ...lookupOuders],
-    ]);
     // The inbox and the candidates in one round trip (a statement after the locks, so it sees every
     // melding committed before them). Sorted ids: two transactions inserting the same ids wait for
     // each other in one order.
