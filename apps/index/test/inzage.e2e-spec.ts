@@ -44,6 +44,8 @@ it('reports every melding and signalled match about a young person, and the acce
     [b.referentie, 'active', false, 'Iris Jeugdarts'],
   ]);
   expect(report.meldingen[0].matches).toEqual([expect.objectContaining({ soort: 'kind', reikwijdte: 'convenant-overstijgend', other: expect.objectContaining({ melder: 'Iris Jeugdarts' }) })]);
+  // The same match seen from the other melding (the newer one, the match's second side).
+  expect(report.meldingen[1].matches).toEqual([expect.objectContaining({ soort: 'kind', reikwijdte: 'convenant-overstijgend', other: expect.objectContaining({ melder: 'Ingrid Mentor' }) })]);
   expect(report.accesses).toEqual([expect.objectContaining({ actor: 'gemeente-alkmaar', action: 'inzage', reason: 'verzoek ouder, zaak 2026-17' })]);
   expect(JSON.stringify(report)).not.toContain(bsn);
 

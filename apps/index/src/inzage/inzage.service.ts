@@ -66,12 +66,15 @@ export class InzageService {
       const ids = rows.map((r) => r.id as string);
       const matches: Record<string, string>[] = ids.length
         ? await em.query(
-            `SELECT m.id AS match_id, m.soort, m.reikwijdte, to_char(m.created_at, 'YYYY-MM-DD') AS signalled_on, own.id AS own_id,
+            // Each side of a match on its own index (melding_a: match_pair, melding_b: match_melding_b);
+            // one join on `own.id IN (melding_a, melding_b)` could use neither and scanned every match.
+            `SELECT m.id AS match_id, m.soort, m.reikwijdte, to_char(m.created_at, 'YYYY-MM-DD') AS signalled_on, m.own_id,
                     other.organisatie_naam, other.organisatie_domein, other.melder_naam, other.convenant
-             FROM match m
-             JOIN melding own ON own.id IN (m.melding_a, m.melding_b) AND own.id = ANY($1::uuid[])
-             JOIN melding other ON other.id IN (m.melding_a, m.melding_b) AND other.id <> own.id
-             ORDER BY m.created_at`,
+             FROM (SELECT id, soort, reikwijdte, created_at, melding_a AS own_id, melding_b AS other_id FROM match WHERE melding_a = ANY($1::uuid[])
+                   UNION ALL
+                   SELECT id, soort, reikwijdte, created_at, melding_b, melding_a FROM match WHERE melding_b = ANY($1::uuid[])) AS m
+             JOIN melding other ON other.id = m.other_id
+             ORDER BY m.created_at, m.id, m.own_id`,
             [ids],
           )
         : [];
