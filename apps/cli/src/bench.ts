@@ -16,6 +16,10 @@ const BENCHES: Record<string, { describe: string; load: () => Promise<Bench> }> 
     describe: 'the whole stack driven by concurrent regional clients over mutual TLS: batches, single requests, p99 at 200/s, end to end to the webhook',
     load: async () => (await import('./bench/gateway.bench')).runGatewayBench,
   },
+  archive: {
+    describe: "the index's lifecycle job (a day's endings and purges) and inzage requests against --stored N (default 2M) meldingen with their matches",
+    load: async () => (await import('./bench/archive.bench')).runArchiveBench,
+  },
   monitor: {
     describe: 'the monitor ingesting --events N (default 1M) flow events into its read model, then p95 of the console pages',
     load: async () => (await import('./bench/monitor.bench')).runMonitorBench,

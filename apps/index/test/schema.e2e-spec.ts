@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { FixedClock } from '@vir/domain';
+import { INZAGE_MATCHES_SQL, INZAGE_MELDINGEN_SQL } from '../src/inzage/inzage.service';
+import { FIND_MELDING_SQL } from '../src/lifecycle/melding-ending.service';
 import { openTestStore } from './index-store.fixture';
 
 // The index's schema as its migrations build it, on the real PostgreSQL.
@@ -20,6 +23,27 @@ it('has an index for every foreign key, so a purge cascading into the table neve
     const all: { n: number }[] = await ds.query(`SELECT count(*)::int AS n FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.contype = 'f' AND n.nspname = $1`, [schema]);
     expect(all[0].n).toBeGreaterThanOrEqual(3);
     expect(unindexed).toEqual([]);
+  } finally {
+    await drop();
+  }
+});
+
+it('finds a young person for an inzage, its matches, and a melding named by reference alone, by index (no scan of a table)', async () => {
+  const { ds, drop } = await openTestStore(new FixedClock(new Date('2026-11-23T09:00:00Z')));
+  try {
+    await ds.transaction(async (em) => {
+      // Scans made so costly that the planner takes any usable index: a lookup with none still scans.
+      await em.query('SET LOCAL enable_seqscan = off');
+      const plan = async (sql: string, params: unknown[]) => ((await em.query(`EXPLAIN ${sql}`, params)) as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']).join('\n');
+      const lookups = {
+        inzageMeldingen: await plan(INZAGE_MELDINGEN_SQL, [['v1:child']]),
+        inzageMatches: await plan(INZAGE_MATCHES_SQL, [[randomUUID(), randomUUID()]]),
+        endingByReference: await plan(FIND_MELDING_SQL, ['00000003273416560001', null, 'REF-1']),
+        endingByMessageId: await plan(FIND_MELDING_SQL, ['00000003273416560001', randomUUID(), null]),
+      };
+      const scans = Object.entries(lookups).filter(([, p]) => /Seq Scan/.test(p));
+      expect(scans.map(([name, p]) => `${name}:\n${p}`)).toEqual([]);
+    });
   } finally {
     await drop();
   }

@@ -40,6 +40,25 @@ export interface InzageReport {
   accesses: InzageAccess[];
 }
 
+/** A young person's meldingen, active and archived (by the index melding_child). */
+export const INZAGE_MELDINGEN_SQL = `SELECT id, status, to_char(meldingsdatum, 'YYYY-MM-DD') AS meldingsdatum, to_char(ends_on, 'YYYY-MM-DD') AS ends_on,
+                to_char(ended_on, 'YYYY-MM-DD') AS ended_on, to_char(purge_on, 'YYYY-MM-DD') AS purge_on, party_oin, convenant, referentie,
+                organisatie_naam, organisatie_domein, melder_naam, melder_telefoon, melder_email
+         FROM melding WHERE jeugdige_pseudonym = ANY($1) ORDER BY meldingsdatum, created_at`;
+
+/**
+ * The matches of those meldingen, each side of a match on its own index (melding_a: match_pair,
+ * melding_b: match_melding_b); one join on `own.id IN (melding_a, melding_b)` could use neither and
+ * scanned every match.
+ */
+export const INZAGE_MATCHES_SQL = `SELECT m.id AS match_id, m.soort, m.reikwijdte, to_char(m.created_at, 'YYYY-MM-DD') AS signalled_on, m.own_id,
+                    other.organisatie_naam, other.organisatie_domein, other.melder_naam, other.convenant
+             FROM (SELECT id, soort, reikwijdte, created_at, melding_a AS own_id, melding_b AS other_id FROM match WHERE melding_a = ANY($1::uuid[])
+                   UNION ALL
+                   SELECT id, soort, reikwijdte, created_at, melding_b, melding_a FROM match WHERE melding_b = ANY($1::uuid[])) AS m
+             JOIN melding other ON other.id = m.other_id
+             ORDER BY m.created_at, m.id, m.own_id`;
+
 /**
  * Inzage: everything the index holds about one young person, active and archived, with the
  * matches that were signalled. Every request is itself written to the audit log before the
@@ -57,24 +76,13 @@ export class InzageService {
     return this.ds.transaction(async (em) => {
       await recordAudit(em, [{ at: this.clock.now(), actor, action: 'inzage', subject, reason }]);
       const rows: Record<string, string | null>[] = await em.query(
-        `SELECT id, status, to_char(meldingsdatum, 'YYYY-MM-DD') AS meldingsdatum, to_char(ends_on, 'YYYY-MM-DD') AS ends_on,
-                to_char(ended_on, 'YYYY-MM-DD') AS ended_on, to_char(purge_on, 'YYYY-MM-DD') AS purge_on, party_oin, convenant, referentie,
-                organisatie_naam, organisatie_domein, melder_naam, melder_telefoon, melder_email
-         FROM melding WHERE jeugdige_pseudonym = ANY($1) ORDER BY meldingsdatum, created_at`,
+        INZAGE_MELDINGEN_SQL,
         [subjects],
       );
       const ids = rows.map((r) => r.id as string);
       const matches: Record<string, string>[] = ids.length
         ? await em.query(
-            // Each side of a match on its own index (melding_a: match_pair, melding_b: match_melding_b);
-            // one join on `own.id IN (melding_a, melding_b)` could use neither and scanned every match.
-            `SELECT m.id AS match_id, m.soort, m.reikwijdte, to_char(m.created_at, 'YYYY-MM-DD') AS signalled_on, m.own_id,
-                    other.organisatie_naam, other.organisatie_domein, other.melder_naam, other.convenant
-             FROM (SELECT id, soort, reikwijdte, created_at, melding_a AS own_id, melding_b AS other_id FROM match WHERE melding_a = ANY($1::uuid[])
-                   UNION ALL
-                   SELECT id, soort, reikwijdte, created_at, melding_b, melding_a FROM match WHERE melding_b = ANY($1::uuid[])) AS m
-             JOIN melding other ON other.id = m.other_id
-             ORDER BY m.created_at, m.id, m.own_id`,
+            INZAGE_MATCHES_SQL,
             [ids],
           )
         : [];

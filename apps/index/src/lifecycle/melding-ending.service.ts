@@ -14,6 +14,11 @@ export class EndingRefused extends Error {
   }
 }
 
+/** A party's own melding by its message id and/or reference (the newest active one first); by the index melding_party_referentie. */
+export const FIND_MELDING_SQL = `SELECT id, status, jeugdige_pseudonym AS subject, message_id FROM melding
+       WHERE party_oin = $1 AND ($2::uuid IS NULL OR message_id = $2::uuid) AND ($3::text IS NULL OR referentie = $3)
+       ORDER BY (status = 'active') DESC, created_at DESC LIMIT 1`;
+
 export interface EndingRequest {
   messageId: string;
   /** Who asks (the signer, already verified). */
@@ -78,9 +83,7 @@ export class MeldingEndingService {
 
   private async find(em: EntityManager, r: EndingRequest): Promise<{ id: string; status: string; subject: string; message_id: string } | undefined> {
     const rows: { id: string; status: string; subject: string; message_id: string }[] = await em.query(
-      `SELECT id, status, jeugdige_pseudonym AS subject, message_id FROM melding
-       WHERE party_oin = $1 AND ($2::uuid IS NULL OR message_id = $2::uuid) AND ($3::text IS NULL OR referentie = $3)
-       ORDER BY (status = 'active') DESC, created_at DESC LIMIT 1`,
+      FIND_MELDING_SQL,
       [r.ownerOin, r.melding.berichtId ?? null, r.melding.referentie ?? null],
     );
     return rows[0];
