@@ -457,3 +457,62 @@ describe('pull delivery', () => {
     await waitUntil(async () => (flowEvents().filter((e) => queued.includes(e.messageId) && e.step === 'gateway.acknowledged').length === 3 ? true : undefined), 10_000, 'ack flow events');
   });
 });
+
+describe('a party that switches from JSON to XML while signals from bundles wait', () => {
+  it('gets those signals as JSON (their XML has no signature of its own), by pull and by push, and signed XML for signals made after the switch', async () => {
+    const set = async (body: object) => expect((await admin('PATCH', `/v1/admin/parties/${twente.oin}`, body)).status).toBe(200);
+    const twenteWebhook = ((await admin('GET', `/v1/admin/parties/${nhn.oin}`)).body.webhookUrl as string).replace('regio-nhn', 'regio-twente');
+    // A match of a young person: NHN's melding and Twente's; Twente's signal comes to the gateway in a bundle.
+    const matchFor = async (n: number) => {
+      const a = regionalMelding({ bsn: testBsn(7200 + n), melderId: `nhn-f${n}` });
+      const b = regionalMelding({ bsn: testBsn(7200 + n), melderId: `tw-f${n}` });
+      expect((await postJson(gw('/v1/meldingen'), a, e2e.as(nhn))).status).toBe(202);
+      expect((await postJson(gw('/v1/meldingen'), b, e2e.as(twente))).status).toBe(202);
+      const id = await waitUntil(
+        async () => (await db.query(`SELECT id FROM ${schema()}.signal WHERE recipient_oin = $1 AND $2 = ANY(correlation_ids)`, [twente.oin, b.berichtId])).rows[0]?.id as string | undefined,
+        30_000,
+        `Twente's signal about ${b.referentie}`,
+      );
+      return { id, referentie: b.referentie, bundled: (await db.query(`SELECT bundled FROM ${schema()}.signal WHERE id = $1`, [id])).rows[0].bundled as boolean };
+    };
+    try {
+      // Twente takes JSON (so the index bundles its signals) and pulls, so they wait at the gateway.
+      await set({ deliveryFormat: 'json', pull: true, webhookUrl: null });
+      const first = await matchFor(1);
+      const second = await matchFor(2);
+      expect([first.bundled, second.bundled]).toEqual([true, true]);
+      await set({ deliveryFormat: 'xml' });
+
+      // Pull: the waiting signal as JSON, with its content.
+      const pulled = await asParty(twente, 'GET', '/v1/signalen?limit=1');
+      const [item] = pulled.body.signalen as { id: string; contentType: string; bericht: { berichtType: string; eigenMelding: { referentie: string } } }[];
+      expect(item).toMatchObject({ id: first.id, contentType: 'application/json', bericht: { berichtType: 'matchsignaal', eigenMelding: { referentie: first.referentie } } });
+      expect((await asParty(twente, 'POST', `/v1/signalen/${first.id}/ack`)).status).toBe(200);
+
+      // Push: the other waiting signal, as JSON too.
+      await set({ pull: false, webhookUrl: twenteWebhook });
+      await e2e.webhooks.waitFor((ds) => ds.some((d) => d.signalId === second.id), 30_000);
+      const pushed = e2e.webhooks.deliveries.find((d) => d.signalId === second.id)!;
+      expect(pushed.contentType).toMatch(/^application\/json/);
+      expect(JSON.parse(pushed.body)).toMatchObject({ berichtType: 'matchsignaal', eigenMelding: { referentie: second.referentie } });
+
+      // Once the index has the new setting (it re-reads the parties' settings every 5 s), Twente's
+      // signals come signed on their own, and go out as the index signed them.
+      await waitUntil(
+        async () => ((await db.query(`SELECT bundled_signals FROM "${e2e.namespace}_index".party_setting WHERE party_oin = $1`, [twente.oin])).rows[0]?.bundled_signals === false ? true : undefined),
+        30_000,
+        "the index's copy of Twente's setting",
+      );
+      await sleep(5_500);
+      const third = await matchFor(3);
+      expect(third.bundled).toBe(false);
+      await e2e.webhooks.waitFor((ds) => ds.some((d) => d.signalId === third.id), 30_000);
+      const signed = e2e.webhooks.deliveries.find((d) => d.signalId === third.id)!;
+      expect(signed.contentType).toMatch(/^application\/xml/);
+      expect(signed.body).toContain('http://www.w3.org/2000/09/xmldsig#');
+      expect(signed.body).toContain(third.referentie);
+    } finally {
+      await set({ deliveryFormat: 'json', pull: false, webhookUrl: twenteWebhook });
+    }
+  });
+});

@@ -35,8 +35,8 @@ export async function runArchiveBench(argv: string[]): Promise<void> {
   try {
     const ds = await openDataSource({ url: pg.url, schema: 'vir_index', entities: INDEX_ENTITIES, migrations: INDEX_MIGRATIONS, applicationName: 'bench-archive', poolSize: 4 });
     const pseudonymizer = new Pseudonymizer({ version: 'v1', keyBase64: randomBytes(32).toString('base64') });
-    // A day's share of the 5-year archive is purged and a day's share of the 2-year active period ends
-    // (DOMAIN.md: meldingen stay active 2 years, archived 5): 1 in 730 and 1 in 1,825 of the rows.
+    // A day's share of the 2-year active period ends and a day's share of the 5-year archive is purged
+    // (DOMAIN.md): 1 in 730 and 1 in 1,825 of the rows.
     // Young person k (0 ≤ k < N/2) has two meldingen; the inzage subjects are real pseudonyms of test BSNs.
     const fillStart = Date.now();
     log(`Filling ${stored} meldingen with their matches and parents (not measured)…`);
@@ -50,9 +50,9 @@ export async function runArchiveBench(argv: string[]): Promise<void> {
                                 jeugdige_pseudonym, geboortedatum, meldingsdatum, ends_on, status, ended_on, purge_on, created_at, updated_at)
            SELECT gen_random_uuid(), gen_random_uuid(), '00000003273416560001', '7', 'BULK-' || g, 'bulk/' || g, 'b' || g, 'Bulk', 'Organisatie', 'onderwijs',
                   COALESCE(($3::text[])[g / 2 + 1], 'v1:' || md5('child' || (g / 2))), DATE '2012-01-01', CURRENT_DATE - 300,
-                  CASE WHEN g % 1825 = 7 THEN CURRENT_DATE ELSE CURRENT_DATE + 400 END,
-                  CASE WHEN g % 730 = 3 THEN 'expired' ELSE 'active' END,
-                  CASE WHEN g % 730 = 3 THEN CURRENT_DATE - 1826 END, CASE WHEN g % 730 = 3 THEN CURRENT_DATE END, now(), now()
+                  CASE WHEN g % 730 = 7 THEN CURRENT_DATE ELSE CURRENT_DATE + 400 END,
+                  CASE WHEN g % 1825 = 3 THEN 'expired' ELSE 'active' END,
+                  CASE WHEN g % 1825 = 3 THEN CURRENT_DATE - 1826 END, CASE WHEN g % 1825 = 3 THEN CURRENT_DATE END, now(), now()
            FROM generate_series($1::int, $2::int) g
            RETURNING id, referentie)
          INSERT INTO melding_ouder (melding_id, ouder_pseudonym)

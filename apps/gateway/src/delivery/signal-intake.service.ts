@@ -13,6 +13,8 @@ import type { DeliveryWorker } from './delivery.worker';
 interface Checked {
   envelope: OutboundMessage & { type: SingleOutboundType };
   content: object;
+  /** One signal of a Matchsignalen: its xml carries no signature of its own. */
+  bundled?: true;
 }
 
 /**
@@ -122,6 +124,7 @@ export class SignalIntake {
         xml: `<?xml version="1.0" encoding="UTF-8"?><Matchsignaal xmlns="${VIR_NS}">${items[i].slice('<Matchsignaal>'.length)}`,
       },
       content: s,
+      bundled: true as const,
     }));
   }
 
@@ -130,11 +133,11 @@ export class SignalIntake {
     const rows = await queryPrepared<{ id: string }>(
       this.ds,
       `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::char(20)[], $4::text[], $5::text[], $6::jsonb[]) WITH ORDINALITY
-                  AS i(id, type, recipient_oin, correlation_ids, xml, content, n)),
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::char(20)[], $4::text[], $5::text[], $6::jsonb[], $8::boolean[]) WITH ORDINALITY
+                  AS i(id, type, recipient_oin, correlation_ids, xml, content, bundled, n)),
        ins AS (
-         INSERT INTO signal (id, type, recipient_oin, correlation_ids, xml, content, status, attempts, next_attempt_at, received_at, retry_since)
-         SELECT id, type, recipient_oin, correlation_ids::uuid[], xml, content, 'queued', 0, $7, $7, $7 FROM input ORDER BY n
+         INSERT INTO signal (id, type, recipient_oin, correlation_ids, xml, content, bundled, status, attempts, next_attempt_at, received_at, retry_since)
+         SELECT id, type, recipient_oin, correlation_ids::uuid[], xml, content, bundled, 'queued', 0, $7, $7, $7 FROM input ORDER BY n
          ON CONFLICT (id) DO NOTHING
          RETURNING id, seq)
        INSERT INTO signal_event (signal_id, at, status, attempt)
@@ -149,6 +152,7 @@ export class SignalIntake {
         good.map((g) => g.envelope.xml),
         good.map((g) => JSON.stringify(g.content)),
         now,
+        good.map((g) => g.bundled === true),
       ],
     );
     return new Set(rows.map((r) => r.id));

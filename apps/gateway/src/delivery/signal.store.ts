@@ -11,6 +11,8 @@ export interface SignalRecord {
   correlation_ids: string[];
   xml: string;
   content: object | null;
+  /** Came in a Matchsignalen bundle: xml without a signature of its own (see renderSignal). */
+  bundled: boolean;
   attempts: number;
   received_at: Date;
   retry_since: Date;
@@ -67,7 +69,7 @@ export interface SignalCount {
 }
 
 const PENDING = `('queued','sent','retrying')`;
-const RECORD_COLUMNS = 'id, type, seq, recipient_oin, correlation_ids, xml, content, attempts, received_at, retry_since';
+const RECORD_COLUMNS = 'id, type, seq, recipient_oin, correlation_ids, xml, content, bundled, attempts, received_at, retry_since';
 
 /** typeorm answers an UPDATE (also a CTE ending in one) with [rows, count], anything else with rows. */
 function rowsOf<T>(result: unknown): T[] {

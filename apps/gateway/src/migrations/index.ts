@@ -9,6 +9,7 @@ import { IngressXml1764100000000 } from './1764100000000-ingress-xml';
 import { Retention1764300000000 } from './1764300000000-retention';
 import { PartyCertificates1764500000000 } from './1764500000000-party-certificates';
 import { PushBatchSize1764600000000 } from './1764600000000-push-batch-size';
+import { SignalBundled1764700000000 } from './1764700000000-signal-bundled';
 
 /** In order; applied at start by the persistence module. */
-export const GATEWAY_MIGRATIONS = [InitialGatewaySchema1763788800000, IngressLedger1763800000000, OutboundType1763810000000, OutboundPing1763820000000, SignalContent1763830000000, Parties1763840000000, SignalLifecycle1763850000000, IngressXml1764100000000, Retention1764300000000, PartyCertificates1764500000000, PushBatchSize1764600000000];
+export const GATEWAY_MIGRATIONS = [InitialGatewaySchema1763788800000, IngressLedger1763800000000, OutboundType1763810000000, OutboundPing1763820000000, SignalContent1763830000000, Parties1763840000000, SignalLifecycle1763850000000, IngressXml1764100000000, Retention1764300000000, PartyCertificates1764500000000, PushBatchSize1764600000000, SignalBundled1764700000000];
