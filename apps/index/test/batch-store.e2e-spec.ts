@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { MeldingBericht } from '@vir/contracts';
 import { FixedClock } from '@vir/domain';
-import { testBsn } from '@vir/testing';
 import type { MeldingStore, RecordInput } from '../src/matching/melding.store';
-import { openTestStore } from './index-store.fixture';
+import { openTestStore, storeInput } from './index-store.fixture';
 
 // One transaction per chunk of inbound records: the meldingen of a chunk match the stored ones
 // and each other exactly as they would one by one, and a redelivered chunk changes nothing.
@@ -24,28 +21,8 @@ afterAll(async () => {
   await drop?.();
 });
 
-function input(o: { party: string; child: string; melderId: string; ouders?: string[]; berichtId?: string; referentie?: string; woongemeente?: string; subject?: string }): RecordInput {
-  const melding: MeldingBericht = {
-    berichtId: o.berichtId ?? randomUUID(),
-    afzenderOin: o.party,
-    verzonden: clock.now().toISOString(),
-    convenant: o.party === NHN ? '7' : '41',
-    referentie: o.referentie ?? `REF-${o.melderId}`,
-    jeugdige: { bsn: testBsn(1), geboortedatum: '2014-05-05', ...(o.woongemeente ? { woongemeente: o.woongemeente } : {}) },
-    ouders: [],
-    meldingsdatum: clock.today(),
-    melder: { id: o.melderId, naam: `Professional ${o.melderId}` },
-    organisatie: { naam: 'School', domein: 'onderwijs' },
-  };
-  return {
-    melding,
-    jeugdige: { current: o.child, all: [o.child] },
-    ouders: (o.ouders ?? []).map((p) => ({ current: p, all: [p] })),
-    ...(o.subject ? { subject: o.subject } : {}),
-    at: clock.now(),
-    flow: (s) => ({ ...s, eventId: randomUUID(), at: clock.now().toISOString(), component: 'index' }),
-  };
-}
+/** NHN's meldingen are in covenant area 7, Twente's in 41. */
+const input = (o: Omit<Parameters<typeof storeInput>[1], 'convenant'>): RecordInput => storeInput(clock, { ...o, convenant: o.party === NHN ? '7' : '41' });
 
 const count = async (table: string) => (await ds.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n as number;
 const outboxRecords = async () =>

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { MeldingBericht } from '@vir/contracts';
 import { FixedClock } from '@vir/domain';
-import { testBsn, waitUntil } from '@vir/testing';
+import { waitUntil } from '@vir/testing';
 import type { MeldingStore, RecordInput } from '../src/matching/melding.store';
-import { openTestStore } from './index-store.fixture';
+import { openTestStore, storeInput } from './index-store.fixture';
 
 // A chunk takes the locks of its young people and families without waiting: those another
 // transaction holds wait for it in a second transaction, the rest are stored at once. Checked
@@ -26,27 +25,8 @@ afterAll(async () => {
   await drop?.();
 });
 
-function input(o: { party: string; child: string; melderId: string; ouders?: string[] }): RecordInput {
-  const melding: MeldingBericht = {
-    berichtId: randomUUID(),
-    afzenderOin: o.party,
-    verzonden: clock.now().toISOString(),
-    convenant: o.party === NHN ? '7' : '41',
-    referentie: `REF-${o.melderId}`,
-    jeugdige: { bsn: testBsn(1), geboortedatum: '2014-05-05' },
-    ouders: [],
-    meldingsdatum: clock.today(),
-    melder: { id: o.melderId, naam: `Professional ${o.melderId}` },
-    organisatie: { naam: 'School', domein: 'onderwijs' },
-  };
-  return {
-    melding,
-    jeugdige: { current: o.child, all: [o.child] },
-    ouders: (o.ouders ?? []).map((p) => ({ current: p, all: [p] })),
-    at: clock.now(),
-    flow: (s) => ({ ...s, eventId: randomUUID(), at: clock.now().toISOString(), component: 'index' }),
-  };
-}
+/** NHN's meldingen are in covenant area 7, Twente's in 41. */
+const input = (o: Omit<Parameters<typeof storeInput>[1], 'convenant'>): RecordInput => storeInput(clock, { ...o, convenant: o.party === NHN ? '7' : '41' });
 
 const stored = async (child: string) => (await ds.query('SELECT count(*)::int AS n FROM melding WHERE jeugdige_pseudonym = $1', [child]))[0].n as number;
 
