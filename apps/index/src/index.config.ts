@@ -1,4 +1,13 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { TOPICS } from '@vir/contracts';
+
+/**
+ * A lone instance works every partition of the inbound topic at once: a chunk spends most of its
+ * time waiting (for the XML worker, for PostgreSQL, for a lock), and six in flight kept the two
+ * cores busier than three (`npm run bench -- index --lanes 3|6`, README). Instances added share the
+ * partitions, so each then has fewer than this.
+ */
+export const DEFAULT_PARTITIONS_CONCURRENTLY = TOPICS.inbound.partitions;
 
 /** The index's configuration, read from the environment once at start (see README). */
 export class IndexConfig {
@@ -30,7 +39,7 @@ export class IndexConfig {
   PSEUDONYM_PREVIOUS_KEYS?: string;
   /** Key (base64, ≥ 32 bytes) of the young person's statistics key on flow events; unset: derived from PSEUDONYM_KEY. */
   @IsOptional() @Matches(/^[A-Za-z0-9+/=]{43,}$/, { message: 'STATISTICS_KEY must be base64 of at least 32 bytes' }) STATISTICS_KEY?: string;
-  @IsInt() @Min(1) @Max(64) PARTITIONS_CONCURRENTLY: number = 3;
+  @IsInt() @Min(1) @Max(64) PARTITIONS_CONCURRENTLY: number = DEFAULT_PARTITIONS_CONCURRENTLY;
   /** Worker threads that verify, decrypt and sign (0: all in the event loop's thread). */
   @IsInt() @Min(0) @Max(32) INDEX_XML_WORKERS: number = 1;
   @IsInt() @Min(10) OUTBOX_POLL_MS: number = 250;

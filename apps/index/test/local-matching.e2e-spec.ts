@@ -21,10 +21,10 @@ afterAll(async () => {
   await drop?.();
 });
 
-// The outbox holds one row per stored chunk: its records as a JSON array.
+// The outbox holds one row per stored chunk: its records as a JSON array (a signal's key is its receiver).
 const signalsTo = async () =>
   (await ds.query(
-    `SELECT r->'value'->>'recipientOin' AS oin, count(*)::int AS n
+    `SELECT r->>'key' AS oin, count(*)::int AS n
      FROM outbox, jsonb_array_elements(records::jsonb) AS r WHERE r->>'topic' = 'vir.outbound.v1' GROUP BY 1 ORDER BY 1`,
   )) as { oin: string; n: number }[];
 

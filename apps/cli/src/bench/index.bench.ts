@@ -21,11 +21,13 @@ import { Pseudonymizer } from '../../../index/src/matching/pseudonymizer';
 import { MeldingEndingService } from '../../../index/src/lifecycle/melding-ending.service';
 import { INDEX_MIGRATIONS } from '../../../index/src/migrations';
 import { INDEX_ENTITIES } from '../../../index/src/persistence/index.entities';
+import { DEFAULT_PARTITIONS_CONCURRENTLY } from '../../../index/src/index.config';
+import { INBOUND_CHUNK_SIZE } from '../../../index/src/matching/inbound.controller';
 import { ROOT_DIR } from '../cli-paths';
 import { startProfiler } from './cpu-profiler';
 import { threadCpuSeconds, treeCpuSeconds } from './measure';
 
-// `npm run bench -- index [--stored N] [--measure M] [--workers W]`: one index instance's processing of
+// `npm run bench -- index [--stored N] [--measure M] [--workers W] [--lanes L] [--warmup K]`: one index instance's processing of
 // meldingen (verification, decryption, pseudonyms, matching, signal signing, outbox and relay),
 // against a real PostgreSQL (fsync on), at 10 k and at N (default 2 M) stored meldingen. Kafka is
 // left out on purpose: its produce is replaced by a no-op, so the figure is the index's own cost.
@@ -66,11 +68,13 @@ function population(count: number, seed: number): { child: number; parents: numb
 export async function runIndexBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { stored: { type: 'string', default: '2000000' }, measure: { type: 'string', default: '3000' }, workers: { type: 'string', default: '1' }, profile: { type: 'string' } },
+    options: { stored: { type: 'string', default: '2000000' }, measure: { type: 'string', default: '3000' }, workers: { type: 'string', default: '1' }, warmup: { type: 'string', default: '3000' }, lanes: { type: 'string', default: String(DEFAULT_PARTITIONS_CONCURRENTLY) }, profile: { type: 'string' } },
   });
   const stored = Number(values.stored);
   const measure = Number(values.measure);
   const workers = Number(values.workers);
+  const warmup = Number(values.warmup);
+  const lanes = Number(values.lanes);
   const log = (l: string) => console.log(l);
   Logger.overrideLogger(['error', 'warn']);
   let peakRss = 0;
@@ -162,13 +166,13 @@ export async function runIndexBench(argv: string[]): Promise<void> {
       const cpu = process.cpuUsage();
       const tree = treeCpuSeconds();
       const threads = threadCpuSeconds();
-      // Three partitions' worth of concurrency, as PARTITIONS_CONCURRENTLY defaults to, each in
-      // chunks of 200 records as the inbound handler takes them from a Kafka batch.
+      // As many partitions at once as PARTITIONS_CONCURRENTLY's default (--lanes), each in chunks
+      // as the inbound handler takes them from a Kafka batch.
       await Promise.all(
-        Array.from({ length: 3 }, async (_, p) => {
-          const partition = records.filter((_r, i) => i % 3 === p);
-          for (let i = 0; i < partition.length; i += 200) {
-            const dead = await processor.processBatch(partition.slice(i, i + 200));
+        Array.from({ length: lanes }, async (_, p) => {
+          const partition = records.filter((_r, i) => i % lanes === p);
+          for (let i = 0; i < partition.length; i += INBOUND_CHUNK_SIZE) {
+            const dead = await processor.processBatch(partition.slice(i, i + INBOUND_CHUNK_SIZE));
             if (dead.length > 0) throw new Error(`bench records dead-lettered: ${dead[0].code} ${dead[0].reason}`);
           }
         }),
@@ -186,7 +190,10 @@ export async function runIndexBench(argv: string[]): Promise<void> {
 
     log(`Sealing ${2 * measure} meldingen (not measured)…`);
     const [small, large] = [seal(population(measure, 1)), seal(population(measure, 500_000))];
-    await run(seal(population(1000, 900_000))); // warm-up: JIT, pools, caches (the first run would pay for them otherwise)
+    // Warm-up (--warmup, not measured): JIT, pools, caches, heap sizes, as in an instance that has been
+    // running. After 1,000, the first phase still cost 0.50–0.57 ms of index CPU per melding against
+    // 0.38–0.48 for the second (four runs); after 3,000, 0.40–0.47 against 0.38–0.45.
+    await run(seal(population(warmup, 900_000)));
 
     await fill(10_000);
     const matches = async () => (await ds.query(`SELECT soort, count(*)::int AS n FROM match GROUP BY soort`)) as { soort: string; n: number }[];
@@ -213,7 +220,7 @@ export async function runIndexBench(argv: string[]): Promise<void> {
     // collection. Measured with an 80 s pause instead of a fill (20 k stored): the second phase cost
     // 0.80 and 0.89 ms of CPU per melding against 0.63 and 0.75 for the first; with
     // --no-memory-reducer, 0.66 and 0.63 against 0.74 and 0.73.
-    await run(seal(population(1000, 950_000)));
+    await run(seal(population(warmup, 950_000)));
     const msLarge = await run(large);
     log(`at ~${stored} stored: ${measure} meldingen in ${(msLarge / 1000).toFixed(1)} s; ${cpuOf(msLarge)}`);
     await relay.stop();

@@ -6,6 +6,9 @@ import { secondsSince } from '@vir/metrics';
 import { CHUNK_OBSERVER, type ChunkObserver } from '../index.metrics';
 import { MeldingProcessor } from './melding-processor.service';
 
+/** Records per chunk: one transaction each (the advisory locks of a chunk stay well inside PostgreSQL's lock table). */
+export const INBOUND_CHUNK_SIZE = 200;
+
 @Controller()
 export class InboundController {
   constructor(
@@ -13,8 +16,7 @@ export class InboundController {
     @Inject(CHUNK_OBSERVER) private readonly observer: ChunkObserver,
   ) {}
 
-  /** Chunks of up to 200 records: one transaction each (the advisory locks of a chunk stay well inside PostgreSQL's lock table). */
-  @EventPattern(TOPICS.inbound.name, batchHandler(200))
+  @EventPattern(TOPICS.inbound.name, batchHandler(INBOUND_CHUNK_SIZE))
   async handle(@Payload() records: KafkaRecord[]): Promise<DeadLetter[]> {
     const start = process.hrtime.bigint();
     const dead = await this.processor.processBatch(records);

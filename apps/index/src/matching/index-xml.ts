@@ -56,5 +56,5 @@ export function settle<T>(p: Promise<T>): Promise<Settled<T>> {
   );
 }
 
-/** What the outbox relay needs: signing (the signer's OIN is already in each bericht). */
-export type SignalSigner = Pick<IndexXml, 'signMatchsignalen'>;
+/** What the outbox relay needs: signing, and the signer's OIN (for signals it rebuilds from their matches). */
+export type SignalSigner = Pick<IndexXml, 'signMatchsignalen' | 'signerOin'>;

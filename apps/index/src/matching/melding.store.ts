@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Contracts, type FlowEvent, type MatchsignaalBericht, type MeldingBericht } from '@vir/contracts';
+import { Contracts, type FlowEvent, type MeldingBericht } from '@vir/contracts';
 import { endOfActivePeriod, matchBatch, type MatchCandidate, type MeldingStatus } from '@vir/domain';
 import { queryPrepared } from '@vir/persistence';
 import { heldBack } from './lock-groups';
 import type { Pseudonyms } from './pseudonymizer';
-import type { CommittedOutboxRow, OutboxRecord, UnsignedSignal } from './outbox.relay';
+import { compactForTable, dimensions, matchSignalRecord } from './match-signal';
+import type { CommittedOutboxRow, OutboxRecord } from './outbox.relay';
 
 export interface RecordResult {
   outcome: 'duplicate' | 'new' | 'updated';
@@ -135,10 +136,6 @@ class Statement {
   }
 }
 
-/** A melding's figure dimensions for its flow events. */
-function dimensions(r: StoredMelding): Pick<FlowEvent, 'convenant' | 'gemeente' | 'domein'> {
-  return { convenant: r.convenant, ...(r.woongemeente ? { gemeente: r.woongemeente } : {}), domein: r.organisatieDomein };
-}
 
 /** The columns of `rows` as arrays, one per field: the shape `unnest($1::…[], …)` takes. */
 function columns<T>(rows: T[], fields: (keyof T)[]): unknown[][] {
@@ -347,20 +344,23 @@ export class MeldingStore {
         const matchId = randomUUID();
         matchRows.push({ id: matchId, soort: match.soort, reikwijdte: match.reikwijdte, a: other.id, b: row.id });
         figureMatches.push(`${match.soort}|${match.reikwijdte}|${other.messageId}|${other.convenant}|${other.woongemeente ?? ''}|${other.organisatieDomein}`);
-        for (const [self, counterpart] of [[other, row], [row, other]] as const) {
+        for (const [self, side, counterpart] of [[other, 'a', row], [row, 'b', other]] as const) {
           if (match.reikwijdte === 'binnen-convenant' && this.options.localMatchingOins?.has(self.partyOin)) continue;
-          const bericht = this.bericht(matchId, match.soort, match.reikwijdte, self, counterpart, at);
-          const signal: UnsignedSignal = { messageId: bericht.berichtId, type: 'matchsignaal', recipientOin: self.partyOin, correlationIds: [self.messageId, counterpart.messageId], producedAt: at.toISOString() };
           signalCount++;
-          records.push({
-            topic: Contracts.outbound.topic.name,
-            key: self.partyOin,
-            value: signal,
-            sign: bericht,
-            // Its index.signal-queued event is built by the relay (see QueuedSignal).
-            queued: { at: storedAt, detail: `${match.reikwijdte} ${match.soort}-match`, dimensions: dimensions(self) },
-            ...(this.options.bundledSignalOins?.has(self.partyOin) ? { bundle: true as const } : {}),
-          });
+          records.push(
+            matchSignalRecord({
+              signerOin: this.signerOin,
+              matchId,
+              soort: match.soort,
+              reikwijdte: match.reikwijdte,
+              self,
+              side,
+              counterpart,
+              at,
+              queuedAt: storedAt,
+              bundle: this.options.bundledSignalOins?.has(self.partyOin) === true,
+            }),
+          );
         }
       }
       event(input, {
@@ -407,37 +407,9 @@ export class MeldingStore {
       );
     }
     // Last, so the statement answers the row's id.
-    if (records.length > 0) writes.add('INSERT INTO outbox (records, created_at) VALUES ($1, $2) RETURNING id::text', [JSON.stringify(records), at.toISOString()]);
+    if (records.length > 0) writes.add('INSERT INTO outbox (records, created_at) VALUES ($1, $2) RETURNING id::text', [JSON.stringify(compactForTable(records)), at.toISOString()]);
     // The UPDATE joins melding: planned per call (see queryPrepared).
     const written = writes.empty ? [] : ((await writes.run(em, updates.size === 0)) as { id: string }[]);
     return { results, ...(records.length > 0 ? { outbox: { id: written[0].id, records } } : {}) };
-  }
-
-  private bericht(
-    matchId: string,
-    soort: MatchsignaalBericht['soort'],
-    reikwijdte: MatchsignaalBericht['reikwijdte'],
-    self: StoredMelding,
-    counterpart: StoredMelding,
-    at: Date,
-  ): MatchsignaalBericht {
-    return {
-      berichtId: randomUUID(),
-      afzenderOin: this.signerOin,
-      ontvangerOin: self.partyOin,
-      verzonden: at.toISOString(),
-      matchId,
-      soort,
-      reikwijdte,
-      eigenMelding: { referentie: self.referentie, berichtId: self.messageId },
-      andereMelder: {
-        id: counterpart.melderId,
-        naam: counterpart.melderNaam,
-        ...(counterpart.melderTelefoon ? { telefoon: counterpart.melderTelefoon } : {}),
-        ...(counterpart.melderEmail ? { email: counterpart.melderEmail } : {}),
-        convenant: counterpart.convenant,
-      },
-      andereOrganisatie: { naam: counterpart.organisatieNaam, domein: counterpart.organisatieDomein as MatchsignaalBericht['andereOrganisatie']['domein'] },
-    };
   }
 }

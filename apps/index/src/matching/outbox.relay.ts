@@ -6,6 +6,7 @@ import { nameBasedId, type FlowEventPublisher, type MessageBus } from '@vir/mess
 import { queryPrepared } from '@vir/persistence';
 import { MAX_SIGNALEN } from '@vir/xml';
 import type { SignalDocument, SignalSigner } from './index-xml';
+import { expandStored, type StoredRecord } from './match-signal';
 
 interface OutboxEntry {
   id: string;
@@ -13,6 +14,7 @@ interface OutboxEntry {
   key: string | null;
   payload: string | null;
   records: string | null;
+  createdAt: Date;
 }
 
 /** A matchsignaal's envelope before the relay signs it (the xml is added then). */
@@ -25,9 +27,21 @@ export type UnsignedSignal = Omit<OutboundMessage, 'xml'>;
  * a Matchsignalen with the pass's other signals for its party. Rows written before held the
  * serialised string or the signed envelope; all are read.
  */
-export type OutboxRecord =
-  | { topic: string; key: string; value: object | string; sign?: undefined }
-  | { topic: string; key: string; value: UnsignedSignal; sign: MatchsignaalBericht; queued?: QueuedSignal; bundle?: true };
+export type OutboxRecord = { topic: string; key: string; value: object | string; sign?: undefined } | SignalRecord;
+
+/**
+ * A matchsignaal record (match-signal.ts builds it). `match`: the match it is about and which of
+ * its two meldingen receives it; with it, the table keeps the record in short (StoredSignal).
+ */
+export interface SignalRecord {
+  topic: string;
+  key: string;
+  value: UnsignedSignal;
+  sign: MatchsignaalBericht;
+  queued?: QueuedSignal;
+  bundle?: true;
+  match?: { id: string; side: 'a' | 'b' };
+}
 
 /**
  * The signal's `index.signal-queued` flow event, in the few fields it does not share with the
@@ -188,14 +202,23 @@ export class OutboxRelay {
            SELECT id FROM outbox
            WHERE (records IS NULL OR written_at <= now() - $2::int * interval '1 millisecond') AND id <> ALL($3::bigint[])
            ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED))
-         RETURNING id::text, topic, key, payload, records`,
+         RETURNING id::text, topic, key, payload, records, created_at AS "createdAt"`,
         [this.options.batchSize, this.options.orphanAfterMs, this.memory.map((r) => r.id)],
       );
       if (rows.length === 0) return 0;
       rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-      await this.publish(
-        rows.flatMap((r) => (r.records === null ? [{ topic: r.topic!, key: r.key!, value: r.payload! }] : (JSON.parse(r.records) as OutboxRecord[]))),
-      );
+      const records: OutboxRecord[] = [];
+      for (const r of rows) {
+        if (r.records === null) {
+          records.push({ topic: r.topic!, key: r.key!, value: r.payload! });
+          continue;
+        }
+        // Its signals are kept by their match: rebuilt from the meldingen, as its writer built them.
+        const expanded = await expandStored(em, JSON.parse(r.records) as StoredRecord[], r.createdAt, this.signer.signerOin);
+        if (expanded.missing > 0) this.log.warn(`Outbox row ${r.id}: ${expanded.missing} signal(s) left out, their match is gone (its melding purged)`);
+        records.push(...expanded.records);
+      }
+      await this.publish(records);
       return rows.length;
     });
   }
