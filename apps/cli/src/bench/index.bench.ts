@@ -68,7 +68,7 @@ function population(count: number, seed: number): { child: number; parents: numb
 export async function runIndexBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { stored: { type: 'string', default: '2000000' }, measure: { type: 'string', default: '3000' }, workers: { type: 'string', default: '1' }, warmup: { type: 'string', default: '3000' }, lanes: { type: 'string', default: String(DEFAULT_PARTITIONS_CONCURRENTLY) }, profile: { type: 'string' } },
+    options: { stored: { type: 'string', default: '2000000' }, measure: { type: 'string', default: '6000' }, workers: { type: 'string', default: '1' }, warmup: { type: 'string', default: '3000' }, lanes: { type: 'string', default: String(DEFAULT_PARTITIONS_CONCURRENTLY) }, profile: { type: 'string' } },
   });
   const stored = Number(values.stored);
   const measure = Number(values.measure);
@@ -158,81 +158,112 @@ export async function runIndexBench(argv: string[]): Promise<void> {
       await ds.query('VACUUM ANALYZE');
     };
 
-    let cpuMs = 0;
-    let pgMs = 0;
-    let threadsMs: { main: number; others: number } | undefined;
-    const run = async (records: KafkaRecord[]) => {
-      const started = process.hrtime.bigint();
-      const cpu = process.cpuUsage();
-      const tree = treeCpuSeconds();
-      const threads = threadCpuSeconds();
-      // As many partitions at once as PARTITIONS_CONCURRENTLY's default (--lanes), each in chunks
-      // as the inbound handler takes them from a Kafka batch.
+    interface Window {
+      meldingen: number;
+      ms: number;
+      /** CPU of this process (ms) and its threads', and of PostgreSQL's processes, in the window. */
+      cpuMs: number;
+      threadsMs?: { main: number; others: number };
+      pgMs: number;
+      /** From the window's end until the relay had signed and handed over every signal of the run. */
+      drainMs: number;
+    }
+    const snapshot = () => ({ at: process.hrtime.bigint(), cpu: process.cpuUsage(), threads: threadCpuSeconds(), pg: treeCpuSeconds().get('postgres') ?? 0 });
+
+    /**
+     * One stream: `lead`, then `records`, in chunks as the inbound handler takes them from a Kafka
+     * batch, taken in turn by as many lanes as PARTITIONS_CONCURRENTLY's default (--lanes), as an
+     * instance's partitions would. Measured with the pipeline full, as in an instance that keeps
+     * up with a stream: from the moment the lead is processed until the last chunk is taken (after
+     * it, lanes fall idle one by one). The lead (--warmup, not measured) warms the JIT, the pools,
+     * caches and heap sizes, and fills the pipeline. Measured over the whole run instead, with 1,000
+     * before it, the pipeline's filling and draining took a tenth of a 6,000-melding run, and the
+     * first phase cost 0.50–0.57 ms of index CPU per melding against 0.38–0.48 for the second.
+     */
+    const run = async (lead: KafkaRecord[], records: KafkaRecord[]): Promise<Window> => {
+      const stream = [...lead, ...records];
+      const chunks = Array.from({ length: Math.ceil(stream.length / INBOUND_CHUNK_SIZE) }, (_, c) => stream.slice(c * INBOUND_CHUNK_SIZE, (c + 1) * INBOUND_CHUNK_SIZE));
+      let next = 0;
+      let done = 0;
+      let start: (ReturnType<typeof snapshot> & { done: number }) | undefined;
+      let end: (ReturnType<typeof snapshot> & { done: number }) | undefined;
       await Promise.all(
-        Array.from({ length: lanes }, async (_, p) => {
-          const partition = records.filter((_r, i) => i % lanes === p);
-          for (let i = 0; i < partition.length; i += INBOUND_CHUNK_SIZE) {
-            const dead = await processor.processBatch(partition.slice(i, i + INBOUND_CHUNK_SIZE));
+        Array.from({ length: lanes }, async () => {
+          while (next < chunks.length) {
+            const chunk = chunks[next++];
+            const dead = await processor.processBatch(chunk);
             if (dead.length > 0) throw new Error(`bench records dead-lettered: ${dead[0].code} ${dead[0].reason}`);
+            done += chunk.length;
+            if (!start && done >= lead.length) start = { ...snapshot(), done };
+            else if (start && !end && next >= chunks.length) end = { ...snapshot(), done };
           }
         }),
       );
-      // Until every signal of the run is signed and handed to Kafka: the relay signs after the commit.
+      if (!start || !end) throw new Error('bench run too short to measure: raise --measure');
+      // Every signal of the run signed and handed to Kafka (the relay signs after the commit).
       await relay.flush();
-      const used = process.cpuUsage(cpu);
-      cpuMs = (used.user + used.system) / 1000;
-      const threadsAfter = threadCpuSeconds();
-      threadsMs = threads && threadsAfter ? { main: (threadsAfter.main - threads.main) * 1000, others: (threadsAfter.others - threads.others) * 1000 } : undefined;
-      // PostgreSQL's processes (children of this one, when the bench started it): the other half of the cost.
-      pgMs = ((treeCpuSeconds().get('postgres') ?? 0) - (tree.get('postgres') ?? 0)) * 1000;
-      return Number(process.hrtime.bigint() - started) / 1e6;
+      const drainMs = Number(process.hrtime.bigint() - end.at) / 1e6;
+      const used = process.cpuUsage(start.cpu);
+      const usedEnd = process.cpuUsage(end.cpu);
+      return {
+        meldingen: end.done - start.done,
+        ms: Number(end.at - start.at) / 1e6,
+        cpuMs: (used.user + used.system - (usedEnd.user + usedEnd.system)) / 1000,
+        ...(start.threads && end.threads ? { threadsMs: { main: (end.threads.main - start.threads.main) * 1000, others: (end.threads.others - start.threads.others) * 1000 } } : {}),
+        pgMs: (end.pg - start.pg) * 1000,
+        drainMs,
+      };
     };
 
-    log(`Sealing ${2 * measure} meldingen (not measured)…`);
-    const [small, large] = [seal(population(measure, 1)), seal(population(measure, 500_000))];
-    // Warm-up (--warmup, not measured): JIT, pools, caches, heap sizes, as in an instance that has been
-    // running. After 1,000, the first phase still cost 0.50–0.57 ms of index CPU per melding against
-    // 0.38–0.48 for the second (four runs); after 3,000, 0.40–0.47 against 0.38–0.45.
-    await run(seal(population(warmup, 900_000)));
-
-    await fill(10_000);
+    // Sealed per phase (not measured), so the process holds one phase's input at a time.
+    const sealPhase = (seed: number): [KafkaRecord[], KafkaRecord[]] => {
+      log(`Sealing ${warmup + measure} meldingen (not measured)…`);
+      return [seal(population(warmup, seed + 400_000)), seal(population(measure, seed))];
+    };
+    // The lead is stored too: the window starts at about 10 k stored.
+    await fill(Math.max(0, 10_000 - warmup));
     const matches = async () => (await ds.query(`SELECT soort, count(*)::int AS n FROM match GROUP BY soort`)) as { soort: string; n: number }[];
     const before = await matches();
-    // --profile FILE: a CPU profile of the measured 10 k run only (open it in Chrome DevTools).
+    // --profile FILE: a CPU profile of the 10 k run (open it in Chrome DevTools).
     const profiler = values.profile ? await startProfiler() : undefined;
-    const msSmall = await run(small);
+    const atSmall = await run(...sealPhase(1));
     if (profiler && values.profile) await profiler.stop(values.profile);
     const made = (soort: string, list: { soort: string; n: number }[]) => list.find((m) => m.soort === soort)?.n ?? 0;
     const after = await matches();
-    const perMelding = (soort: string) => ((made(soort, after) - made(soort, before)) / measure).toFixed(2);
-    // CPU time of this process per melding: what the index itself spends, whatever else the machine runs.
-    const cpuOf = (ms: number) =>
-      `index CPU ${(cpuMs / measure).toFixed(3)} ms per melding${threadsMs ? ` (main thread ${(threadsMs.main / measure).toFixed(3)}, other threads ${(threadsMs.others / measure).toFixed(3)})` : ''}, PostgreSQL ${(pgMs / measure).toFixed(3)} ms (${((cpuMs + pgMs) / ms).toFixed(2)} of the machine's cores)`;
-    log(`at ~10k stored: ${measure} meldingen in ${(msSmall / 1000).toFixed(1)} s; ${cpuOf(msSmall)}`);
+    const perMelding = (soort: string) => ((made(soort, after) - made(soort, before)) / (warmup + measure)).toFixed(2);
+    // CPU time per melding: what the index itself spends, whatever else the machine runs.
+    const describe = (w: Window) => {
+      const per = (ms: number) => (ms / w.meldingen).toFixed(3);
+      return (
+        `${w.meldingen} meldingen in ${(w.ms / 1000).toFixed(2)} s (${Math.round(w.meldingen / (w.ms / 1000))}/s); index CPU ${per(w.cpuMs)} ms per melding` +
+        `${w.threadsMs ? ` (main thread ${per(w.threadsMs.main)}, other threads ${per(w.threadsMs.others)})` : ''}, PostgreSQL ${per(w.pgMs)} ms` +
+        ` (${((w.cpuMs + w.pgMs) / w.ms).toFixed(2)} of the machine's cores); relay drained ${Math.round(w.drainMs)} ms after the window`
+      );
+    };
+    log(`at ~10k stored: ${describe(atSmall)}`);
     log(`  matches per melding: ${perMelding('kind')} child, ${perMelding('gezin')} family (nationally in 2020: 0.84 child, 1.13 family)`);
 
     log(`Filling to ${stored} stored meldingen…`);
     const fillStart = Date.now();
     await fill(stored);
     log(`  filled in ${((Date.now() - fillStart) / 1000).toFixed(0)} s`);
-    // Warmed up again, as before the first phase: while the fill ran, this process sat idle and V8's
+    // Led again by a warm-up, as the first phase: while the fill ran, this process sat idle and V8's
     // memory reducer shrank its heaps, and the phase after it paid for their regrowth in garbage
     // collection. Measured with an 80 s pause instead of a fill (20 k stored): the second phase cost
     // 0.80 and 0.89 ms of CPU per melding against 0.63 and 0.75 for the first; with
     // --no-memory-reducer, 0.66 and 0.63 against 0.74 and 0.73.
-    await run(seal(population(warmup, 950_000)));
-    const msLarge = await run(large);
-    log(`at ~${stored} stored: ${measure} meldingen in ${(msLarge / 1000).toFixed(1)} s; ${cpuOf(msLarge)}`);
+    const atLarge = await run(...sealPhase(500_000));
+    log(`at ~${stored} stored: ${describe(atLarge)}`);
     await relay.stop();
     await xml.close();
     await ds.destroy();
     clearInterval(sampler);
 
-    const msPerMelding10k = msSmall / measure;
-    const msPerMelding2M = msLarge / measure;
+    const msPerMelding10k = atSmall.ms / atSmall.meldingen;
+    const msPerMelding2M = atLarge.ms / atLarge.meldingen;
     console.log(
       JSON.stringify({
-        meldingenPerSec: Math.round(measure / (msSmall / 1000)),
+        meldingenPerSec: Math.round(1000 / msPerMelding10k),
         msPerMelding10k: Number(msPerMelding10k.toFixed(3)),
         msPerMelding2M: Number(msPerMelding2M.toFixed(3)),
         costRatio: Number((msPerMelding2M / msPerMelding10k).toFixed(2)),
