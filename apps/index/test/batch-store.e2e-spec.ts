@@ -57,6 +57,10 @@ it('matches the meldingen of one chunk with each other and with stored ones, in 
   expect(gezin).toEqual([{ soort: 'gezin', reikwijdte: 'convenant-overstijgend' }]);
   const topics = (await outboxRecords()).map((r) => r.topic);
   expect(topics.filter((t) => t === 'vir.outbound.v1')).toHaveLength(8);
+  // Time-ordered ids (UUID version 7) for the rows the index makes: their indexes grow at one edge.
+  const ids = (await ds.query(`SELECT id::text FROM melding UNION ALL SELECT id::text FROM match`)) as { id: string }[];
+  expect(ids.length).toBeGreaterThan(0);
+  for (const { id } of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
 });
 
 it('changes nothing when a chunk is redelivered, or when one message id occurs twice in a chunk', async () => {

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts, type FlowEvent, type MeldingBericht } from '@vir/contracts';
-import { endOfActivePeriod, matchBatch, type MatchCandidate, type MeldingStatus } from '@vir/domain';
+import { endOfActivePeriod, matchBatch, timeOrderedId, type MatchCandidate, type MeldingStatus } from '@vir/domain';
 import { queryPrepared } from '@vir/persistence';
 import { heldBack } from './lock-groups';
 import type { Pseudonyms } from './pseudonymizer';
@@ -262,7 +261,7 @@ export class MeldingStore {
     const rows: StoredMelding[] = todo.map((i) => {
       const { melding: m, jeugdige, ouders } = inputs[i];
       return {
-        id: randomUUID(),
+        id: timeOrderedId(at.getTime()),
         messageId: m.berichtId,
         partyOin: m.afzenderOin,
         convenant: m.convenant,
@@ -339,7 +338,7 @@ export class MeldingStore {
       const figureMatches: string[] = [];
       for (const match of outcome.matches) {
         const other = byId.get(match.a.id)!;
-        const matchId = randomUUID();
+        const matchId = timeOrderedId(at.getTime());
         matchRows.push({ id: matchId, soort: match.soort, reikwijdte: match.reikwijdte, a: other.id, b: row.id });
         figureMatches.push(`${match.soort}|${match.reikwijdte}|${other.messageId}|${other.convenant}|${other.woongemeente ?? ''}|${other.organisatieDomein}`);
         for (const [self, side, counterpart] of [[other, 'a', row], [row, 'b', other]] as const) {
