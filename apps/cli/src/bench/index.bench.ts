@@ -168,7 +168,8 @@ export async function runIndexBench(argv: string[]): Promise<void> {
       /** From the window's end until the relay had signed and handed over every signal of the run. */
       drainMs: number;
     }
-    const snapshot = () => ({ at: process.hrtime.bigint(), cpu: process.cpuUsage(), threads: threadCpuSeconds(), pg: treeCpuSeconds().get('postgres') ?? 0 });
+    /** The clock and the CPU counters, after `done` meldingen of a run. */
+    const snapshot = (done: number) => ({ done, at: process.hrtime.bigint(), cpu: process.cpuUsage(), threads: threadCpuSeconds(), pg: treeCpuSeconds().get('postgres') ?? 0 });
 
     /**
      * One stream: `lead`, then `records`, in chunks as the inbound handler takes them from a Kafka
@@ -185,8 +186,8 @@ export async function runIndexBench(argv: string[]): Promise<void> {
       const chunks = Array.from({ length: Math.ceil(stream.length / INBOUND_CHUNK_SIZE) }, (_, c) => stream.slice(c * INBOUND_CHUNK_SIZE, (c + 1) * INBOUND_CHUNK_SIZE));
       let next = 0;
       let done = 0;
-      let start: (ReturnType<typeof snapshot> & { done: number }) | undefined;
-      let end: (ReturnType<typeof snapshot> & { done: number }) | undefined;
+      let start: ReturnType<typeof snapshot> | undefined;
+      let end: ReturnType<typeof snapshot> | undefined;
       await Promise.all(
         Array.from({ length: lanes }, async () => {
           while (next < chunks.length) {
@@ -194,8 +195,8 @@ export async function runIndexBench(argv: string[]): Promise<void> {
             const dead = await processor.processBatch(chunk);
             if (dead.length > 0) throw new Error(`bench records dead-lettered: ${dead[0].code} ${dead[0].reason}`);
             done += chunk.length;
-            if (!start && done >= lead.length) start = { ...snapshot(), done };
-            else if (start && !end && next >= chunks.length) end = { ...snapshot(), done };
+            if (!start && done >= lead.length) start = snapshot(done);
+            else if (start && !end && next >= chunks.length) end = snapshot(done);
           }
         }),
       );
@@ -203,38 +204,39 @@ export async function runIndexBench(argv: string[]): Promise<void> {
       // Every signal of the run signed and handed to Kafka (the relay signs after the commit).
       await relay.flush();
       const drainMs = Number(process.hrtime.bigint() - end.at) / 1e6;
-      const used = process.cpuUsage(start.cpu);
-      const usedEnd = process.cpuUsage(end.cpu);
       return {
         meldingen: end.done - start.done,
         ms: Number(end.at - start.at) / 1e6,
-        cpuMs: (used.user + used.system - (usedEnd.user + usedEnd.system)) / 1000,
+        cpuMs: (end.cpu.user - start.cpu.user + end.cpu.system - start.cpu.system) / 1000,
         ...(start.threads && end.threads ? { threadsMs: { main: (end.threads.main - start.threads.main) * 1000, others: (end.threads.others - start.threads.others) * 1000 } } : {}),
         pgMs: (end.pg - start.pg) * 1000,
         drainMs,
       };
     };
 
-    // Sealed per phase (not measured), so the process holds one phase's input at a time.
-    const sealPhase = (seed: number): [KafkaRecord[], KafkaRecord[]] => {
+    /**
+     * A phase: its input sealed first (not measured; held only for the phase, so the process never
+     * holds both phases' input), then run. `profile`: a CPU profile of the run (Chrome DevTools).
+     */
+    const phase = async (seed: number, profile?: string): Promise<Window> => {
       log(`Sealing ${warmup + measure} meldingen (not measured)…`);
-      return [seal(population(warmup, seed + 400_000)), seal(population(measure, seed))];
+      const [lead, records] = [seal(population(warmup, seed + 400_000)), seal(population(measure, seed))];
+      const profiler = profile ? await startProfiler() : undefined;
+      const window = await run(lead, records);
+      if (profiler && profile) await profiler.stop(profile);
+      return window;
     };
     // The lead is stored too: the window starts at about 10 k stored.
     await fill(Math.max(0, 10_000 - warmup));
     const matches = async () => (await ds.query(`SELECT soort, count(*)::int AS n FROM match GROUP BY soort`)) as { soort: string; n: number }[];
     const before = await matches();
-    let phase: KafkaRecord[][] = sealPhase(1);
-    // --profile FILE: a CPU profile of the 10 k run (open it in Chrome DevTools).
-    const profiler = values.profile ? await startProfiler() : undefined;
-    const atSmall = await run(phase[0], phase[1]);
-    phase = []; // its input, no longer held
-    if (profiler && values.profile) await profiler.stop(values.profile);
+    // --profile FILE: of the 10 k run.
+    const atSmall = await phase(1, values.profile);
     const made = (soort: string, list: { soort: string; n: number }[]) => list.find((m) => m.soort === soort)?.n ?? 0;
     const after = await matches();
     const perMelding = (soort: string) => ((made(soort, after) - made(soort, before)) / (warmup + measure)).toFixed(2);
     // CPU time per melding: what the index itself spends, whatever else the machine runs.
-    const describe = (w: Window) => {
+    const summary = (w: Window) => {
       const per = (ms: number) => (ms / w.meldingen).toFixed(3);
       return (
         `${w.meldingen} meldingen in ${(w.ms / 1000).toFixed(2)} s (${Math.round(w.meldingen / (w.ms / 1000))}/s); index CPU ${per(w.cpuMs)} ms per melding` +
@@ -242,7 +244,7 @@ export async function runIndexBench(argv: string[]): Promise<void> {
         ` (${((w.cpuMs + w.pgMs) / w.ms).toFixed(2)} of the machine's cores); relay drained ${Math.round(w.drainMs)} ms after the window`
       );
     };
-    log(`at ~10k stored: ${describe(atSmall)}`);
+    log(`at ~10k stored: ${summary(atSmall)}`);
     log(`  matches per melding: ${perMelding('kind')} child, ${perMelding('gezin')} family (nationally in 2020: 0.84 child, 1.13 family)`);
 
     log(`Filling to ${stored} stored meldingen…`);
@@ -254,8 +256,8 @@ export async function runIndexBench(argv: string[]): Promise<void> {
     // collection. Measured with an 80 s pause instead of a fill (20 k stored): the second phase cost
     // 0.80 and 0.89 ms of CPU per melding against 0.63 and 0.75 for the first; with
     // --no-memory-reducer, 0.66 and 0.63 against 0.74 and 0.73.
-    const atLarge = await run(...sealPhase(500_000));
-    log(`at ~${stored} stored: ${describe(atLarge)}`);
+    const atLarge = await phase(500_000);
+    log(`at ~${stored} stored: ${summary(atLarge)}`);
     await relay.stop();
     await xml.close();
     await ds.destroy();

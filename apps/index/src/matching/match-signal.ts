@@ -103,10 +103,11 @@ export function compactForTable(records: OutboxRecord[]): StoredRecord[] {
 }
 
 const MATCHES_SQL = `SELECT id::text, soort, reikwijdte, melding_a::text AS a, melding_b::text AS b FROM match WHERE id = ANY($1::uuid[])`;
-const SIDES_SQL = `
-  SELECT id::text, message_id::text AS "messageId", party_oin AS "partyOin", convenant, referentie, melder_id AS "melderId", melder_naam AS "melderNaam",
-         melder_telefoon AS "melderTelefoon", melder_email AS "melderEmail", organisatie_naam AS "organisatieNaam", organisatie_domein AS "organisatieDomein", woongemeente
-  FROM melding WHERE id = ANY($1::uuid[])`;
+/** The SignalSide columns of melding `m` (the store reads them with its candidates too). */
+export const SIGNAL_SIDE_COLUMNS = `m.message_id::text AS "messageId", m.party_oin AS "partyOin", m.convenant, m.referentie, m.melder_id AS "melderId",
+  m.melder_naam AS "melderNaam", m.melder_telefoon AS "melderTelefoon", m.melder_email AS "melderEmail", m.organisatie_naam AS "organisatieNaam",
+  m.organisatie_domein AS "organisatieDomein", m.woongemeente`;
+const SIDES_SQL = `SELECT m.id::text, ${SIGNAL_SIDE_COLUMNS} FROM melding m WHERE m.id = ANY($1::uuid[])`;
 
 /**
  * A chunk row read back from the table, its signals rebuilt from their matches as the store built

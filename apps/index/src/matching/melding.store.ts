@@ -4,7 +4,7 @@ import { endOfActivePeriod, matchBatch, timeOrderedId, type MatchCandidate, type
 import { queryPrepared } from '@vir/persistence';
 import { heldBack } from './lock-groups';
 import type { Pseudonyms } from './pseudonymizer';
-import { compactForTable, dimensions, matchSignalRecord } from './match-signal';
+import { compactForTable, dimensions, matchSignalRecord, SIGNAL_SIDE_COLUMNS, type SignalSide } from './match-signal';
 import type { CommittedOutboxRow, OutboxRecord } from './outbox.relay';
 
 export interface RecordResult {
@@ -43,24 +43,13 @@ export interface MeldingStoreOptions {
   onOutboxCommitted?: (row: CommittedOutboxRow) => void;
 }
 
-/** A melding as the store reads and writes it (snake_case columns in SQL). */
-interface StoredMelding {
+/** A melding as the store reads and writes it (snake_case columns in SQL): what its signals tell, and more. */
+interface StoredMelding extends SignalSide {
   id: string;
-  messageId: string;
-  partyOin: string;
-  convenant: string;
-  referentie: string;
   professionalKey: string;
-  melderId: string;
-  melderNaam: string;
-  melderTelefoon: string | null;
-  melderEmail: string | null;
-  organisatieNaam: string;
-  organisatieDomein: string;
   jeugdigePseudonym: string;
   ouders: string[];
   geboortedatum: string;
-  woongemeente: string | null;
   meldingsdatum: string;
   endsOn: string;
   status: MeldingStatus;
@@ -81,10 +70,8 @@ const CANDIDATES_SQL = `
     SELECT id FROM melding WHERE status = 'active' AND jeugdige_pseudonym = ANY($1::text[])
     UNION
     SELECT m.id FROM melding_ouder o JOIN melding m ON m.id = o.melding_id WHERE m.status = 'active' AND o.ouder_pseudonym = ANY($2::text[]))
-  SELECT m.id, m.message_id AS "messageId", m.party_oin AS "partyOin", m.convenant, m.referentie, m.professional_key AS "professionalKey",
-         m.melder_id AS "melderId", m.melder_naam AS "melderNaam", m.melder_telefoon AS "melderTelefoon", m.melder_email AS "melderEmail",
-         m.organisatie_naam AS "organisatieNaam", m.organisatie_domein AS "organisatieDomein", m.jeugdige_pseudonym AS "jeugdigePseudonym",
-         m.woongemeente, m.status, COALESCE((SELECT array_agg(ouder_pseudonym) FROM melding_ouder WHERE melding_id = m.id), '{}') AS ouders
+  SELECT m.id, ${SIGNAL_SIDE_COLUMNS}, m.professional_key AS "professionalKey", m.jeugdige_pseudonym AS "jeugdigePseudonym", m.status,
+         COALESCE((SELECT array_agg(ouder_pseudonym) FROM melding_ouder WHERE melding_id = m.id), '{}') AS ouders
   FROM melding m JOIN c USING (id)
   ORDER BY m.created_at, m.id`;
 
@@ -134,7 +121,6 @@ class Statement {
     return prepared ? queryPrepared(em, sql, this.params) : (em.query(sql, this.params) as Promise<unknown[]>);
   }
 }
-
 
 /** The columns of `rows` as arrays, one per field: the shape `unnest($1::…[], …)` takes. */
 function columns<T>(rows: T[], fields: (keyof T)[]): unknown[][] {
