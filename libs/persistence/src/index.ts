@@ -1,3 +1,4 @@
 export * from './data-source.factory';
 export * from './persistence.module';
 export * from './prepared-query';
+export * from './pg-array';

@@ -1,7 +1,7 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import { Contracts, type FlowEvent, type MeldingBericht } from '@vir/contracts';
 import { endOfActivePeriod, matchBatch, timeOrderedId, type MatchCandidate, type MeldingStatus } from '@vir/domain';
-import { queryPrepared } from '@vir/persistence';
+import { pgArray, queryPrepared } from '@vir/persistence';
 import { heldBack } from './lock-groups';
 import type { Pseudonyms } from './pseudonymizer';
 import { compactForTable, dimensions, matchSignalRecord, SIGNAL_SIDE_COLUMNS, type SignalSide } from './match-signal';
@@ -128,9 +128,9 @@ class Statement {
   }
 }
 
-/** The columns of `rows` as arrays, one per field: the shape `unnest($1::…[], …)` takes. */
-function columns<T>(rows: T[], fields: (keyof T)[]): unknown[][] {
-  return fields.map((f) => rows.map((r) => r[f]));
+/** The columns of `rows` as array literals, one per field: the shape `unnest($1::…[], …)` takes. */
+function columns<T>(rows: T[], fields: { [K in keyof T]: T[K] extends string | null | undefined ? K : never }[keyof T][]): string[] {
+  return fields.map((f) => pgArray(rows.map((r) => r[f] as string | null | undefined)));
 }
 
 /**
@@ -195,12 +195,12 @@ export class MeldingStore {
     let taken = all.map((_input, i) => i);
     if (locking === 'without-waiting') {
       const keys = all.map(keysOf);
-      const [{ busy }] = await queryPrepared<{ busy: string[] }>(em, TRY_LOCKS_SQL, [[...new Set(keys.flat())]]);
+      const [{ busy }] = await queryPrepared<{ busy: string[] }>(em, TRY_LOCKS_SQL, [pgArray([...new Set(keys.flat())])]);
       const back = new Set(heldBack(keys, new Set(busy)));
       taken = taken.filter((i) => !back.has(i));
     } else {
       await queryPrepared(em, 'SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS s', [
-        [...new Set(all.flatMap(keysOf))],
+        pgArray([...new Set(all.flatMap(keysOf))]),
       ]);
     }
     const answer: (RecordResult | undefined)[] = all.map(() => undefined);
@@ -237,7 +237,7 @@ export class MeldingStore {
     const freshIds = (await queryPrepared<{ id: string }>(em, INBOX_SQL, columns(inbox, ['id', 'oin']))).map((r) => r.id);
     if (freshIds.length === 0) return { results };
     // Not a prepared statement: it reads tables (see queryPrepared).
-    const stored: StoredMelding[] = await em.query(CANDIDATES_SQL, [[...lookupChild], [...lookupOuders]]);
+    const stored: StoredMelding[] = await em.query(CANDIDATES_SQL, [pgArray([...lookupChild]), pgArray([...lookupOuders])]);
     const fresh = new Set(freshIds);
     // The first of two inputs with one message id is the one stored; the other is a duplicate.
     const todo: number[] = [];
@@ -379,7 +379,7 @@ export class MeldingStore {
       ]);
       const ouders = inserts.flatMap((r) => r.ouders.map((o) => [r.id, o]));
       if (ouders.length > 0) {
-        writes.add('INSERT INTO melding_ouder (melding_id, ouder_pseudonym) SELECT * FROM unnest($1::uuid[], $2::text[])', [ouders.map((o) => o[0]), ouders.map((o) => o[1])]);
+        writes.add('INSERT INTO melding_ouder (melding_id, ouder_pseudonym) SELECT * FROM unnest($1::uuid[], $2::text[])', [pgArray(ouders.map((o) => o[0])), pgArray(ouders.map((o) => o[1]))]);
       }
     }
     if (updates.size > 0) {
