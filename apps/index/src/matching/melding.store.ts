@@ -129,8 +129,11 @@ class Statement {
   }
 }
 
+/** The fields of T that hold text (or nothing): what an array literal can carry. */
+type TextField<T> = { [K in keyof T]: T[K] extends string | null | undefined ? K : never }[keyof T];
+
 /** The columns of `rows` as array literals, one per field: the shape `unnest($1::…[], …)` takes. */
-function columns<T>(rows: T[], fields: { [K in keyof T]: T[K] extends string | null | undefined ? K : never }[keyof T][]): string[] {
+function columns<T>(rows: T[], fields: TextField<T>[]): string[] {
   return fields.map((f) => pgArray(rows.map((r) => r[f] as string | null | undefined)));
 }
 
